@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine (run as root, no standard input needed):
+#   1. Debian packages   2. npm packages (ONNX Runtime library, face models) verified by SHA-256
+#   3. the native OpenCV shim (CMake)   4. dotnet restore + build.
+# A second run checks what is there and only redoes what is missing or stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DEPS=$ROOT/.deps
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- 1. Debian packages
+APT_PACKAGES=(
+  redis-server cmake g++ pkg-config
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-objdetect-dev
+  python3-grpcio python3-grpc-tools python3-opencv python3-numpy python3-faiss
+  nghttp2-client chromium
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # redis-server's maintainer scripts may try to start a system instance on 6379; we never use it.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+fi
+
+# ---------------------------------------------------------------- 2. npm artefacts, pinned by SHA-256
+ORT_VERSION=1.30.0
+FACE_PKG_VERSION=0.0.1
+declare -A SHA=(
+  [onnxruntime/libonnxruntime.so.1]=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+  [models/fr_detect.onnx]=6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854
+  [models/fr_landmark.onnx]=f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258
+  [models/fr_feature.onnx]=87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581
+  [models/fr_liveness.onnx]=afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d
+  [models/fr_eye.onnx]=1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de
+  [models/fr_pose.onnx]=72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d
+)
+verified() { [[ -f $DEPS/$1 ]] && [[ "$(sha256sum "$DEPS/$1" | cut -d' ' -f1)" == "${SHA[$1]}" ]]; }
+need_fetch=0
+for f in "${!SHA[@]}"; do verified "$f" || need_fetch=1; done
+if ((need_fetch)); then
+  log "fetching onnxruntime-node@$ORT_VERSION and faceplugin-face-recognition-js@$FACE_PKG_VERSION from npm"
+  mkdir -p "$DEPS/npm" "$DEPS/onnxruntime" "$DEPS/models"
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+  # npm pack fetches the published tarballs only: no dependency tree, and no install scripts
+  # (onnxruntime-node's would try to download CUDA files).
+  (cd "$work" && npm pack --silent --ignore-scripts "onnxruntime-node@$ORT_VERSION" "faceplugin-face-recognition-js@$FACE_PKG_VERSION" >/dev/null)
+  tar -xzf "$work/onnxruntime-node-$ORT_VERSION.tgz" -C "$work" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+  cp "$work/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$DEPS/onnxruntime/"
+  rm -rf "$work/package"
+  tar -xzf "$work/faceplugin-face-recognition-js-$FACE_PKG_VERSION.tgz" -C "$work" package/model
+  cp "$work"/package/model/*.onnx "$DEPS/models/"
+  for f in "${!SHA[@]}"; do
+    verified "$f" || { log "SHA-256 mismatch for $f: expected ${SHA[$f]}, got $(sha256sum "$DEPS/$f" | cut -d' ' -f1)"; rm -f "$DEPS/$f"; exit 1; }
+  done
+  log "artefacts verified by SHA-256"
+fi
+
+# ---------------------------------------------------------------- 3. native OpenCV shim
+if [[ -f core/native/CMakeLists.txt ]]; then
+  cmake -S core/native -B "$DEPS/native-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$DEPS/native" >/dev/null
+  cmake --build "$DEPS/native-build" -j"$(nproc)" >/dev/null
+fi
+
+# ---------------------------------------------------------------- 4. .NET restore and build
+if [[ "${SETUP_SKIP_BUILD:-0}" != 1 ]]; then
+  dotnet build Biometrics.sln -c "${CONFIGURATION:-Release}" --nologo -v quiet -clp:ErrorsOnly
+fi
+log "ready"
