@@ -1,2 +1,3 @@
-Console.Error.WriteLine("not implemented yet");
-return 2;
+using Biometrics.LoadTest.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

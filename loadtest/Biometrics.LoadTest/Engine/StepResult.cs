@@ -1,0 +1,21 @@
+namespace Biometrics.LoadTest.Engine;
+
+/// <summary>
+/// What one step (request, or one whole gate session) ended with: a status label (gRPC status names such as
+/// <c>OK</c>, <c>UNAVAILABLE</c>; <c>DROPPED</c> is reserved for the engine) and, for calls that carry a
+/// decision, a verdict label such as <c>ACCEPT</c> or <c>REFER</c>.
+/// </summary>
+/// <param name="IsOk">Whether the step counts as a success.</param>
+/// <param name="Status">Status label; use interned or static strings (they key the per-status counts).</param>
+/// <param name="Verdict">Optional verdict label, counted per label.</param>
+public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null)
+{
+    /// <summary>A success with status <c>OK</c> and no verdict.</summary>
+    public static StepResult Ok() => new(true, "OK");
+
+    /// <summary>A success with status <c>OK</c> and the given verdict label.</summary>
+    public static StepResult Ok(string? verdict) => new(true, "OK", verdict);
+
+    /// <summary>A failure with the given status label.</summary>
+    public static StepResult Fail(string status) => new(false, status);
+}
