@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using Biometrics.Grpc.Client;
+
+namespace Biometrics.Grpc;
+
+/// <summary>A client-streaming call in flight: write requests to <see cref="RequestStream"/>, complete it, then await
+/// <see cref="ResponseAsync"/>. Dispose cancels the call if it has not finished.</summary>
+public sealed class AsyncClientStreamingCall<TRequest, TResponse> : IDisposable
+{
+    private readonly IClientCall _call;
+
+    internal AsyncClientStreamingCall(IClientCall call, IClientStreamWriter<TRequest> requestStream, Task<TResponse> responseAsync)
+    {
+        _call = call;
+        RequestStream = requestStream;
+        ResponseAsync = responseAsync;
+    }
+
+    /// <summary>The request stream.</summary>
+    public IClientStreamWriter<TRequest> RequestStream { get; }
+
+    /// <summary>The response; faults with <see cref="RpcException"/> on a non-OK status.</summary>
+    public Task<TResponse> ResponseAsync { get; }
+
+    /// <summary>The response headers (metadata).</summary>
+    public Task<Metadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
+
+    /// <summary>The final status; throws <see cref="InvalidOperationException"/> until the call has finished.</summary>
+    public Status GetStatus() => _call.GetStatus();
+
+    /// <summary>The trailers; throws <see cref="InvalidOperationException"/> until the call has finished.</summary>
+    public Metadata GetTrailers() => _call.GetTrailers();
+
+    /// <summary>Allows <c>await call</c>.</summary>
+    public TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
+
+    /// <summary>Cancels the call if it is still running and releases its resources.</summary>
+    public void Dispose() => _call.Dispose();
+}
