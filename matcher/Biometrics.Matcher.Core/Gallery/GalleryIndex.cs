@@ -1,0 +1,359 @@
+using System.Numerics.Tensors;
+
+namespace Biometrics.Matcher.Gallery;
+
+/// <summary>
+/// One named 1:N gallery (for example "residents" or "watchlist") of templates of a single model_id, held in
+/// contiguous native memory: L2-normalised float vectors plus int8 codes, one row per subject key.
+/// </summary>
+/// <remarks>
+/// <para>Scores are cosine similarities (dot products of L2-normalised vectors), higher is more similar.</para>
+/// <para>Rows are dense: a delete moves the last row into the hole (swap-remove), so a scan only ever touches live rows.
+/// An upsert of an existing key overwrites its row in place.</para>
+/// <para>Thread-safety: every member is thread-safe. Searches share a read lock and run concurrently; upserts,
+/// deletes and bulk loads take the write lock (they wait for running searches and block new ones briefly).</para>
+/// </remarks>
+public sealed partial class GalleryIndex : IDisposable
+{
+    private const float MinNorm = 1e-6f;
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly List<GallerySegment> _segments = [];
+    private readonly List<string> _idByRow = [];
+    private readonly Dictionary<string, int> _rowById = new(StringComparer.Ordinal);
+    private readonly GalleryIndexOptions _options;
+    private float _maxResidualNorm;
+    private float _maxCodeNorm;
+    private long _exactFallbacks;
+    private bool _disposed;
+
+    /// <summary>Creates an empty gallery.</summary>
+    /// <param name="name">Gallery name, e.g. "residents" or "watchlist".</param>
+    /// <param name="modelId">The model_id of every template in it; probes of another model must never be searched here.</param>
+    /// <param name="dimension">Embedding length (512 for the faceplugin feature model).</param>
+    /// <param name="options">Tuning; null for the defaults.</param>
+    public GalleryIndex(string name, string modelId, int dimension = 512, GalleryIndexOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        _options = options ?? new GalleryIndexOptions();
+        _options.Validate();
+        Name = name;
+        ModelId = modelId;
+        Dimension = dimension;
+    }
+
+    /// <summary>Gallery name.</summary>
+    public string Name { get; }
+
+    /// <summary>The model_id every template in this gallery was produced by.</summary>
+    public string ModelId { get; }
+
+    /// <summary>Embedding length.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Number of templates currently held.</summary>
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _idByRow.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many quantised queries could not certify their top-1 against the exact search and were re-run exactly
+    /// (expected to stay near zero for real face galleries).
+    /// </summary>
+    public long ExactFallbacks => Interlocked.Read(ref _exactFallbacks);
+
+    /// <summary>The SIMD instruction set the quantised scan uses on this machine.</summary>
+    public static string QuantizedIsa => Int8Kernels.Isa;
+
+    /// <summary>Inserts or replaces the template of <paramref name="subjectId"/>.</summary>
+    /// <exception cref="ArgumentException">Wrong length, NaN/Inf, or a zero vector.</exception>
+    public void Upsert(string subjectId, ReadOnlySpan<float> embedding)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        var normalized = new float[Dimension];
+        NormalizeInto(embedding, normalized, nameof(embedding));
+        var code = new sbyte[Dimension];
+        Int8Kernels.QuantizeRow(normalized, code, out var scale, out var res, out var cn);
+
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_rowById.TryGetValue(subjectId, out var row))
+            {
+                row = AppendSlot(subjectId);
+            }
+
+            WriteRow(row, normalized, code, scale, res, cn);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Bulk upsert for snapshot loading: <paramref name="embeddings"/> holds <c>subjectIds.Count * Dimension</c> floats,
+    /// row-major. Normalisation and quantisation run in parallel; the write lock is held for the whole batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">A length mismatch or an invalid vector (nothing is added then).</exception>
+    public void AddRange(IReadOnlyList<string> subjectIds, ReadOnlySpan<float> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(subjectIds);
+        var n = subjectIds.Count;
+        if (embeddings.Length != (long)n * Dimension)
+        {
+            throw new ArgumentException($"expected {n} x {Dimension} floats, got {embeddings.Length}", nameof(embeddings));
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(subjectIds[i], nameof(subjectIds));
+            var v = embeddings.Slice(i * Dimension, Dimension);
+            if (!TensorPrimitives.IsFiniteAll(v))
+            {
+                throw new ArgumentException($"embedding {i} contains NaN or infinity", nameof(embeddings));
+            }
+
+            if (TensorPrimitives.Norm(v) < MinNorm)
+            {
+                throw new ArgumentException($"embedding {i} is a zero vector", nameof(embeddings));
+            }
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var rows = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                rows[i] = _rowById.TryGetValue(subjectIds[i], out var existing) ? existing : AppendSlot(subjectIds[i]);
+            }
+
+            // A key repeated inside the batch: the last occurrence wins, earlier ones are skipped (no two workers write one row).
+            var taken = new bool[_idByRow.Count];
+            for (var i = n - 1; i >= 0; i--)
+            {
+                if (taken[rows[i]])
+                {
+                    rows[i] = -1;
+                }
+                else
+                {
+                    taken[rows[i]] = true;
+                }
+            }
+
+            unsafe
+            {
+                fixed (float* src = embeddings)
+                {
+                    var srcPtr = src;
+                    var maxRes = new float[Math.Max(1, n)];
+                    var maxCn = new float[Math.Max(1, n)];
+                    const int Chunk = 4096;
+                    var chunks = (n + Chunk - 1) / Chunk;
+                    Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, c =>
+                    {
+                        var start = c * Chunk;
+                        var end = Math.Min(n, start + Chunk);
+                        float mr = 0, mc = 0;
+                        for (var i = start; i < end; i++)
+                        {
+                            var row = rows[i];
+                            if (row < 0)
+                            {
+                                continue;
+                            }
+
+                            var seg = _segments[row >> GallerySegment.RowsShift];
+                            var off = row & (GallerySegment.Rows - 1);
+                            var dst = seg.FloatRow(off);
+                            var v = new ReadOnlySpan<float>(srcPtr + ((long)i * Dimension), Dimension);
+                            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), dst);
+                            Int8Kernels.QuantizeRow(dst, seg.CodeRow(off), out var s, out var r, out var cn);
+                            seg.Scale[off] = s;
+                            seg.ResidualNorm[off] = r;
+                            seg.CodeNorm[off] = cn;
+                            mr = Math.Max(mr, r);
+                            mc = Math.Max(mc, cn);
+                        }
+
+                        maxRes[c] = mr;
+                        maxCn[c] = mc;
+                    });
+                    _maxResidualNorm = Math.Max(_maxResidualNorm, TensorPrimitives.Max(maxRes));
+                    _maxCodeNorm = Math.Max(_maxCodeNorm, TensorPrimitives.Max(maxCn));
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Removes the template of <paramref name="subjectId"/> (erasure). Returns false when it was not present.</summary>
+    public bool Remove(string subjectId)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_rowById.Remove(subjectId, out var row))
+            {
+                return false;
+            }
+
+            var last = _idByRow.Count - 1;
+            if (row != last)
+            {
+                var lastId = _idByRow[last];
+                Segment(row).CopyRowFrom(Segment(last), last & (GallerySegment.Rows - 1), row & (GallerySegment.Rows - 1));
+                _idByRow[row] = lastId;
+                _rowById[lastId] = row;
+            }
+
+            _idByRow.RemoveAt(last);
+            Segment(last).FloatRow(last & (GallerySegment.Rows - 1)).Clear();
+            return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Whether a template is held for <paramref name="subjectId"/>.</summary>
+    public bool Contains(string subjectId)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        _lock.EnterReadLock();
+        try
+        {
+            return _rowById.ContainsKey(subjectId);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Copies the stored (normalised) template of <paramref name="subjectId"/> into <paramref name="destination"/>.</summary>
+    public bool TryCopyTemplate(string subjectId, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        if (destination.Length < Dimension)
+        {
+            throw new ArgumentException($"destination needs {Dimension} floats", nameof(destination));
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            if (!_rowById.TryGetValue(subjectId, out var row))
+            {
+                return false;
+            }
+
+            Segment(row).FloatRow(row & (GallerySegment.Rows - 1)).CopyTo(destination);
+            return true;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Frees the native memory. Searches must not be running.</summary>
+    public void Dispose()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var s in _segments)
+            {
+                s.Dispose();
+            }
+
+            _segments.Clear();
+            _idByRow.Clear();
+            _rowById.Clear();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private GallerySegment Segment(int row) => _segments[row >> GallerySegment.RowsShift];
+
+    private int AppendSlot(string subjectId)
+    {
+        var row = _idByRow.Count;
+        if ((row >> GallerySegment.RowsShift) >= _segments.Count)
+        {
+            _segments.Add(new GallerySegment(Dimension));
+        }
+
+        _idByRow.Add(subjectId);
+        _rowById[subjectId] = row;
+        return row;
+    }
+
+    private void WriteRow(int row, ReadOnlySpan<float> normalized, ReadOnlySpan<sbyte> code, float scale, float residual, float codeNorm)
+    {
+        var seg = Segment(row);
+        var off = row & (GallerySegment.Rows - 1);
+        normalized.CopyTo(seg.FloatRow(off));
+        code.CopyTo(seg.CodeRow(off));
+        seg.Scale[off] = scale;
+        seg.ResidualNorm[off] = residual;
+        seg.CodeNorm[off] = codeNorm;
+        _maxResidualNorm = Math.Max(_maxResidualNorm, residual);
+        _maxCodeNorm = Math.Max(_maxCodeNorm, codeNorm);
+    }
+
+    private void NormalizeInto(ReadOnlySpan<float> source, Span<float> destination, string paramName)
+    {
+        if (source.Length != Dimension)
+        {
+            throw new ArgumentException($"embedding length {source.Length} differs from the gallery dimension {Dimension}", paramName);
+        }
+
+        if (!TensorPrimitives.IsFiniteAll(source))
+        {
+            throw new ArgumentException("embedding contains NaN or infinity", paramName);
+        }
+
+        var norm = TensorPrimitives.Norm(source);
+        if (norm < MinNorm)
+        {
+            throw new ArgumentException("embedding is a zero vector", paramName);
+        }
+
+        TensorPrimitives.Divide(source, norm, destination);
+    }
+}
