@@ -17,7 +17,7 @@ public static class CommandLine
         matcher:  --subjects N  --genuine 0.9  --lanes 700  --traveller-interval 12s  --fps 10  --max-probes 30
                   --gallery residents  --gallery-size N  --top-k 5  --batch 256  --dim 512
         gate:     --token T | --token-file F  --ca ca.pem  --insecure  --deadline 2s  --connections 4
-        reports:  --report-dir DIR  --report-name report  --title T  --no-progress
+        reports:  --report-dir DIR (default reports/loadtest-<time>)  --report-name report  --title T  --no-progress
         SLOs:     --p50-ms X  --p99-ms X  --p999-ms X  --min-rps X  --max-error-rate 0.001  --max-drop-rate 0
         exit code: 0 ok, 1 an SLO was missed, 2 usage error, 3 failure
         """;

@@ -24,7 +24,7 @@ public static class RunCommand
             MaxErrorRate = settings.OptionalDouble("max-error-rate"),
             MaxDropRate = settings.OptionalDouble("max-drop-rate"),
         };
-        var reportDir = settings.String("report-dir", Path.Combine("loadtest-reports", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)))!;
+        var reportDir = settings.String("report-dir", Path.Combine("reports", "loadtest-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)))!;
         var reportName = settings.String("report-name", "report")!;
         var quiet = settings.Flag("no-progress");
         var title = settings.String("title");

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Biometrics.LoadTest.Engine;
+using Biometrics.LoadTest.Reports;
+
+namespace Biometrics.LoadTest.Tests;
+
+public sealed class ScenarioRunnerTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+
+    private static Task<RunReport> RunAsync(params Scenario[] scenarios)
+        => new LoadRunner(scenarios).RunAsync(CancellationToken.None).WaitAsync(s_timeout);
+
+    [Fact]
+    public async Task RunAsync_FastTargetAt5000PerSecondFor10s_KeepsTheRateWithin2Percent()
+    {
+        const int rate = 5000;
+        var starts = new long[80_000];
+        var calls = -1;
+        var target = new FunctionTarget("recording no-op", (ctx, _) =>
+        {
+            if (!ctx.IsWarmUp)
+            {
+                starts[Interlocked.Increment(ref calls)] = Stopwatch.GetTimestamp();
+            }
+
+            return new ValueTask<StepResult>(StepResult.Ok());
+        });
+        var scenario = new Scenario("rate", target, [new LoadSimulation.Inject(rate, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(11))])
+        {
+            WarmUp = TimeSpan.FromSeconds(1),
+        };
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        var n = calls + 1;
+        Assert.Equal(50_000, n);
+        Array.Sort(starts, 0, n);
+        var span = (starts[n - 1] - starts[0]) / (double)Stopwatch.Frequency;
+        var achieved = (n - 1) / span;
+        Assert.InRange(achieved, rate * 0.98, rate * 1.02);
+        Assert.InRange(report.OfferedRps, rate * 0.98, rate * 1.02);
+        Assert.InRange(report.ThroughputRps, rate * 0.98, rate * 1.02);
+        Assert.Equal(0, report.Dropped);
+        Assert.Equal(50_000, report.Ok);
+        Assert.Equal(5000, report.WarmUpSteps);
+    }
+
+    [Fact]
+    public async Task RunAsync_SingleServerSlowerThanArrivals_LatencyGrowsLinearlyWithQueueingDelay()
+    {
+        // Arrivals every 5 ms, service 10 ms: request k waits for k earlier ones, latency = 10 + 5 k ms.
+        var scenario = new Scenario("queue", new SingleServerQueueTarget(TimeSpan.FromMilliseconds(10)),
+            [new LoadSimulation.Inject(200, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))])
+        {
+            DrainTimeout = TimeSpan.FromSeconds(10),
+        };
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        Assert.Equal(400, report.Sent);
+        Assert.Equal(400, report.Ok);
+        Assert.Equal(0, report.Dropped);
+        Assert.InRange(report.Latency.MaxMs, 1_900, 2_300);          // ideal 2,005 ms
+        Assert.InRange(report.Latency.P50Ms, 900, 1_200);            // ideal 1,010 ms
+        var first = report.TimeSeries[0].P50Ms;                      // ideal 510 ms
+        var second = report.TimeSeries[1].P50Ms;                     // ideal 1,510 ms
+        Assert.InRange(first, 400, 700);
+        Assert.InRange(second - first, 850, 1_150);                  // +1 s of latency per second of load
+    }
+
+    [Fact]
+    public async Task RunAsync_ClosedModelOnTheSameQueue_HidesTheQueueingDelay()
+    {
+        // The contrast: one back-to-back caller never lets the queue form, so latency stays at the service time.
+        var scenario = new Scenario("closed", new SingleServerQueueTarget(TimeSpan.FromMilliseconds(10)),
+            [new LoadSimulation.KeepConstant(1, TimeSpan.FromSeconds(2))])
+        {
+            WarmUp = TimeSpan.FromSeconds(1),
+        };
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        Assert.Equal("closed", report.Model);
+        Assert.True(report.Ok is >= 10 and <= 100, $"ok {report.Ok} sent {report.Sent} errors {report.Errors} {string.Join(",", report.Statuses)} p50 {report.Latency.P50Ms} max {report.Latency.MaxMs}");
+        Assert.True(report.Latency.P50Ms < 50, $"p50 {report.Latency.P50Ms} ms");
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreDueThanMaxInFlight_CountsDroppedAndUnfinished()
+    {
+        var target = new FunctionTarget("never answers", async (_, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            return StepResult.Ok();
+        });
+        var scenario = new Scenario("drops", target, [new LoadSimulation.Inject(100, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1))])
+        {
+            MaxInFlight = 5,
+            DrainTimeout = TimeSpan.FromMilliseconds(200),
+        };
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        Assert.Equal(5, report.Sent);
+        Assert.Equal(95, report.Dropped);
+        Assert.Equal(100, report.Scheduled);
+        Assert.Equal(5, report.Unfinished);
+        Assert.Equal(95, report.Statuses["DROPPED"]);
+        Assert.Equal(5, report.Statuses["UNFINISHED"]);
+        Assert.Equal(0.95, report.DropRate, 1e-9);
+    }
+
+    [Fact]
+    public async Task RunAsync_StatusesVerdictsAndExceptions_AreCountedAndWarmUpExcluded()
+    {
+        var target = new FunctionTarget("mixed outcomes", (ctx, _) => (ctx.Sequence % 4) switch
+        {
+            0 => new ValueTask<StepResult>(StepResult.Ok("ACCEPT")),
+            1 => new ValueTask<StepResult>(StepResult.Ok("REFER")),
+            2 => new ValueTask<StepResult>(StepResult.Fail("UNAVAILABLE")),
+            _ => throw new InvalidOperationException("boom"),
+        });
+        var scenario = new Scenario("outcomes", target, [new LoadSimulation.Inject(200, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))])
+        {
+            WarmUp = TimeSpan.FromSeconds(1),
+        };
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        Assert.Equal(200, report.WarmUpSteps);
+        Assert.Equal(200, report.Sent);
+        Assert.Equal(100, report.Ok);
+        Assert.Equal(100, report.Errors);
+        Assert.Equal(50, report.Verdicts["ACCEPT"]);
+        Assert.Equal(50, report.Verdicts["REFER"]);
+        Assert.Equal(50, report.Statuses["UNAVAILABLE"]);
+        Assert.Equal(50, report.Statuses["EXCEPTION"]);
+        Assert.Equal(100, report.Statuses["OK"]);
+        Assert.Equal(0.5, report.ErrorRate, 1e-9);
+    }
+
+    [Fact]
+    public void Validate_MixedOpenAndClosedPhases_Throws()
+    {
+        var scenario = new Scenario("bad", new Targets.NoOpTarget(),
+            [new LoadSimulation.Inject(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), new LoadSimulation.KeepConstant(1, TimeSpan.FromSeconds(1))]);
+        Assert.Throws<ArgumentException>(scenario.Validate);
+    }
+}
