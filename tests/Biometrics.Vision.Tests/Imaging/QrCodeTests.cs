@@ -1,0 +1,95 @@
+using Biometrics.Vision.Imaging;
+
+namespace Biometrics.Vision.Tests.Imaging;
+
+public sealed class QrCodeTests
+{
+    private const string Token = "BMQR1.eyJzdWIiOiJ0cmF2ZWxsZXItNDIiLCJleHAiOjE3OTk5OTk5OTl9.c2lnbmF0dXJl";
+
+    [Fact]
+    public void Encode_Text_GivesSquareBgrWithQuietZone()
+    {
+        using var code = QrCodeEncoder.Encode("HELLO", modulePixels: 4);
+        Assert.Equal(3, code.Channels);
+        Assert.Equal(code.Width, code.Height);
+        Assert.Equal(0, code.Width % 4);
+        // Version 1 (21 modules) + 2 * 4 quiet-zone modules.
+        Assert.Equal((21 + 8) * 4, code.Width);
+        Assert.Equal((255, 255, 255), TestImages.Bgr(code, 2, 2));
+        Assert.Equal((0, 0, 0), TestImages.Bgr(code, 16 + 1, 16 + 1)); // top-left finder pattern
+    }
+
+    [Fact]
+    public void DetectAndDecode_EncodedCodeDrawnIntoFrame_ReturnsTextAndCorners()
+    {
+        using var frame = Image.Create(640, 480);
+        frame.DrawRectangle(0, 0, 640, 480, new BgrColor(90, 110, 120), thickness: -1);
+        frame.DrawText("lane 3", 20, 40, BgrColor.White, 1.0, 2);
+        using var code = QrCodeEncoder.Encode(Token, modulePixels: 5);
+        frame.Paste(code, 200, 100);
+        using var detector = new QrCodeDetector();
+
+        var result = detector.DetectAndDecode(frame);
+
+        Assert.NotNull(result);
+        Assert.True(result.IsDecoded);
+        Assert.Equal(Token, result.Text);
+        Assert.Equal(4, result.Corners.Count);
+        foreach (var corner in result.Corners)
+        {
+            Assert.InRange(corner.X, 200 - 2, 200 + code.Width + 2);
+            Assert.InRange(corner.Y, 100 - 2, 100 + code.Height + 2);
+        }
+    }
+
+    [Fact]
+    public void DetectAndDecode_CodeInVideoFrames_SurvivesMjpegRoundTrip()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qr-{Guid.NewGuid():N}.avi");
+        try
+        {
+            using (var writer = new VideoWriter(path, 10, 320, 240))
+            using (var code = QrCodeEncoder.Encode(Token, modulePixels: 3))
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    using var frame = Image.Create(320, 240);
+                    frame.DrawRectangle(0, 0, 320, 240, BgrColor.White, -1);
+                    frame.Paste(code, 20 + (i * 10), 20);
+                    writer.Write(frame);
+                }
+            }
+
+            using var capture = VideoCapture.Open(path);
+            using var detector = new QrCodeDetector();
+            var decoded = 0;
+            while (capture.TryRead(out var frame))
+            {
+                using (frame)
+                {
+                    decoded += detector.DetectAndDecode(frame)?.Text == Token ? 1 : 0;
+                }
+            }
+
+            Assert.Equal(3, decoded);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void DetectAndDecode_NoCode_ReturnsNull()
+    {
+        using var frame = TestImages.Gradient(320, 240);
+        using var detector = new QrCodeDetector();
+        Assert.Null(detector.DetectAndDecode(frame));
+    }
+
+    [Fact]
+    public void Encode_TooLong_ThrowsArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => QrCodeEncoder.Encode(new string('x', 5000)));
+    }
+}
