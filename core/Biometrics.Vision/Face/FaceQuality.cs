@@ -34,12 +34,12 @@ public sealed record FaceQuality(double InterEyeDistance, double FaceWidth, doub
         var yaw = Math.Asin(Math.Clamp(asymmetry * 2, -1, 1)) * 180 / Math.PI;
 
         // Pitch: the nose tip's relative height between the eye line and the mouth line; ~0.5 on frontal faces
-        // (0.47 on the 112x112 reference); each 0.1 of deviation is roughly 15 degrees.
+        // (0.494 on the 112x112 reference); each 0.1 of deviation is roughly 15 degrees.
         var eyeMid = (leftEye + rightEye) * 0.5f;
         var axis = mouth - eyeMid;
         var axisLength = Math.Max(1e-3, axis.Length());
         var along = Vector2.Dot(nose - eyeMid, axis) / (axisLength * axisLength);
-        var pitch = (along - 0.4743) * 150;
+        var pitch = (along - 0.494) * 150;
 
         double sharpness;
         double brightness;
