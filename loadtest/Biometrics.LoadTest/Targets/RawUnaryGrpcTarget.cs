@@ -16,6 +16,7 @@ public sealed class RawUnaryGrpcTarget : ILoadTarget
     private static readonly MediaTypeHeaderValue s_contentType = new("application/grpc");
     private readonly ConnectionOptions _options;
     private readonly string _method;
+    private readonly Uri _uri;
     private readonly byte[] _framed;
     private readonly HttpClient _client;
     private readonly string? _timeout;
@@ -31,6 +32,7 @@ public sealed class RawUnaryGrpcTarget : ILoadTarget
 
         _options = options;
         _method = method;
+        _uri = new Uri(options.Address, method);
         _framed = new byte[5 + message.Length];
         BinaryPrimitives.WriteUInt32BigEndian(_framed.AsSpan(1), (uint)message.Length);
         message.CopyTo(_framed.AsSpan(5));
@@ -48,8 +50,11 @@ public sealed class RawUnaryGrpcTarget : ILoadTarget
     /// <inheritdoc />
     public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _method)
+        // HttpClient's default version only applies to its helper methods; a message carries its own.
+        using var request = new HttpRequestMessage(HttpMethod.Post, _uri)
         {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(_framed),
         };
         request.Content.Headers.ContentType = s_contentType;

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Cross-checks the load tester against h2load (Debian nghttp2-client), an independent HTTP/2 load tool:
+# both send the same unary gRPC call (grpc.health.v1.Health/Check, empty request) at the same fixed rate
+# to the same server, and their measured throughputs must agree within 15 %.
+#
+#   scripts/h2load-crosscheck.sh [rate=4000] [seconds=10]
+#
+# h2load is closed-loop; with --rps each of its clients is paced, so both tools offer the same rate.
+# The server is the gRPC test host (tests/Biometrics.Grpc.TestServer) until the matcher exists; set
+# SERVER_URL to use a running server instead (nothing is started then). Set SKIP_BUILD=1 to reuse builds.
+# Exit code 0 when the throughputs agree, 1 when they do not, 2 on set-up problems.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATE=${1:-4000}
+SECONDS_RUN=${2:-10}
+CLIENTS=${CLIENTS:-4}
+CONFIG=${CONFIGURATION:-Release}
+TOLERANCE=${TOLERANCE:-0.15}
+METHOD=/grpc.health.v1.Health/Check
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log() { printf '[crosscheck] %s\n' "$*" >&2; }
+
+command -v h2load >/dev/null || { log "h2load is missing (Debian package nghttp2-client; scripts/setup.sh installs it)"; exit 2; }
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  dotnet build loadtest/Biometrics.LoadTest/Biometrics.LoadTest.csproj -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
+  [[ -n "${SERVER_URL:-}" ]] || dotnet build tests/Biometrics.Grpc.TestServer/Biometrics.Grpc.TestServer.csproj -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
+fi
+LOAD=loadtest/Biometrics.LoadTest/bin/$CONFIG/net10.0/biometrics-load
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [[ -z "${SERVER_URL:-}" ]]; then
+  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  SERVER_URL=http://127.0.0.1:$port
+  dotnet tests/Biometrics.Grpc.TestServer/bin/$CONFIG/net10.0/Biometrics.Grpc.TestServer.dll --urls "$SERVER_URL" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  log "started the gRPC test server (pid $server_pid) on $SERVER_URL"
+fi
+
+# A framed, empty HealthCheckRequest: compressed flag 0, length 0.
+printf '\x00\x00\x00\x00\x00' > "$work/body.bin"
+h2() { h2load -H 'content-type: application/grpc' -H 'te: trailers' -d "$work/body.bin" "$@" "$SERVER_URL$METHOD"; }
+for _ in $(seq 1 100); do
+  h2 -n 1 -c 1 >/dev/null 2>&1 && h2 -n 1 -c 1 2>/dev/null | grep -q '1 succeeded' && break
+  sleep 0.2
+done
+h2 -n 1 -c 1 2>/dev/null | grep -q '1 succeeded' || { log "server at $SERVER_URL does not answer"; [[ -f $work/server.log ]] && cat "$work/server.log" >&2; exit 2; }
+
+per_client=$(( (RATE + CLIENTS - 1) / CLIENTS ))
+log "h2load: $CLIENTS clients x --rps $per_client for ${SECONDS_RUN}s (after 2 s warm-up)"
+h2 -c "$CLIENTS" -m 16 --rps "$per_client" --warm-up-time=2 -D "$SECONDS_RUN" > "$work/h2load.txt" 2>&1 || true
+cat "$work/h2load.txt" >&2
+h2_rps=$(sed -nE 's/^finished in [0-9.]+m?s, ([0-9.]+) req\/s.*/\1/p' "$work/h2load.txt" | head -1)
+h2_ok=$(sed -nE 's/.* ([0-9]+) succeeded.*/\1/p' "$work/h2load.txt" | head -1)
+[[ -n "$h2_rps" ]] || { log "could not read h2load's throughput"; exit 2; }
+
+log "biometrics-load: --rate $RATE for ${SECONDS_RUN}s (after 2 s warm-up)"
+"$LOAD" run --scenario unary --target "$SERVER_URL" --method "$METHOD" --rate "$RATE" --warmup 2s --duration "${SECONDS_RUN}s" \
+  --connections "$CLIENTS" --no-progress --report-dir "$work/report" --report-name crosscheck >&2
+ours_rps=$(/usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["scenarios"][0]; print(s["okRps"])' "$work/report/crosscheck.json")
+ours_p99=$(/usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["scenarios"][0]; print(s["latency"]["p99Ms"])' "$work/report/crosscheck.json")
+
+verdict=$(/usr/bin/python3 - "$h2_rps" "$ours_rps" "$TOLERANCE" <<'PY'
+import sys
+h2, ours, tol = map(float, sys.argv[1:4])
+diff = abs(ours - h2) / max(h2, 1e-9)
+print(f"{diff:.4f} {'agree' if diff <= tol else 'DISAGREE'}")
+PY
+)
+printf 'h2load:          %10.1f req/s (%s succeeded)\n' "$h2_rps" "${h2_ok:-?}"
+printf 'biometrics-load: %10.1f ok/s  (p99 %s ms from the scheduled time)\n' "$ours_rps" "$ours_p99"
+printf 'relative difference %s -> %s (tolerance %s)\n' ${verdict% *} ${verdict#* } "$TOLERANCE"
+[[ ${verdict#* } == agree ]]
