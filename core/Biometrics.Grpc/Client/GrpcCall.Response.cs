@@ -29,7 +29,12 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 FinishFromTrailers();
             }
             if (_status!.Value.StatusCode != StatusCode.OK) throw CreateException();
-            if (message is null) { Finish(new Status(StatusCode.Internal, "No message returned")); throw CreateException(); }
+            if (message is null)
+            {
+                // OK without a response message is a protocol violation for a single-response call.
+                _status = new Status(StatusCode.Internal, "Failed to deserialize response message: no message returned.");
+                throw CreateException();
+            }
             return message;
         }
         catch (RpcException ex)

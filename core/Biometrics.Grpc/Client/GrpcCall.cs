@@ -128,10 +128,12 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
             var (headers, earlyStatus) = ReadResponseHeaders(response);
             if (earlyStatus is { } status)
             {
+                // Trailers-only response: the headers are also the trailers.
                 _trailers = headers;
                 Finish(status);
                 _headersTcs.TrySetResult(headers);
-                throw CreateException();
+                if (status.StatusCode != StatusCode.OK) throw CreateException();
+                return response;
             }
             _headersTcs.TrySetResult(headers);
             return response;

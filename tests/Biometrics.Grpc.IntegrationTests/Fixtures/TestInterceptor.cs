@@ -1,0 +1,34 @@
+using System.Security.Claims;
+
+namespace Biometrics.Grpc.IntegrationTests.Fixtures;
+
+/// <summary>An authentication-style interceptor for tests: <c>x-test-deny</c> ends the call with UNAUTHENTICATED,
+/// <c>x-test-throw</c> throws an unexpected exception, <c>x-test-user</c> sets <see cref="ServerCallContext.User"/>
+/// (echoed back in the <c>x-test-seen-user</c> trailer). Counts calls and records the last status.</summary>
+public sealed class TestInterceptor : Interceptor
+{
+    public const string SecretText = "secret internals 42";
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public StatusCode? LastStatus { get; private set; }
+
+    public override async Task InterceptAsync(ServerCallContext context, ServerCallContinuation continuation)
+    {
+        Interlocked.Increment(ref _calls);
+        var headers = context.RequestHeaders;
+        if (headers.Count > 0)
+        {
+            if (headers.Get("x-test-deny") is not null) throw new RpcException(new Status(StatusCode.Unauthenticated, "denied by test interceptor"));
+            if (headers.Get("x-test-throw") is not null) throw new InvalidOperationException(SecretText);
+            if (headers.GetValue("x-test-user") is { } user)
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, "gate")], "test"));
+            }
+        }
+        await continuation(context).ConfigureAwait(false);
+        if (context.User.Identity?.IsAuthenticated == true) context.ResponseTrailers.Add("x-test-seen-user", context.User.Identity.Name ?? "");
+        LastStatus = context.Status.StatusCode;
+    }
+}

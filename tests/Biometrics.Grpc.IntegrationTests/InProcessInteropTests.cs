@@ -1,0 +1,136 @@
+using Biometrics.Grpc.IntegrationTests.Fixtures;
+using Biometrics.Grpc.Interop;
+using Grpc.Health.V1;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Biometrics.Grpc.IntegrationTests;
+
+/// <summary>Our client against our server in one process: the interop cases, health, interceptors, limits.</summary>
+public sealed class InProcessInteropTests(InProcessServerFixture server) : IClassFixture<InProcessServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in InteropClient.CaseNames) data.Add(c);
+        return data;
+    }
+
+    private ServiceClient Test => new(server.Channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
+
+    private ServiceClient Health => new(server.Channel, HealthReflection.Descriptor.Services[0]);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task OurClient_InteropCaseAgainstOurServer_Passes(string name) =>
+        new InteropClient(server.Channel).RunAsync(name).WaitAsync(TimeSpan.FromSeconds(60));
+
+    [Fact]
+    public async Task HealthCheck_UnknownService_NotFound()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Health.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("Check",
+            new HealthCheckRequest { Service = "nope" }).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthWatch_StatusChanges_StreamsEachChange()
+    {
+        const string name = "biometrics.test.Watched";
+        server.Health.SetStatus(name, ServingStatus.NotServing);
+        using var cts = new CancellationTokenSource(Timeout);
+        using var call = Health.ServerStreaming<HealthCheckRequest, HealthCheckResponse>("Watch", new HealthCheckRequest { Service = name },
+            new CallOptions(cancellationToken: cts.Token));
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(ServingStatus.NotServing, call.ResponseStream.Current.Status);
+        server.Health.SetStatus(name, ServingStatus.Serving);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(ServingStatus.Serving, call.ResponseStream.Current.Status);
+        var check = await Health.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("Check", new HealthCheckRequest { Service = name }).WaitAsync(Timeout);
+        Assert.Equal(ServingStatus.Serving, check.Status);
+    }
+
+    [Fact]
+    public async Task Interceptor_DenyHeader_Unauthenticated()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Test.UnaryAsync<Empty, Empty>("EmptyCall", new Empty(),
+            new CallOptions(new Metadata { { "x-test-deny", "1" } })).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal("denied by test interceptor", ex.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Interceptor_SetsUser_HandlerAndTrailersSeeIt()
+    {
+        using var call = Test.Unary<Empty, Empty>("EmptyCall", new Empty(), new CallOptions(new Metadata { { "x-test-user", "gate-7" } }));
+        await call.ResponseAsync.WaitAsync(Timeout);
+        Assert.Equal("gate-7", call.GetTrailers().GetValue("x-test-seen-user"));
+        Assert.True(server.Interceptor.Calls > 0);
+    }
+
+    [Fact]
+    public async Task Handler_UnexpectedException_UnknownWithoutInternals()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Test.UnaryAsync<Empty, Empty>("EmptyCall", new Empty(),
+            new CallOptions(new Metadata { { "x-test-throw", "1" } })).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.Unknown, ex.StatusCode);
+        Assert.DoesNotContain(TestInterceptor.SecretText, ex.Status.Detail, StringComparison.Ordinal);
+        await Test.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task UnaryCall_RequestOverServerLimit_ResourceExhausted()
+    {
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxSendMessageSize = null });
+        var client = new ServiceClient(channel, Test.Service);
+        var request = new SimpleRequest { Payload = new Payload { Body = Google.Protobuf.ByteString.CopyFrom(new byte[5 * 1024 * 1024]) } };
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<SimpleRequest, SimpleResponse>("UnaryCall", request).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        await client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task UnaryCall_ResponseOverServerLimit_ResourceExhausted()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Test.UnaryAsync<SimpleRequest, SimpleResponse>("UnaryCall",
+            new SimpleRequest { ResponseSize = 5 * 1024 * 1024 }).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnaryCall_RequestOverClientLimit_ResourceExhaustedWithoutSending()
+    {
+        var request = new SimpleRequest { Payload = new Payload { Body = Google.Protobuf.ByteString.CopyFrom(new byte[5 * 1024 * 1024]) } };
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Test.UnaryAsync<SimpleRequest, SimpleResponse>("UnaryCall", request).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServerStreaming_ServerSideDeadline_DeadlineExceeded()
+    {
+        var request = new StreamingOutputCallRequest();
+        request.ResponseParameters.Add(new ResponseParameters { Size = 1, IntervalUs = 5_000_000 });
+        using var call = Test.ServerStreaming<StreamingOutputCallRequest, StreamingOutputCallResponse>("StreamingOutputCall", request,
+            new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(300)));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task ManyConcurrentUnaryCalls_AllSucceed()
+    {
+        var tasks = new Task[300];
+        for (var i = 0; i < tasks.Length; i++) tasks[i] = Test.UnaryAsync<SimpleRequest, SimpleResponse>("UnaryCall", new SimpleRequest { ResponseSize = 10 });
+        await Task.WhenAll(tasks).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task UnaryCall_ConnectionRefused_Unavailable()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Biometrics.Testing.FreePort.Next()}");
+        var client = new ServiceClient(channel, Test.Service);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+}

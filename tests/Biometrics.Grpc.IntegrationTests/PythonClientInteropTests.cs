@@ -1,0 +1,24 @@
+using Biometrics.Grpc.IntegrationTests.Fixtures;
+
+namespace Biometrics.Grpc.IntegrationTests;
+
+/// <summary>Debian's python3-grpcio client against our server (the TestServer process).</summary>
+public sealed class PythonClientInteropTests(PythonClientRunFixture run) : IClassFixture<PythonClientRunFixture>
+{
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in InteropClient.CaseNames) data.Add(c);
+        data.Add("health_check");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void PythonClient_InteropCase_Passes(string name)
+    {
+        var result = run.Result(name);
+        Assert.True(result is not null, $"case {name} did not run:\n{run.Output}");
+        Assert.True(result.Value.Ok, $"{name}: {result.Value.Detail}\n{run.Output}");
+    }
+}
