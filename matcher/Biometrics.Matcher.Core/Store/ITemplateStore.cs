@@ -1,0 +1,67 @@
+namespace Biometrics.Matcher.Store;
+
+/// <summary>
+/// The template store of record (Redis): pseudonymised keys, encrypted templates, gallery membership, a change
+/// stream for replicas, QR nonces, enrolment idempotency and the decision audit trail. Every write completes
+/// only after Redis applied it (and, when configured, fsynced it and replicas confirmed it). Implementations
+/// are thread-safe.
+/// </summary>
+public interface ITemplateStore
+{
+    /// <summary>The pseudonym of a subject identifier (pure computation, no I/O).</summary>
+    SubjectKey GetSubjectKey(string subjectId);
+
+    /// <summary>Enrols or re-enrols one subject (version + 1). Acknowledged only after Redis accepted it.</summary>
+    Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order.</summary>
+    Task<IReadOnlyList<TemplateUpsertResult>> UpsertManyAsync(IReadOnlyList<TemplateRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>The subject's template, or null if not enrolled.</summary>
+    /// <exception cref="TemplateIntegrityException">The stored template failed authentication; it is not returned.</exception>
+    /// <exception cref="TemplateModelMismatchException"><paramref name="requiredModelId"/> is set and differs from the stored model.</exception>
+    Task<StoredTemplate?> GetAsync(string subjectId, string? requiredModelId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="GetAsync"/>, by pseudonym.</summary>
+    Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases a subject from the store and every gallery; false if it was not enrolled.</summary>
+    Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Names of galleries that ever had a member.</summary>
+    Task<IReadOnlyList<string>> GetGalleriesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Pseudonyms of a gallery's members.</summary>
+    Task<IReadOnlyList<SubjectKey>> GetGalleryMembersAsync(string gallery, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of members of a gallery.</summary>
+    Task<long> GetGallerySizeAsync(string gallery, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams every stored template to <paramref name="onTemplate"/> (called sequentially) and returns the change
+    /// stream position taken before the scan: following from it makes a replica converge on the store.
+    /// Templates that fail authentication are skipped and counted.
+    /// </summary>
+    Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes after <paramref name="from"/>, in order, forever (until cancelled). Survives Redis restarts (waits and
+    /// resumes). Throws <see cref="TemplateStreamGapException"/> if the stream was trimmed past <paramref name="from"/>.
+    /// </summary>
+    IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a QR token nonce used (<c>SET NX PX</c>); true the first time, false on every replay within <paramref name="ttl"/>.</summary>
+    Task<bool> TryConsumeNonceAsync(string nonce, TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a decision to the audit stream (capped with <c>MAXLEN ~</c>); returns its id.</summary>
+    Task<string> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest <paramref name="count"/> audit records, newest first.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(int count, CancellationToken cancellationToken = default);
+
+    /// <summary>The result stored for an enrolment request id, or null.</summary>
+    Task<byte[]?> GetIdempotentResultAsync(string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a request's result for <see cref="TemplateStoreOptions.IdempotencyTtl"/>; false if one was already stored (keep the first).</summary>
+    Task<bool> SaveIdempotentResultAsync(string requestId, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default);
+}

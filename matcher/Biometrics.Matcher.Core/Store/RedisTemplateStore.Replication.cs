@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Biometrics.Redis;
+
+namespace Biometrics.Matcher.Store;
+
+public sealed partial class RedisTemplateStore
+{
+    /// <inheritdoc />
+    public async Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onTemplate);
+        // The position is taken before the scan: every change after it is replayed by FollowAsync, so whatever
+        // the scan saw of concurrent writes, the replica ends in the store's state.
+        var position = await GetLatestPositionAsync().ConfigureAwait(false);
+        long loaded = 0, rejected = 0;
+        var pattern = _templatePrefix + "*";
+        var nextPage = _db.ScanAsync(0, pattern, _options.SnapshotScanCount, "hash");
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await nextPage.ConfigureAwait(false);
+            // Ask for the next page while this one's records are fetched (all pipelined on one connection).
+            if (page.Cursor != 0) nextPage = _db.ScanAsync(page.Cursor, pattern, _options.SnapshotScanCount, "hash");
+            var reads = new ValueTask<byte[]?[]>[page.Items.Length];
+            for (var i = 0; i < reads.Length; i++)
+            {
+                reads[i] = _db.HashGetManyAsync(page.Items[i], s_templateFields);
+            }
+
+            for (var i = 0; i < reads.Length; i++)
+            {
+                var fields = await reads[i].ConfigureAwait(false);
+                var key = new SubjectKey(page.Items[i][_templatePrefix.Length..]);
+                StoredTemplate? template;
+                try
+                {
+                    template = Open(key, fields);
+                }
+                catch (TemplateIntegrityException ex)
+                {
+                    rejected++;
+                    LogRejected(_logger, key.Hex, ex.Message);
+                    continue;
+                }
+
+                if (template is not null)
+                {
+                    onTemplate(template);
+                    loaded++;
+                }
+            }
+
+            if (page.Cursor == 0) break;
+        }
+
+        return new TemplateSnapshot(position, loaded, rejected);
+    }
+
+    /// <summary>The id of the newest change entry, or <see cref="ChangeStreamPosition.Start"/>.</summary>
+    public async Task<ChangeStreamPosition> GetLatestPositionAsync()
+    {
+        var last = await _db.StreamRangeAsync(_changesKey, count: 1, reverse: true).ConfigureAwait(false);
+        return last.Length == 0 ? ChangeStreamPosition.Start : new ChangeStreamPosition(last[0].Id);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var position = from;
+        IRedisConnection? dedicated = null;
+        var checkGap = true;
+        var failures = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                RedisStreamEntry[] entries;
+                try
+                {
+                    dedicated ??= await _connection.ConnectDedicatedAsync(cancellationToken).ConfigureAwait(false);
+                    if (checkGap)
+                    {
+                        await ThrowIfTrimmedPastAsync(position).ConfigureAwait(false);
+                        checkGap = false;
+                    }
+
+                    entries = await dedicated.GetDatabase()
+                        .StreamReadAsync(_changesKey, position.Id, 500, _options.FollowBlock, cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (RedisException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Redis restarting: keep the position, wait, and check again that nothing we need was trimmed.
+                    var delay = Math.Min(2000, 50 << Math.Min(failures++, 6));
+                    LogFollowRetry(_logger, ex.Message, delay);
+                    checkGap = true;
+                    try { await Task.Delay(delay, cancellationToken).ConfigureAwait(false); } catch (OperationCanceledException) { yield break; }
+                    continue;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+
+                foreach (var entry in entries)
+                {
+                    var changes = await ResolveAsync(entry).ConfigureAwait(false);
+                    foreach (var change in changes)
+                    {
+                        yield return change;
+                    }
+
+                    position = new ChangeStreamPosition(entry.Id);
+                }
+            }
+        }
+        finally
+        {
+            if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Turns one stream entry into changes: deletes as they are; upserts carry the store's current template (fetched, pipelined).</summary>
+    private async Task<List<TemplateChange>> ResolveAsync(RedisStreamEntry entry)
+    {
+        var op = entry.GetString("op");
+        var subjects = (entry.GetString("sk") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var position = new ChangeStreamPosition(entry.Id);
+        var changes = new List<TemplateChange>(subjects.Length);
+        if (op == "d")
+        {
+            foreach (var s in subjects) changes.Add(new TemplateChange(TemplateChangeKind.Delete, new SubjectKey(s), null, position));
+            return changes;
+        }
+
+        var reads = new ValueTask<byte[]?[]>[subjects.Length];
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            reads[i] = _db.HashGetManyAsync(_templatePrefix + subjects[i], s_templateFields);
+        }
+
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            var key = new SubjectKey(subjects[i]);
+            var fields = await reads[i].ConfigureAwait(false);
+            StoredTemplate? template;
+            try
+            {
+                template = Open(key, fields);
+            }
+            catch (TemplateIntegrityException ex)
+            {
+                // Never serve a template that fails authentication: the replica drops the subject.
+                LogRejected(_logger, key.Hex, ex.Message);
+                template = null;
+            }
+
+            // Deleted (or rejected) since the entry was written: a later delete entry follows; drop it now.
+            changes.Add(template is null
+                ? new TemplateChange(TemplateChangeKind.Delete, key, null, position)
+                : new TemplateChange(TemplateChangeKind.Upsert, key, template, position));
+        }
+
+        return changes;
+    }
+
+    private async Task ThrowIfTrimmedPastAsync(ChangeStreamPosition from)
+    {
+        RedisResult info;
+        try
+        {
+            info = await _db.ExecuteAsync("XINFO", "STREAM", _changesKey).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            return; // no stream yet
+        }
+
+        for (var i = 0; i + 1 < info.Elements.Count; i += 2)
+        {
+            if (info.Elements[i].AsString() == "max-deleted-entry-id" && info.Elements[i + 1].AsString() is { } trimmed
+                && CompareIds(trimmed, from.Id) > 0)
+            {
+                throw new TemplateStreamGapException(from, trimmed);
+            }
+        }
+    }
+
+    internal static int CompareIds(string a, string b)
+    {
+        static (ulong Ms, ulong Seq) Parse(string id)
+        {
+            var dash = id.IndexOf('-');
+            return dash < 0
+                ? (ulong.Parse(id, CultureInfo.InvariantCulture), 0)
+                : (ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
+        }
+
+        return Parse(a).CompareTo(Parse(b));
+    }
+}

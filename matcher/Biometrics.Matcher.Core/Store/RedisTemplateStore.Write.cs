@@ -1,0 +1,160 @@
+using System.Globalization;
+using Biometrics.Redis;
+
+namespace Biometrics.Matcher.Store;
+
+public sealed partial class RedisTemplateStore
+{
+    private const int MaxConflictRounds = 8;
+
+    /// <inheritdoc />
+    public async Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default)
+        => (await UpsertManyAsync([record], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TemplateUpsertResult>> UpsertManyAsync(IReadOnlyList<TemplateRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var keys = new SubjectKey[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            Validate(records[i]);
+            keys[i] = _protector.Pseudonymise(records[i].SubjectId);
+        }
+
+        var results = new TemplateUpsertResult[records.Count];
+        var batch = _options.BulkBatchSize;
+        // Keep a few batches in flight so the connection stays busy (pipelining) without unbounded buffering.
+        const int inFlight = 4;
+        var running = new List<Task>(inFlight);
+        for (var start = 0; start < records.Count; start += batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(batch, records.Count - start);
+            running.Add(UpsertBatchAsync(records, keys, results, start, count));
+            if (running.Count == inFlight)
+            {
+                var done = await Task.WhenAny(running).ConfigureAwait(false);
+                await done.ConfigureAwait(false);
+                running.Remove(done);
+            }
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        await WaitForReplicasAsync().ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task UpsertBatchAsync(IReadOnlyList<TemplateRecord> records, SubjectKey[] keys, TemplateUpsertResult[] results, int start, int count)
+    {
+        var pending = new List<int>(count);
+        for (var i = start; i < start + count; i++) pending.Add(i);
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            if (round == MaxConflictRounds)
+            {
+                throw new InvalidOperationException($"Gave up after {MaxConflictRounds} concurrent-update conflicts on {pending.Count} subjects.");
+            }
+
+            // 1. Current versions, pipelined.
+            var versionReads = new ValueTask<byte[]?>[pending.Count];
+            for (var j = 0; j < pending.Count; j++)
+            {
+                versionReads[j] = _db.HashGetAsync(TemplateKey(keys[pending[j]]), "v");
+            }
+
+            // 2. Encrypt under version + 1 and build one script call.
+            var args = new RedisValue[3 + (5 * pending.Count)];
+            var scriptKeys = new RedisValue[2 + pending.Count];
+            scriptKeys[0] = _changesKey;
+            scriptKeys[1] = _galleriesKey;
+            args[0] = _options.ChangeStreamMaxLength;
+            args[1] = _galleryPrefix;
+            args[2] = pending.Count;
+            for (var j = 0; j < pending.Count; j++)
+            {
+                var raw = await versionReads[j].ConfigureAwait(false);
+                var current = raw is null ? 0 : long.Parse(raw, CultureInfo.InvariantCulture);
+                var index = pending[j];
+                var r = records[index];
+                var key = keys[index];
+                var payload = TemplatePayload.Write(r.SubjectId, r.Vector.Span, r.Quality, r.EnrolledAt, r.Galleries);
+                var blob = _protector.Protect(key, r.ModelId, current + 1, payload);
+                scriptKeys[2 + j] = TemplateKey(key);
+                var o = 3 + (5 * j);
+                args[o] = key.Hex;
+                args[o + 1] = current;
+                args[o + 2] = blob;
+                args[o + 3] = r.ModelId;
+                args[o + 4] = string.Join(',', r.Galleries);
+            }
+
+            // 3. Apply atomically; items that lost a race are retried with a fresh version.
+            var reply = await _db.ScriptEvaluateAsync(s_upsertScript, scriptKeys, args).ConfigureAwait(false);
+            var status = reply.Elements[0].Elements;
+            var changeId = reply.Elements[1].AsString();
+            var conflicts = new List<int>();
+            for (var j = 0; j < pending.Count; j++)
+            {
+                var version = status[j].AsInt64();
+                if (version > 0)
+                {
+                    results[pending[j]] = new TemplateUpsertResult(keys[pending[j]], version, changeId!);
+                }
+                else
+                {
+                    conflicts.Add(pending[j]);
+                }
+            }
+
+            pending = conflicts;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = GetSubjectKey(subjectId);
+        var reply = await _db.ScriptEvaluateAsync(
+            s_deleteScript,
+            [_changesKey, TemplateKey(key)],
+            [_options.ChangeStreamMaxLength, _galleryPrefix, key.Hex]).ConfigureAwait(false);
+        if (reply.IsNull) return false;
+        await WaitForReplicasAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task WaitForReplicasAsync()
+    {
+        if (_options.WaitForReplicas <= 0) return;
+        var acknowledged = await _db.WaitAsync(_options.WaitForReplicas, _options.WaitTimeout).ConfigureAwait(false);
+        if (acknowledged < _options.WaitForReplicas)
+        {
+            throw new TemplateStoreDurabilityException(acknowledged, _options.WaitForReplicas);
+        }
+    }
+
+    private void Validate(TemplateRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentException.ThrowIfNullOrEmpty(r.SubjectId);
+        ArgumentException.ThrowIfNullOrEmpty(r.ModelId);
+        if (r.ModelId.Length > 200) throw new ArgumentException("model_id is too long.");
+        if (r.SubjectId.Length > 1000) throw new ArgumentException("The subject id is too long.");
+        if (r.Vector.Length != _options.VectorDimension)
+        {
+            throw new ArgumentException($"The vector has {r.Vector.Length} values; the store holds {_options.VectorDimension}.");
+        }
+
+        foreach (var v in r.Vector.Span)
+        {
+            if (!float.IsFinite(v)) throw new ArgumentException("The vector contains NaN or infinity.");
+        }
+
+        if (!float.IsFinite(r.Quality)) throw new ArgumentException("Quality must be finite.");
+        ArgumentNullException.ThrowIfNull(r.Galleries);
+        if (r.Galleries.Count > 32) throw new ArgumentException("A subject can be in at most 32 galleries.");
+        foreach (var g in r.Galleries) ValidateGallery(g);
+    }
+}

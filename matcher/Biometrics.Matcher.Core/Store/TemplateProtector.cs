@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Biometrics.Matcher.Store;
+
+/// <summary>
+/// Pseudonymisation (HMAC-SHA256) and template encryption (AES-256-GCM). A blob is
+/// <c>[format 0x01][key id, 4 bytes][nonce, 12 bytes][ciphertext][tag, 16 bytes]</c>; its associated data binds
+/// the model_id, the record version and the subject key, so a blob moved to another subject, relabelled with
+/// another model or rolled back to another version fails authentication. Thread-safe.
+/// </summary>
+internal sealed class TemplateProtector : IDisposable
+{
+    private const byte Format = 1;
+    private const int KeyIdSize = 4, NonceSize = 12, TagSize = 16, HeaderSize = 1 + KeyIdSize + NonceSize;
+    private static readonly byte[] s_aadLabel = "biometrics.template.v1"u8.ToArray();
+
+    private readonly byte[] _pseudonymisationKey;
+    private readonly EncryptionKey _current;
+    private readonly EncryptionKey[] _all;
+
+    public TemplateProtector(byte[] pseudonymisationKey, byte[] encryptionKey, IEnumerable<byte[]> previousKeys)
+    {
+        _pseudonymisationKey = pseudonymisationKey;
+        _current = new EncryptionKey(encryptionKey);
+        _all = [_current, .. previousKeys.Select(k => new EncryptionKey(k))];
+    }
+
+    public static TemplateProtector FromOptions(TemplateStoreOptions options)
+    {
+        options.Validate();
+        var previous = options.PreviousEncryptionKeyFiles.Select(f => KeyMaterial.Load(f, null))
+            .Concat(options.PreviousEncryptionKeysBase64.Select(b => KeyMaterial.Load(null, b)));
+        return new TemplateProtector(
+            KeyMaterial.Load(options.PseudonymisationKeyFile, options.PseudonymisationKeyBase64),
+            KeyMaterial.Load(options.EncryptionKeyFile, options.EncryptionKeyBase64),
+            previous.ToList());
+    }
+
+    /// <summary>The subject's pseudonym.</summary>
+    public SubjectKey Pseudonymise(string subjectId) => new(Mac("subject", subjectId));
+
+    /// <summary>A keyed hash for other identifiers (nonces, request ids) so Redis never holds them in clear.</summary>
+    public string Mac(string domain, string value)
+    {
+        var input = Encoding.UTF8.GetBytes(domain + "\0" + value);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_pseudonymisationKey, input));
+    }
+
+    public byte[] Protect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> plaintext)
+    {
+        var blob = new byte[HeaderSize + plaintext.Length + TagSize];
+        blob[0] = Format;
+        _current.Id.CopyTo(blob.AsSpan(1));
+        var nonce = blob.AsSpan(1 + KeyIdSize, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        var aad = AssociatedData(subject, modelId, version);
+        _current.Cipher.Encrypt(nonce, plaintext, blob.AsSpan(HeaderSize, plaintext.Length), blob.AsSpan(HeaderSize + plaintext.Length), aad);
+        return blob;
+    }
+
+    /// <exception cref="TemplateIntegrityException">Malformed, tampered, bound to other data, or under an unknown key.</exception>
+    public byte[] Unprotect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> blob)
+    {
+        if (blob.Length < HeaderSize + TagSize || blob[0] != Format)
+        {
+            throw new TemplateIntegrityException($"The stored template of {subject} is malformed.");
+        }
+
+        var key = Find(blob.Slice(1, KeyIdSize))
+            ?? throw new TemplateIntegrityException($"The stored template of {subject} was encrypted under a key this store does not hold.");
+        var plaintext = new byte[blob.Length - HeaderSize - TagSize];
+        try
+        {
+            key.Cipher.Decrypt(
+                blob.Slice(1 + KeyIdSize, NonceSize),
+                blob.Slice(HeaderSize, plaintext.Length),
+                blob[^TagSize..],
+                plaintext,
+                AssociatedData(subject, modelId, version));
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw new TemplateIntegrityException(
+                $"The stored template of {subject} failed authentication (tampered ciphertext, or model_id/version/subject altered).", ex);
+        }
+
+        return plaintext;
+    }
+
+    private EncryptionKey? Find(ReadOnlySpan<byte> id)
+    {
+        foreach (var k in _all)
+        {
+            if (id.SequenceEqual(k.Id)) return k;
+        }
+
+        return null;
+    }
+
+    private static byte[] AssociatedData(SubjectKey subject, string modelId, long version)
+    {
+        var model = Encoding.UTF8.GetBytes(modelId);
+        var aad = new byte[s_aadLabel.Length + 2 + model.Length + 8 + 32];
+        var span = aad.AsSpan();
+        s_aadLabel.CopyTo(span);
+        span = span[s_aadLabel.Length..];
+        BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)model.Length);
+        model.CopyTo(span[2..]);
+        span = span[(2 + model.Length)..];
+        BinaryPrimitives.WriteInt64LittleEndian(span, version);
+        Convert.FromHexString(subject.Hex, span[8..], out _, out _);
+        return aad;
+    }
+
+    public void Dispose()
+    {
+        foreach (var k in _all) k.Dispose();
+        CryptographicOperations.ZeroMemory(_pseudonymisationKey);
+    }
+
+    /// <summary>One AES-256-GCM key with a per-thread cipher instance (AesGcm instances are not shared across threads).</summary>
+    private sealed class EncryptionKey : IDisposable
+    {
+        private readonly byte[] _key;
+        private readonly ThreadLocal<AesGcm> _cipher;
+
+        public EncryptionKey(byte[] key)
+        {
+            _key = key;
+            Id = SHA256.HashData([.. "biometrics.keyid"u8, .. key]).AsSpan(0, KeyIdSize).ToArray();
+            _cipher = new ThreadLocal<AesGcm>(() => new AesGcm(_key, TagSize), trackAllValues: true);
+        }
+
+        public byte[] Id { get; }
+
+        public AesGcm Cipher => _cipher.Value!;
+
+        public void Dispose()
+        {
+            foreach (var c in _cipher.Values) c.Dispose();
+            _cipher.Dispose();
+            CryptographicOperations.ZeroMemory(_key);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Biometrics.Matcher.Store;
+
+/// <summary>
+/// The change stream was trimmed past the position a replica wants to follow from; changes were lost for it.
+/// Reload the snapshot (<see cref="ITemplateStore.LoadSnapshotAsync"/>) and follow from its position.
+/// </summary>
+public sealed class TemplateStreamGapException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TemplateStreamGapException(ChangeStreamPosition from, string trimmedUpTo)
+        : base($"The change stream was trimmed up to {trimmedUpTo}, past position {from}: reload the snapshot.")
+    {
+    }
+}
