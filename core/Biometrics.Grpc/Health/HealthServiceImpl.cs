@@ -42,9 +42,10 @@ public sealed class HealthServiceImpl
     /// <summary>Check: the current status; NOT_FOUND for an unknown service.</summary>
     public Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context)
     {
-        var status = GetStatus(request.Service)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Unknown service '{request.Service}'."));
-        return Task.FromResult(new HealthCheckResponse { Status = status });
+        var status = GetStatus(request.Service);
+        return status is { } s
+            ? Task.FromResult(new HealthCheckResponse { Status = s })
+            : Task.FromException<HealthCheckResponse>(new RpcException(new Status(StatusCode.NotFound, $"Unknown service '{request.Service}'.")));
     }
 
     /// <summary>Watch: the current status (SERVICE_UNKNOWN when unknown), then every change until the call ends.</summary>

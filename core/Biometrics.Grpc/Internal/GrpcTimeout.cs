@@ -37,15 +37,17 @@ internal static class GrpcTimeout
     public static string Format(TimeSpan timeout)
     {
         var ticks = Math.Max(timeout.Ticks, 0);
-        var micros = (ticks + 9) / 10;
+        var micros = CeilDiv(ticks, 10);
         if (micros <= MaxValue) return micros.ToString(CultureInfo.InvariantCulture) + "u";
-        var millis = (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        var millis = CeilDiv(ticks, TimeSpan.TicksPerMillisecond);
         if (millis <= MaxValue) return millis.ToString(CultureInfo.InvariantCulture) + "m";
-        var seconds = (ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        var seconds = CeilDiv(ticks, TimeSpan.TicksPerSecond);
         if (seconds <= MaxValue) return seconds.ToString(CultureInfo.InvariantCulture) + "S";
-        var minutes = (ticks + TimeSpan.TicksPerMinute - 1) / TimeSpan.TicksPerMinute;
+        var minutes = CeilDiv(ticks, TimeSpan.TicksPerMinute);
         if (minutes <= MaxValue) return minutes.ToString(CultureInfo.InvariantCulture) + "M";
-        var hours = Math.Min((ticks + TimeSpan.TicksPerHour - 1) / TimeSpan.TicksPerHour, MaxValue);
+        var hours = Math.Min(CeilDiv(ticks, TimeSpan.TicksPerHour), MaxValue);
         return hours.ToString(CultureInfo.InvariantCulture) + "H";
     }
+
+    private static long CeilDiv(long value, long divisor) => value / divisor + (value % divisor != 0 ? 1 : 0);
 }

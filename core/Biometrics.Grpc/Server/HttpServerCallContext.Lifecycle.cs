@@ -97,7 +97,7 @@ internal sealed partial class HttpServerCallContext
         var cts = _deadlineCts;
         try
         {
-            if (_http.RequestAborted.IsCancellationRequested) return;
+            // (RequestAborted is not consulted here: on an aborted stream the status below is simply dropped.)
             if (_status.StatusCode == StatusCode.OK && IsDeadlineExceeded)
                 _status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
             if (!_responseStarted && !_http.Response.HasStarted)
