@@ -13,7 +13,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 APT_PACKAGES=(
   redis-server cmake g++ pkg-config
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-objdetect-dev
-  libopencv-contrib406  # WeChat QR decoder for the native shim (Debian builds OpenCV without quirc)
+  libopencv-contrib-dev  # WeChat QR decoder for the native shim (Debian builds OpenCV without quirc)
   python3-grpcio python3-grpc-tools python3-opencv python3-numpy python3-faiss
   nghttp2-client chromium
 )

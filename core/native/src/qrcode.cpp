@@ -10,28 +10,18 @@
 #include <string>
 #include <vector>
 
-#if BN_HAVE_WECHAT_QRCODE
-#include "wechat_qrcode_abi.hpp"
-
-#include <memory>
-#include <type_traits>
-#endif
+#include <opencv2/wechat_qrcode.hpp>
 
 namespace {
 
-#if BN_HAVE_WECHAT_QRCODE
-// Owns a WeChatQRCode constructed in over-sized, suitably aligned storage (see wechat_qrcode_abi.hpp).
+// The contrib WeChat QR decoder without its CNN models (the built-in zxing-derived detector/decoder is used).
 class WeChatDecoder {
 public:
-    WeChatDecoder() { object_ = new (&storage_) cv::wechat_qrcode::WeChatQRCode(); }
-    ~WeChatDecoder() { object_->~WeChatQRCode(); }
-    WeChatDecoder(const WeChatDecoder&) = delete;
-    WeChatDecoder& operator=(const WeChatDecoder&) = delete;
 
     // First decoded text and its corner points (4x2 float) if any.
     bool decode(const cv::Mat& image, std::string& text, std::vector<cv::Point2f>& corners) {
         std::vector<cv::Mat> points;
-        const std::vector<std::string> texts = object_->detectAndDecode(image, points);
+        const std::vector<std::string> texts = decoder_.detectAndDecode(image, points);
         for (size_t i = 0; i < texts.size(); ++i) {
             if (texts[i].empty()) continue;
             text = texts[i];
@@ -48,24 +38,19 @@ public:
     }
 
 private:
-    std::aligned_storage_t<1024, alignof(std::max_align_t)> storage_;
-    cv::wechat_qrcode::WeChatQRCode* object_;
+    cv::wechat_qrcode::WeChatQRCode decoder_;
 };
-#endif
 
 }  // namespace
 
 struct bn_qr_detector {
     cv::QRCodeDetector detector;
-#if BN_HAVE_WECHAT_QRCODE
     WeChatDecoder wechat;
-#endif
 
     // Locates with cv::QRCodeDetector (precise corners) and decodes with the WeChat decoder: first inside a
     // margin around the located code (fast, little clutter), then over the whole image.
     bool decode(const cv::Mat& image, bool located, const std::vector<cv::Point2f>& located_corners,
                 std::string& text, std::vector<cv::Point2f>& corners) {
-#if BN_HAVE_WECHAT_QRCODE
         if (located) {
             cv::Rect box = cv::boundingRect(located_corners);
             const int margin = std::max(box.width, box.height) / 4 + 8;
@@ -83,12 +68,6 @@ struct bn_qr_detector {
             return corners.size() == 4;
         }
         return false;
-#else
-        if (!located) return false;
-        text = detector.decode(image, located_corners);
-        corners = located_corners;
-        return !text.empty();
-#endif
     }
 };
 
