@@ -9,13 +9,14 @@ public static class CommandLine
 
         biometrics-load run  --scenario <unary|noop|verify|gate-peak|identify|enrol-burst|mixed> --target http://127.0.0.1:50051 [options]
         biometrics-load run  --file scenario.json [options that override the file]
-        biometrics-load seed --target http://127.0.0.1:50051 --count 1000000 [--seed 1] [--batch 512] [--streams 2]
+        biometrics-load seed --target http://127.0.0.1:50051 --count 1000000 [--first 0] [--gallery residents] [--data-seed 1] [--streams 2] [--window 512]
 
         load:     --rate N (per second)  --duration 30s  --warmup 5s  --ramp-up 0s  --arrival uniform|poisson
                   --max-in-flight 10000  --drain 10s  --seed 1  --closed N (closed model, N callers; only when asked for)
         unary:    --method /pkg.Service/Method  --body-hex <protobuf hex> | --body-file <protobuf bytes>
         matcher:  --subjects N  --genuine 0.9  --lanes 700  --traveller-interval 12s  --fps 10  --max-probes 30
-                  --gallery residents  --gallery-size N  --top-k 5  --batch 256  --dim 512
+                  --gallery residents  --gallery-size N  --top-k 5  --budget-ms 2000  --skip-watchlist
+                  --watchlist-size 10000  --watchlist-first 1000000000  --data-seed 1  --noise 0.5  --model-id ID
         gate:     --token T | --token-file F  --ca ca.pem  --insecure  --deadline 2s  --connections 4
         reports:  --report-dir DIR (default reports/loadtest-<time>)  --report-name report  --title T  --no-progress
         SLOs:     --p50-ms X  --p99-ms X  --p999-ms X  --min-rps X  --max-error-rate 0.001  --max-drop-rate 0

@@ -1,0 +1,109 @@
+using System.Security.Cryptography.X509Certificates;
+using Biometrics.Grpc;
+using Biometrics.LoadTest.Data;
+using Biometrics.Protos.V1;
+
+namespace Biometrics.LoadTest.Targets.Matcher;
+
+/// <summary>
+/// The matcher's methods on one <see cref="GrpcChannel"/> (several HTTP/2 connections), with the gate's bearer
+/// token and deadline on every call, plus the synthetic-face settings the scenarios share. Thread-safe.
+/// </summary>
+public sealed class MatcherClient : IDisposable
+{
+    /// <summary>Matcher.Verify.</summary>
+    public static readonly Method<VerifyRequest, Verdict> Verify = new(MethodType.Unary, "biometrics.v1.Matcher", "Verify", Marshallers.Create<VerifyRequest>(), Marshallers.Create<Verdict>());
+
+    /// <summary>Matcher.Identify.</summary>
+    public static readonly Method<IdentifyRequest, IdentifyResponse> Identify = new(MethodType.Unary, "biometrics.v1.Matcher", "Identify", Marshallers.Create<IdentifyRequest>(), Marshallers.Create<IdentifyResponse>());
+
+    /// <summary>Matcher.GateSession.</summary>
+    public static readonly Method<GateSessionRequest, GateSessionResponse> GateSession = new(MethodType.DuplexStreaming, "biometrics.v1.Matcher", "GateSession", Marshallers.Create<GateSessionRequest>(), Marshallers.Create<GateSessionResponse>());
+
+    /// <summary>Enrolment.Enrol.</summary>
+    public static readonly Method<EnrolRequest, EnrolResponse> Enrol = new(MethodType.Unary, "biometrics.v1.Enrolment", "Enrol", Marshallers.Create<EnrolRequest>(), Marshallers.Create<EnrolResponse>());
+
+    /// <summary>Enrolment.EnrolStream.</summary>
+    public static readonly Method<EnrolRequest, EnrolResponse> EnrolStream = new(MethodType.DuplexStreaming, "biometrics.v1.Enrolment", "EnrolStream", Marshallers.Create<EnrolRequest>(), Marshallers.Create<EnrolResponse>());
+
+    private readonly GrpcChannel _channel;
+    private readonly Metadata? _headers;
+    private readonly TimeSpan? _deadline;
+
+    /// <summary>Connects (lazily) to the matcher described by <paramref name="connection"/>.</summary>
+    public MatcherClient(ConnectionOptions connection, SyntheticFaces faces, string modelId)
+    {
+        Connection = connection;
+        Faces = faces;
+        ModelId = modelId;
+        var options = new GrpcChannelOptions { EnableMultipleHttp2Connections = true };
+        if (connection.CaCertificateFile is { } ca)
+        {
+            options.RootCertificates = [X509Certificate2.CreateFromPemFile(ca)];
+        }
+
+        if (connection.InsecureSkipVerify)
+        {
+            options.ServerCertificateValidation = static (_, _, _, _) => true;
+        }
+
+        _channel = GrpcChannel.ForAddress(connection.Address, options);
+        Invoker = _channel.CreateCallInvoker();
+        _headers = connection.BearerToken is null ? null : new Metadata().Add("authorization", "Bearer " + connection.BearerToken);
+        _deadline = connection.Deadline;
+    }
+
+    /// <summary>Where and how the matcher is reached.</summary>
+    public ConnectionOptions Connection { get; }
+
+    /// <summary>The synthetic gallery and probes.</summary>
+    public SyntheticFaces Faces { get; }
+
+    /// <summary>The model id sent with every embedding.</summary>
+    public string ModelId { get; }
+
+    /// <summary>The call invoker.</summary>
+    public CallInvoker Invoker { get; }
+
+    /// <summary>Call options for one call: token, deadline (unless <paramref name="deadline"/> overrides), cancellation.</summary>
+    public CallOptions Options(CancellationToken cancellationToken, TimeSpan? deadline = null)
+    {
+        var d = deadline ?? _deadline;
+        return new CallOptions(_headers, d is { } t ? DateTime.UtcNow + t : null, cancellationToken);
+    }
+
+    /// <summary>An embedding message of <paramref name="vector"/>.</summary>
+    public Embedding Embedding(ReadOnlySpan<float> vector)
+    {
+        var e = new Embedding { ModelId = ModelId };
+        e.Values.Capacity = vector.Length;
+        foreach (var v in vector)
+        {
+            e.Values.Add(v);
+        }
+
+        return e;
+    }
+
+    /// <summary>A probe of subject <paramref name="subject"/>: genuine or impostor, probe number <paramref name="probe"/>.</summary>
+    public Probe Probe(long subject, bool genuine, long probe)
+    {
+        var v = new float[Faces.Dimension];
+        if (genuine)
+        {
+            Faces.GenuineProbe(subject, probe, v);
+        }
+        else
+        {
+            Faces.ImpostorProbe(subject, probe, v);
+        }
+
+        return new Probe { Embedding = Embedding(v) };
+    }
+
+    /// <summary>The label of a failed call.</summary>
+    public static string StatusOf(RpcException e) => GrpcStatusNames.Of((int)e.StatusCode);
+
+    /// <inheritdoc />
+    public void Dispose() => _channel.Dispose();
+}
