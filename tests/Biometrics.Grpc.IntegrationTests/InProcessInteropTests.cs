@@ -133,4 +133,22 @@ public sealed class InProcessInteropTests(InProcessServerFixture server) : IClas
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
     }
+
+    [Fact]
+    public async Task ClientDisposesCall_ServerHandlerCancelled()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var request = new StreamingOutputCallRequest();
+        request.ResponseParameters.Add(new ResponseParameters { Size = 1, IntervalUs = 20_000_000 });
+        var call = Test.ServerStreaming<StreamingOutputCallRequest, StreamingOutputCallResponse>("StreamingOutputCall", request,
+            new CallOptions(new Metadata { { "x-test-tag", tag } }));
+        var until = DateTime.UtcNow + Timeout;
+        while (!server.Interceptor.StartedTaggedCalls.ContainsKey(tag) && DateTime.UtcNow < until) await Task.Delay(20);
+        await Task.Delay(100); // let the handler reach its wait
+        call.Dispose();
+        while (!server.Interceptor.EndedTaggedCalls.ContainsKey(tag) && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.True(server.Interceptor.EndedTaggedCalls.TryGetValue(tag, out var cancelled), "the handler did not end after the client reset");
+        Assert.True(cancelled);
+        Assert.Equal(StatusCode.Cancelled, call.GetStatus().StatusCode);
+    }
 }

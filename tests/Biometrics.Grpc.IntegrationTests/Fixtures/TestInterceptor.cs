@@ -1,10 +1,11 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 
 namespace Biometrics.Grpc.IntegrationTests.Fixtures;
 
 /// <summary>An authentication-style interceptor for tests: <c>x-test-deny</c> ends the call with UNAUTHENTICATED,
 /// <c>x-test-throw</c> throws an unexpected exception, <c>x-test-user</c> sets <see cref="ServerCallContext.User"/>
-/// (echoed back in the <c>x-test-seen-user</c> trailer). Counts calls and records the last status.</summary>
+/// (echoed back in the <c>x-test-seen-user</c> trailer; a TLS client certificate subject in <c>x-test-peer</c>). Counts calls and records the last status.</summary>
 public sealed class TestInterceptor : Interceptor
 {
     public const string SecretText = "secret internals 42";
@@ -13,6 +14,12 @@ public sealed class TestInterceptor : Interceptor
     public int Calls => Volatile.Read(ref _calls);
 
     public StatusCode? LastStatus { get; private set; }
+
+    /// <summary>Calls tagged with <c>x-test-tag</c>, with whether their cancellation token had fired when they ended.</summary>
+    public ConcurrentDictionary<string, bool> EndedTaggedCalls { get; } = new();
+
+    /// <summary>Tags of calls that have reached the interceptor.</summary>
+    public ConcurrentDictionary<string, bool> StartedTaggedCalls { get; } = new();
 
     public override async Task InterceptAsync(ServerCallContext context, ServerCallContinuation continuation)
     {
@@ -27,8 +34,17 @@ public sealed class TestInterceptor : Interceptor
                 context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, "gate")], "test"));
             }
         }
-        await continuation(context).ConfigureAwait(false);
+        if (headers.GetValue("x-test-tag") is { } startTag) StartedTaggedCalls[startTag] = true;
+        try
+        {
+            await continuation(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (headers.GetValue("x-test-tag") is { } tag) EndedTaggedCalls[tag] = context.CancellationToken.IsCancellationRequested;
+        }
         if (context.User.Identity?.IsAuthenticated == true) context.ResponseTrailers.Add("x-test-seen-user", context.User.Identity.Name ?? "");
+        if (context.AuthContext.IsPeerAuthenticated) context.ResponseTrailers.Add("x-test-peer", context.AuthContext.PeerIdentity ?? "");
         LastStatus = context.Status.StatusCode;
     }
 }

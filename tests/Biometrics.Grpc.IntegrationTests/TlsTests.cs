@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Biometrics.Grpc.IntegrationTests.Fixtures;
+using Biometrics.Grpc.Interop;
+using Biometrics.Grpc.TestServer;
+using Biometrics.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Biometrics.Grpc.IntegrationTests;
+
+/// <summary>TLS with ALPN h2: a private CA as the client's root, and mutual TLS with a client certificate.</summary>
+public sealed class TlsTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly int _port = FreePort.Next();
+    private readonly TestInterceptor _interceptor = new();
+    private X509Certificate2 _ca = null!;
+    private X509Certificate2 _serverCert = null!;
+    private X509Certificate2 _clientCert = null!;
+    private WebApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        _ca = CreateCa("CN=Biometrics Test CA");
+        _serverCert = Issue(_ca, "CN=localhost", server: true);
+        _clientCert = Issue(_ca, "CN=gate-007", server: false);
+        var roots = new X509Certificate2Collection(_ca);
+        _app = TestServerHost.Create([], o => o.Interceptors.Add(_interceptor),
+            b => b.WebHost.ConfigureKestrel(k => k.ListenLocalhost(_port, l => l.UseGrpcTls(_serverCert, roots))));
+        await _app.StartAsync().WaitAsync(Timeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().WaitAsync(Timeout);
+            await _app.DisposeAsync();
+        }
+        _ca.Dispose();
+        _serverCert.Dispose();
+        _clientCert.Dispose();
+    }
+
+    [Fact]
+    public async Task UnaryCall_MutualTlsWithCustomRoot_SucceedsAndServerSeesClientCertificate()
+    {
+        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions
+        {
+            RootCertificates = new X509Certificate2Collection(_ca),
+            ClientCertificates = new X509CertificateCollection { _clientCert },
+        });
+        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
+        using var call = client.Unary<SimpleRequest, SimpleResponse>("UnaryCall", new SimpleRequest { ResponseSize = 10 });
+        Assert.Equal(10, (await call.ResponseAsync.WaitAsync(Timeout)).Payload.Body.Length);
+        Assert.Equal("CN=gate-007", call.GetTrailers().GetValue("x-test-peer"));
+    }
+
+    [Fact]
+    public async Task UnaryCall_ServerCertificateNotTrusted_Unavailable()
+    {
+        using var otherCa = CreateCa("CN=Someone Else");
+        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions
+        {
+            RootCertificates = new X509Certificate2Collection(otherCa),
+            ClientCertificates = new X509CertificateCollection { _clientCert },
+        });
+        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnaryCall_NoClientCertificate_Rejected()
+    {
+        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions { RootCertificates = new X509Certificate2Collection(_ca) });
+        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
+        Assert.NotEqual(StatusCode.OK, ex.StatusCode);
+    }
+
+    private static X509Certificate2 CreateCa(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        if (server)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName("localhost");
+            san.AddIpAddress(System.Net.IPAddress.Loopback);
+            request.CertificateExtensions.Add(san.Build());
+        }
+        var serial = RandomNumberGenerator.GetBytes(8);
+        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
+        using var withKey = cert.CopyWithPrivateKey(key);
+        // Round-trip through PKCS#12 so SslStream on Linux can use the private key.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+}
