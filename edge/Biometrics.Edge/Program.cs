@@ -19,6 +19,7 @@ public static class Program
         new EvalPairsCommand(),
 
         // Gate agent commands (gate, enrol) are added here.
+        new Gate.GateCommand(), new Enrolment.EnrolCommand(),
     ];
 
     /// <summary>Process entry point: runs a command with the console's writers; Ctrl+C cancels it.</summary>

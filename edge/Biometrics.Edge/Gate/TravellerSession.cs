@@ -1,0 +1,302 @@
+using Biometrics.Edge.Connection;
+using Biometrics.Grpc;
+using Biometrics.Protos.V1;
+
+namespace Biometrics.Edge.Gate;
+
+/// <summary>
+/// One traveller's <c>GateSession</c> call: opens it with the claim and the remaining budget, streams the probes handed to
+/// <see cref="Send"/>, and reports each verdict through the callback given to the constructor. The lane's budget is
+/// enforced here, independently of the matcher: if no final verdict has arrived when it runs out (matcher slow, down
+/// or unreachable), the session reports an edge-made REFER (<c>matcher_unavailable</c> or <c>budget_exhausted</c>) on
+/// time and cancels the call. Transient failures (UNAVAILABLE, broken connections) are retried with the connection's
+/// back-off while budget remains, re-sending the probes taken so far. Thread-safe.
+/// </summary>
+public sealed class TravellerSession : IAsyncDisposable
+{
+    /// <summary>Reason code of an edge REFER when the matcher could not be reached within the budget.</summary>
+    public const string MatcherUnavailable = "matcher_unavailable";
+
+    /// <summary>Reason code of an edge REFER when the matcher was reached but did not decide within the budget.</summary>
+    public const string BudgetExhausted = "budget_exhausted";
+
+    /// <summary>Reason code prefix of an edge REFER after a non-retryable gRPC error (for example <c>rpc_unauthenticated</c>).</summary>
+    public const string RpcErrorPrefix = "rpc_";
+
+    private static readonly TimeSpan s_matcherMargin = TimeSpan.FromMilliseconds(150);
+    private readonly Lock _lock = new();
+    private readonly List<Probe> _probes = [];
+    private readonly SemaphoreSlim _probeSignal = new(0);
+    private readonly MatcherConnection _connection;
+    private readonly GateSessionOpen _open;
+    private readonly long _deadlineTimestamp;
+    private readonly TimeProvider _clock;
+    private readonly Action<Verdict, bool, VerdictSource> _onVerdict;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _run;
+    private int _final;
+    private bool _reached;
+
+    /// <summary>Prepares a session; call <see cref="Start"/> to open it.</summary>
+    /// <param name="connection">The matcher connection.</param>
+    /// <param name="open">The open message (gate, lane, claim, session id); its budget is filled in from the deadline.</param>
+    /// <param name="deadlineTimestamp">When the lane's budget runs out, as a <paramref name="clock"/> timestamp.</param>
+    /// <param name="onVerdict">Called with each verdict, whether it is final, and who decided. Called at most once with final = true.</param>
+    /// <param name="clock">Time source.</param>
+    public TravellerSession(MatcherConnection connection, GateSessionOpen open, long deadlineTimestamp, Action<Verdict, bool, VerdictSource> onVerdict, TimeProvider? clock = null)
+    {
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        _open = open ?? throw new ArgumentNullException(nameof(open));
+        _onVerdict = onVerdict ?? throw new ArgumentNullException(nameof(onVerdict));
+        _deadlineTimestamp = deadlineTimestamp;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>Completes when the final verdict has been reported (or the session was disposed).</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>True once the final verdict has been reported.</summary>
+    public bool IsFinal => Volatile.Read(ref _final) != 0;
+
+    /// <summary>Probes handed to the session so far.</summary>
+    public int ProbeCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _probes.Count;
+            }
+        }
+    }
+
+    /// <summary>Budget left, never negative.</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            var left = _clock.GetElapsedTime(_clock.GetTimestamp(), _deadlineTimestamp);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Opens the call in the background.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            _run ??= Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Queues a probe (sent at once when the call is open; re-sent after a reconnection).</summary>
+    public void Send(Probe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        lock (_lock)
+        {
+            _probes.Add(probe);
+        }
+
+        _probeSignal.Release();
+    }
+
+    /// <summary>Stops the call without a verdict (the agent is shutting down).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_run is not null)
+        {
+            try
+            {
+                await _run.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        _completion.TrySetResult();
+        _stop.Dispose();
+        _probeSignal.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        using var budget = new CancellationTokenSource(Remaining, _clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, _stop.Token);
+        var token = linked.Token;
+        Exception? lastError = null;
+        try
+        {
+            while (!token.IsCancellationRequested && !IsFinal)
+            {
+                var wait = _connection.RetryDelay;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait < Remaining ? wait : Remaining, _clock, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await AttemptAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested && MatcherConnection.IsTransient(e))
+                {
+                    lastError = e;
+                    _connection.ReportFailure(e);
+                }
+                catch (RpcException e) when (!token.IsCancellationRequested)
+                {
+                    _reached = true;
+                    _connection.ReportSuccess();
+                    Report(EdgeVerdict(RpcErrorPrefix + Snake(e.StatusCode), $"matcher refused the session: {e.StatusCode} {e.Status.Detail}"),
+                        final: true, VerdictSource.Edge);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (RpcException) when (token.IsCancellationRequested)
+        {
+        }
+
+        if (!IsFinal && !_stop.IsCancellationRequested)
+        {
+            var verdict = _reached
+                ? EdgeVerdict(BudgetExhausted, $"the matcher did not decide within the lane budget of {_open.BudgetMs} ms")
+                : EdgeVerdict(MatcherUnavailable, "the matcher could not be reached within the lane budget" +
+                                                  (lastError is null ? string.Empty : $" ({Describe(lastError)})"));
+            Report(verdict, final: true, VerdictSource.Edge);
+        }
+
+        _completion.TrySetResult();
+    }
+
+    private async Task AttemptAsync(CancellationToken token)
+    {
+        var open = _open.Clone();
+        var budgetMs = (int)Math.Clamp((Remaining - s_matcherMargin).TotalMilliseconds, 100, 60_000);
+        open.BudgetMs = budgetMs;
+        var deadline = DateTime.UtcNow + Remaining + TimeSpan.FromMilliseconds(250);
+        using var call = _connection.Matcher.DuplexStreaming<GateSessionRequest, GateSessionResponse>("GateSession", _connection.CallOptions(deadline, token));
+        await call.RequestStream.WriteAsync(new GateSessionRequest { Open = open }, token).ConfigureAwait(false);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var writer = WriteProbesAsync(call.RequestStream, attempt.Token);
+        try
+        {
+            while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
+            {
+                _reached = true;
+                _connection.ReportSuccess();
+                var response = call.ResponseStream.Current;
+                if (response.Verdict is null)
+                {
+                    continue;
+                }
+
+                var final = response.Final || response.Verdict.Decision is Decision.Accept or Decision.Reject or Decision.Refer;
+                Report(response.Verdict, final, VerdictSource.Matcher);
+                if (final)
+                {
+                    await TryCancelAsync(call.RequestStream).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            // The matcher ended the stream without a final verdict: a fault on its side, worth another attempt.
+            throw new RpcException(new Status(StatusCode.Unavailable, "the matcher ended the session without a verdict"));
+        }
+        finally
+        {
+            await attempt.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await writer.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task WriteProbesAsync(IClientStreamWriter<GateSessionRequest> stream, CancellationToken token)
+    {
+        var next = 0;
+        while (!token.IsCancellationRequested)
+        {
+            Probe? probe = null;
+            lock (_lock)
+            {
+                if (next < _probes.Count)
+                {
+                    probe = _probes[next++];
+                }
+            }
+
+            if (probe is null)
+            {
+                await _probeSignal.WaitAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
+            await stream.WriteAsync(new GateSessionRequest { Probe = probe }, token).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TryCancelAsync(IClientStreamWriter<GateSessionRequest> stream)
+    {
+        try
+        {
+            await stream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Report(Verdict verdict, bool final, VerdictSource source)
+    {
+        if (final && Interlocked.Exchange(ref _final, 1) != 0)
+        {
+            return;
+        }
+
+        if (!final && IsFinal)
+        {
+            return;
+        }
+
+        _onVerdict(verdict, final, source);
+    }
+
+    private Verdict EdgeVerdict(string reason, string text) => new()
+    {
+        Decision = Decision.Refer,
+        Reason = reason,
+        ReasonText = text,
+        TransactionId = "edge-" + Guid.NewGuid().ToString("N"),
+    };
+
+    private static string Describe(Exception e) => e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+
+    private static string Snake(StatusCode code)
+    {
+        var name = code.ToString();
+        var sb = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return sb.ToString();
+    }
+}
