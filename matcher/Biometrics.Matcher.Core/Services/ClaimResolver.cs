@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Biometrics.Matcher.Store;
+using Biometrics.Matcher.Tokens;
+using Biometrics.Redis;
+
+namespace Biometrics.Matcher.Services;
+
+/// <summary>
+/// Validates a claim and produces the reference vector: a subject id or a QR token (signature, expiry, then the nonce is
+/// consumed in the store) leads to the enrolled template, fetched and decrypted from the store of record on every call
+/// (no cache, so an erasure takes effect at once); reference templates and images are used as sent. Thread-safe.
+/// </summary>
+public sealed class ClaimResolver
+{
+    private readonly ITemplateStore _store;
+    private readonly QrTokens _qr;
+    private readonly FaceResolver _faces;
+    private readonly MatchingOptions _options;
+
+    /// <summary>Creates the resolver.</summary>
+    public ClaimResolver(ITemplateStore store, QrTokens qr, FaceResolver faces, MatchingOptions options)
+    {
+        _store = store;
+        _qr = qr;
+        _faces = faces;
+        _options = options;
+    }
+
+    /// <summary>Resolves <paramref name="claim"/> within <paramref name="timeout"/>.</summary>
+    /// <exception cref="MatcherException">INVALID_ARGUMENT (empty or malformed claim), NOT_FOUND (unknown subject),
+    /// PERMISSION_DENIED (QR token forged, expired, replayed).</exception>
+    /// <exception cref="StoreUnavailableException">The store did not answer within <paramref name="timeout"/>.</exception>
+    public async Task<ResolvedClaim> ResolveAsync(ClaimInput claim, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        switch (claim.Kind)
+        {
+            case ClaimKind.SubjectId:
+            {
+                var id = ValidateSubjectId(claim.Text);
+                var (template, key) = await FetchAsync(id, timeout, cancellationToken).ConfigureAwait(false);
+                return new ResolvedClaim(template, key, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            case ClaimKind.QrToken:
+            {
+                if (string.IsNullOrEmpty(claim.Text)) throw MatcherException.Invalid("claim_empty", "The QR token claim is empty.");
+                var token = _qr.Validate(claim.Text);
+                bool first;
+                try
+                {
+                    first = await _store.TryConsumeNonceAsync(token.Issuer + ":" + token.Nonce, _options.NonceTtl, cancellationToken)
+                        .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+                {
+                    throw new StoreUnavailableException("The template store did not answer the nonce check.", ex);
+                }
+
+                if (!first)
+                {
+                    throw new MatcherException(MatcherErrorKind.PermissionDenied, "qr_replayed", "The QR token was already used (replay).");
+                }
+
+                var left = timeout - Stopwatch.GetElapsedTime(start);
+                var (template, key) = await FetchAsync(token.SubjectId, left, cancellationToken).ConfigureAwait(false);
+                return new ResolvedClaim(template, key, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            case ClaimKind.ReferenceTemplate:
+            {
+                var r = claim.Reference ?? throw MatcherException.Invalid("claim_empty", "The reference template claim is empty.");
+                if (r.Values.IsEmpty) throw MatcherException.Invalid("claim_empty", "The reference template has no values.");
+                var v = new FaceVector(_faces.Normalise(r.Values.Span, r.ModelId, "reference template"), r.ModelId, r.Quality);
+                return new ResolvedClaim(v, null, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            case ClaimKind.ReferenceImage:
+            {
+                var r = claim.Reference ?? throw MatcherException.Invalid("claim_empty", "The reference image claim is empty.");
+                if (r.Image.IsEmpty) throw MatcherException.Invalid("claim_empty", "The reference image is empty.");
+                var v = await _faces.ResolveAsync(r, "reference image", cancellationToken).ConfigureAwait(false)
+                    ?? throw MatcherException.Invalid("reference_no_face", "No face was found in the reference image.");
+                return new ResolvedClaim(v, null, 0);
+            }
+
+            default:
+                throw MatcherException.Invalid("claim_empty", "The request carries no claim (subject_id, qr_token, reference_template or reference_image).");
+        }
+    }
+
+    /// <summary>Checks a subject identifier: 1..128 characters.</summary>
+    public static string ValidateSubjectId(string? id)
+    {
+        if (string.IsNullOrEmpty(id)) throw MatcherException.Invalid("claim_empty", "The subject_id is empty.");
+        if (id.Length > 128) throw MatcherException.Invalid("subject_id_length", "The subject_id is longer than 128 characters.");
+        return id;
+    }
+
+    private async Task<(FaceVector Template, string Key)> FetchAsync(string subjectId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero) throw new StoreUnavailableException("No time left to fetch the template.");
+        StoredTemplate? template;
+        try
+        {
+            template = await _store.GetAsync(subjectId, null, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TemplateIntegrityException ex)
+        {
+            throw new StoreUnavailableException("The stored template failed authentication.", ex);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw new StoreUnavailableException("The template store did not answer.", ex);
+        }
+
+        if (template is null) throw MatcherException.NotFound("subject_unknown", "The claimed subject is not enrolled.");
+        return (new FaceVector(template.Vector, template.ModelId, Policy.ProbeQuality.Unmeasured), template.SubjectKey.Hex);
+    }
+
+    /// <summary>True for failures that mean "the store is down or slow" (not the caller cancelling).</summary>
+    public static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is RedisException or TimeoutException or IOException or ObjectDisposedException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+}

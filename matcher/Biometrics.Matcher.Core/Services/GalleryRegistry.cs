@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using Biometrics.Matcher.Gallery;
+using Biometrics.Matcher.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Biometrics.Matcher.Services;
+
+/// <summary>
+/// This replica's in-memory 1:N galleries, mirrored from the template store: filled from a snapshot at start
+/// (<see cref="GallerySynchronizer"/>), then kept current by the change stream (upserts replace a subject's rows in every
+/// gallery it belongs to, deletes remove them). Rows are keyed by pseudonymous subject key. Thread-safe.
+/// </summary>
+public sealed partial class GalleryRegistry : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly int _dimension;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _writeLock = new();
+    private State _state;
+
+    /// <summary>Creates an empty, not yet loaded registry.</summary>
+    public GalleryRegistry(int dimension = 512, ILogger<GalleryRegistry>? logger = null)
+    {
+        _dimension = dimension;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _state = new State();
+    }
+
+    /// <summary>True once a snapshot has been loaded (the replica may serve 1:N).</summary>
+    public bool IsLoaded => _loaded.Task.IsCompleted;
+
+    /// <summary>Completes when the first snapshot has been loaded.</summary>
+    public Task WhenLoaded => _loaded.Task;
+
+    /// <summary>Change-stream position applied so far.</summary>
+    public ChangeStreamPosition Position { get; private set; } = ChangeStreamPosition.Start;
+
+    /// <summary>Names, model_ids and sizes of the galleries.</summary>
+    public IReadOnlyList<(string Name, string ModelId, int Count)> Describe()
+    {
+        var s = Volatile.Read(ref _state);
+        return [.. s.Galleries.Values.OrderBy(g => g.Index.Name, StringComparer.Ordinal).Select(g => (g.Index.Name, g.Index.ModelId, g.Index.Count))];
+    }
+
+    /// <summary>True when the gallery exists on this replica.</summary>
+    public bool Exists(string gallery) => Volatile.Read(ref _state).Galleries.ContainsKey(gallery);
+
+    /// <summary>The top-<paramref name="k"/> members of <paramref name="gallery"/> by cosine similarity (batched with
+    /// concurrent queries), or null when the gallery does not exist. <paramref name="vector"/> must be unit length.</summary>
+    /// <exception cref="MatcherException">INVALID_ARGUMENT when the gallery holds another model's templates.</exception>
+    public async Task<(GalleryMatch[] Matches, int Size, string ModelId)?> SearchAsync(string gallery, float[] vector, string modelId, int k, CancellationToken cancellationToken)
+    {
+        if (!Volatile.Read(ref _state).Galleries.TryGetValue(gallery, out var entry)) return null;
+        if (!string.Equals(entry.Index.ModelId, modelId, StringComparison.Ordinal))
+        {
+            throw MatcherException.Invalid("model_mismatch", $"Gallery '{gallery}' holds {entry.Index.ModelId} templates; the probe is {modelId}.");
+        }
+
+        var size = entry.Index.Count;
+        if (size == 0) return ([], 0, entry.Index.ModelId);
+        var matches = await entry.Batcher.SearchAsync(vector, k, cancellationToken).ConfigureAwait(false);
+        return (matches, size, entry.Index.ModelId);
+    }
+
+    /// <summary>Builds a fresh state from a snapshot and swaps it in when <paramref name="load"/> completes.</summary>
+    public async Task<TemplateSnapshot> ReloadAsync(Func<Action<StoredTemplate>, Task<TemplateSnapshot>> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var fresh = new State();
+        var loader = new BulkLoader(this, fresh);
+        TemplateSnapshot snapshot;
+        try
+        {
+            snapshot = await load(loader.Add).ConfigureAwait(false);
+            loader.Flush();
+        }
+        catch
+        {
+            await fresh.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        State old;
+        lock (_writeLock)
+        {
+            old = _state;
+            Volatile.Write(ref _state, fresh);
+            Position = snapshot.Position;
+        }
+
+        await old.DisposeAsync().ConfigureAwait(false);
+        _loaded.TrySetResult();
+        LogLoaded(_logger, snapshot.Loaded, snapshot.Rejected, fresh.Galleries.Count, snapshot.Position.Id);
+        return snapshot;
+    }
+
+    /// <summary>Applies one change from the stream.</summary>
+    public void Apply(TemplateChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_writeLock)
+        {
+            var s = _state;
+            if (change.Kind == TemplateChangeKind.Delete || change.Template is null)
+            {
+                RemoveLocked(s, change.SubjectKey.Hex, keep: null);
+            }
+            else
+            {
+                UpsertLocked(s, change.Template);
+            }
+
+            Position = change.Position;
+        }
+    }
+
+    private void UpsertLocked(State s, StoredTemplate t)
+    {
+        var key = t.SubjectKey.Hex;
+        RemoveLocked(s, key, keep: t.Galleries);
+        foreach (var name in t.Galleries)
+        {
+            var entry = GetOrCreate(s, name, t.ModelId);
+            if (entry is null) continue;
+            entry.Index.Upsert(key, t.Vector);
+        }
+
+        s.Membership[key] = [.. t.Galleries];
+    }
+
+    private static void RemoveLocked(State s, string key, IReadOnlyList<string>? keep)
+    {
+        if (!s.Membership.TryGetValue(key, out var galleries)) return;
+        foreach (var g in galleries)
+        {
+            if (keep is not null && keep.Contains(g)) continue;
+            if (s.Galleries.TryGetValue(g, out var entry)) entry.Index.Remove(key);
+        }
+
+        if (keep is null) s.Membership.Remove(key);
+    }
+
+    private GalleryEntry? GetOrCreate(State s, string name, string modelId)
+    {
+        if (s.Galleries.TryGetValue(name, out var entry))
+        {
+            if (string.Equals(entry.Index.ModelId, modelId, StringComparison.Ordinal)) return entry;
+            LogModelMismatch(_logger, name, entry.Index.ModelId, modelId);
+            return null;
+        }
+
+        var index = new GalleryIndex(name, modelId, _dimension);
+        entry = new GalleryEntry(index, new GallerySearchBatcher(index));
+        s.Galleries[name] = entry;
+        return entry;
+    }
+
+    /// <summary>Releases every gallery.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _loaded.TrySetCanceled();
+        await _state.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed record GalleryEntry(GalleryIndex Index, GallerySearchBatcher Batcher);
+
+    private sealed class State : IAsyncDisposable
+    {
+        public ConcurrentDictionary<string, GalleryEntry> Galleries { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string[]> Membership { get; } = new(StringComparer.Ordinal);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var g in Galleries.Values)
+            {
+                await g.Batcher.DisposeAsync().ConfigureAwait(false);
+                g.Index.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Collects snapshot templates per gallery and adds them in large batches (parallel normalisation).</summary>
+    private sealed class BulkLoader(GalleryRegistry owner, State state)
+    {
+        private const int Batch = 4096;
+        private readonly Dictionary<string, (List<string> Ids, List<float[]> Vectors)> _pending = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _models = new(StringComparer.Ordinal);
+
+        public void Add(StoredTemplate t)
+        {
+            var key = t.SubjectKey.Hex;
+            lock (owner._writeLock)
+            {
+                RemoveLocked(state, key, keep: null);
+                state.Membership[key] = [.. t.Galleries];
+            }
+
+            foreach (var g in t.Galleries)
+            {
+                _models.TryAdd(g, t.ModelId);
+                if (!_pending.TryGetValue(g, out var p)) _pending[g] = p = ([], []);
+                p.Ids.Add(key);
+                p.Vectors.Add(t.Vector);
+                if (p.Ids.Count >= Batch) FlushOne(g, t.ModelId);
+            }
+
+        }
+
+        public void Flush()
+        {
+            foreach (var g in _pending.Keys.ToArray()) FlushOne(g, _models[g]);
+        }
+
+        private void FlushOne(string gallery, string modelId)
+        {
+            var (ids, vectors) = _pending[gallery];
+            if (ids.Count == 0) return;
+            var entry = owner.GetOrCreate(state, gallery, modelId);
+            if (entry is not null)
+            {
+                var dim = entry.Index.Dimension;
+                var flat = new float[ids.Count * dim];
+                for (var i = 0; i < vectors.Count; i++) vectors[i].AsSpan().CopyTo(flat.AsSpan(i * dim, dim));
+                entry.Index.AddRange(ids, flat);
+            }
+
+            ids.Clear();
+            vectors.Clear();
+        }
+    }
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Galleries loaded from the store snapshot: {Loaded} templates ({Rejected} rejected) in {Galleries} galleries, following from {Position}")]
+    private static partial void LogLoaded(ILogger logger, long loaded, long rejected, int galleries, string position);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "Gallery {Gallery} holds {GalleryModel} templates; a {TemplateModel} template was not added")]
+    private static partial void LogModelMismatch(ILogger logger, string gallery, string galleryModel, string templateModel);
+}

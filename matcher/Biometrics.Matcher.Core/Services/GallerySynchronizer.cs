@@ -1,0 +1,70 @@
+using Biometrics.Matcher.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Biometrics.Matcher.Services;
+
+/// <summary>
+/// Background service that keeps <see cref="GalleryRegistry"/> equal to the store: loads the snapshot at start, then follows
+/// the change stream. When the stream was trimmed past this replica's position, or following fails for another reason,
+/// it reloads the snapshot; when the store is down at start it retries until it answers.
+/// </summary>
+public sealed partial class GallerySynchronizer : BackgroundService
+{
+    private readonly ITemplateStore _store;
+    private readonly GalleryRegistry _registry;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the synchronizer.</summary>
+    public GallerySynchronizer(ITemplateStore store, GalleryRegistry registry, ILogger<GallerySynchronizer> logger)
+    {
+        _store = store;
+        _registry = registry;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var snapshot = await _registry.ReloadAsync(onTemplate => _store.LoadSnapshotAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
+                failures = 0;
+                await foreach (var change in _store.FollowAsync(snapshot.Position, stoppingToken).ConfigureAwait(false))
+                {
+                    _registry.Apply(change);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (TemplateStreamGapException ex)
+            {
+                LogGap(_logger, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                var delay = Math.Min(2000, 100 << Math.Min(failures++, 5));
+                LogFailed(_logger, ex.GetType().Name, ex.Message, delay);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Change stream trimmed past this replica ({Detail}); reloading the snapshot")]
+    private static partial void LogGap(ILogger logger, string detail);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Gallery synchronisation failed ({Type}: {Detail}); retrying in {DelayMs} ms")]
+    private static partial void LogFailed(ILogger logger, string type, string detail, int delayMs);
+}

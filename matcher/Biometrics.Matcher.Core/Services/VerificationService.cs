@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Biometrics.Matcher.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Biometrics.Matcher.Services;
+
+/// <summary>
+/// 1:1 verification (DESIGN.md sections 1, 8): resolves the probe and the claim concurrently, screens the probe against the
+/// watchlist in parallel, compares by cosine similarity and decides with <see cref="DecisionPolicy"/>; writes an audit
+/// record. The answer comes within the caller's deadline: when the store does not answer in time the verdict is REFER
+/// (<c>store_unavailable</c>), when the pipeline does not finish in time it is REFER (<c>budget_exhausted</c>); never an
+/// ACCEPT without a score at or above a calibrated threshold. Thread-safe.
+/// </summary>
+public sealed partial class VerificationService
+{
+    private readonly FaceResolver _faces;
+    private readonly ClaimResolver _claims;
+    private readonly WatchlistScreener _watchlist;
+    private readonly ModelCatalog _models;
+    private readonly DecisionPolicy _policy;
+    private readonly AuditTrail _audit;
+    private readonly MatchingOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    public VerificationService(FaceResolver faces, ClaimResolver claims, WatchlistScreener watchlist, ModelCatalog models,
+        DecisionPolicy policy, AuditTrail audit, MatchingOptions options, ILogger<VerificationService> logger)
+    {
+        _faces = faces;
+        _claims = claims;
+        _watchlist = watchlist;
+        _models = models;
+        _policy = policy;
+        _audit = audit;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Verifies one probe against one claim.</summary>
+    /// <param name="command">The request.</param>
+    /// <param name="deadline">The caller's deadline (UTC; <see cref="DateTime.MaxValue"/> for none: the configured default applies).</param>
+    /// <param name="cancellationToken">The call's cancellation.</param>
+    /// <exception cref="MatcherException">INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED as described on the wire contract.</exception>
+    public async Task<VerificationResult> VerifyAsync(VerifyCommand command, DateTime deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var start = Stopwatch.GetTimestamp();
+        var budget = Budget(deadline);
+        var transactionId = TransactionIds.Next();
+
+        // Probe and claim run concurrently; the watchlist starts as soon as the probe vector exists.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(budget);
+        var probeTask = ResolveProbeAsync(command.Probe, cts.Token);
+        if (probeTask.IsFaulted)
+        {
+            await probeTask.ConfigureAwait(false); // a malformed probe fails before the claim (and its QR nonce) is touched
+        }
+
+        var claimTask = _claims.ResolveAsync(command.Claim, budget, cancellationToken);
+        FaceVector? probe = null;
+        ResolvedClaim? claim = null;
+        string? unavailable = null;
+        double pipelineMs = 0, watchlistMs = 0;
+        IReadOnlyList<WatchlistHit> hits = [];
+        Task<IReadOnlyList<WatchlistHit>>? watchTask = null;
+        var watchStart = 0L;
+        try
+        {
+            probe = await probeTask.ConfigureAwait(false);
+            pipelineMs = probe?.PipelineMs ?? 0;
+            if (probe is not null && !command.SkipWatchlist)
+            {
+                watchStart = Stopwatch.GetTimestamp();
+                watchTask = _watchlist.ScreenAsync(probe, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            unavailable = ReasonCodes.BudgetExhausted;
+        }
+        finally
+        {
+            if (probe is null) _ = claimTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observe
+        }
+
+        try
+        {
+            claim = await claimTask.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            unavailable ??= ReasonCodes.StoreUnavailable;
+            LogStoreUnavailable(_logger, transactionId, ex.Message);
+        }
+
+        if (watchTask is not null)
+        {
+            try
+            {
+                hits = await watchTask.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                unavailable ??= ReasonCodes.DependencyUnavailable;
+            }
+
+            watchlistMs = Stopwatch.GetElapsedTime(watchStart).TotalMilliseconds;
+        }
+
+        // Compare.
+        var compareStart = Stopwatch.GetTimestamp();
+        float? score = null;
+        var modelId = probe?.ModelId ?? claim?.Reference.ModelId ?? string.Empty;
+        if (probe is not null && claim is not null)
+        {
+            if (!string.Equals(probe.ModelId, claim.Reference.ModelId, StringComparison.Ordinal))
+            {
+                throw MatcherException.Invalid("model_mismatch",
+                    $"The probe was made by {probe.ModelId} but the claim's template by {claim.Reference.ModelId}; they cannot be compared.");
+            }
+
+            score = TensorPrimitives.Dot(probe.Vector, claim.Reference.Vector);
+        }
+
+        var compareMs = Stopwatch.GetElapsedTime(compareStart).TotalMilliseconds;
+
+        // Decide.
+        var policyStart = Stopwatch.GetTimestamp();
+        var quality = probe?.Quality ?? ProbeQuality.Unmeasured;
+        var left = budget - Stopwatch.GetElapsedTime(start);
+        if (unavailable == ReasonCodes.BudgetExhausted)
+        {
+            left = TimeSpan.Zero;
+            unavailable = null;
+        }
+
+        var threshold = modelId.Length == 0 ? float.NaN : _models.VerifyThreshold(modelId);
+        var verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), unavailable));
+        if (left <= TimeSpan.Zero && verdict.Decision != Decision.Refer)
+        {
+            verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, TimeSpan.Zero, unavailable));
+        }
+
+        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey);
+        var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
+        var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        return new VerificationResult(verdict, modelId, transactionId, times);
+    }
+
+    /// <summary>Time available for a call with <paramref name="deadline"/> (minus the reserve for writing the answer).</summary>
+    public TimeSpan Budget(DateTime deadline)
+    {
+        var fallback = TimeSpan.FromMilliseconds(_options.DefaultVerifyDeadlineMs);
+        var available = deadline == DateTime.MaxValue ? fallback : deadline - DateTime.UtcNow;
+        if (available > fallback * 30) available = fallback * 30;
+        available -= TimeSpan.FromMilliseconds(_options.DeadlineReserveMs);
+        return available > TimeSpan.FromMilliseconds(1) ? available : TimeSpan.FromMilliseconds(1);
+    }
+
+    private async Task<FaceVector?> ResolveProbeAsync(FaceInput probe, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var v = await _faces.ResolveAsync(probe, "probe", cancellationToken).ConfigureAwait(false);
+        return v is null || !probe.IsImage ? v : v with { PipelineMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
+    }
+
+    /// <summary>The wire name of a decision (ACCEPT, REJECT, RETRY, REFER).</summary>
+    public static string DecisionName(Decision decision) => decision switch
+    {
+        Decision.Accept => "ACCEPT",
+        Decision.Reject => "REJECT",
+        Decision.Retry => "RETRY",
+        Decision.Refer => "REFER",
+        _ => "UNSPECIFIED",
+    };
+
+    [LoggerMessage(EventId = 531, Level = LogLevel.Warning, Message = "Verify {TransactionId}: template store unavailable ({Detail}); answering REFER")]
+    private static partial void LogStoreUnavailable(ILogger logger, string transactionId, string detail);
+}

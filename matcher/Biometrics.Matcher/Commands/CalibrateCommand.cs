@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Biometrics.Matcher.Policy;
+using Biometrics.Vision.Face;
+using Biometrics.Vision.Imaging;
+
+namespace Biometrics.Matcher.Commands;
+
+/// <summary>
+/// <c>biometrics-matcher calibrate --pairs FILE --root DIR --out calibration.json [--fmr 1e-4] [--watchlist-fmr 1e-3]
+/// [--models DIR] [--parallel N]</c>: runs the face pipeline over every image of a labelled pair list (CSV
+/// <c>file_x,file_y,Decision</c> with Yes/No, as deepface's <c>master.csv</c>; or TSV with 1/0), scores each pair by
+/// cosine similarity and writes the thresholds at the target FMRs (Policy's <see cref="Calibrator"/>) into the
+/// calibration file (merged by model_id). Pairs with an image without a face are reported and left out.
+/// </summary>
+public static class CalibrateCommand
+{
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        var cl = new CommandLine(args, new HashSet<string>());
+        var pairsFile = cl.Require("pairs");
+        var root = cl.Get("root") ?? Path.GetDirectoryName(Path.GetFullPath(pairsFile))!;
+        var outFile = cl.Require("out");
+        var fmr = cl.GetDouble("fmr", Calibrator.DefaultVerifyFmr);
+        var watchFmr = cl.GetDouble("watchlist-fmr", Calibrator.DefaultWatchlistFmr);
+        var parallel = (int)cl.GetDouble("parallel", Math.Max(1, Environment.ProcessorCount));
+        var pairs = ReadPairs(pairsFile);
+        if (pairs.Count == 0) throw new ArgumentException($"{pairsFile}: no labelled pairs");
+
+        using var pipeline = new FacePipeline(new FacePipelineOptions { ModelsDirectory = cl.Get("models"), EnableLiveness = false });
+        var files = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct(StringComparer.Ordinal).ToArray();
+        var vectors = new ConcurrentDictionary<string, float[]?>(StringComparer.Ordinal);
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, f =>
+        {
+            try
+            {
+                using var result = pipeline.Process(File.ReadAllBytes(Path.Combine(root, f)));
+                vectors[f] = result.Embeddings.Count > 0 ? result.Embeddings[0].ToArray() : null;
+            }
+            catch (Exception ex) when (ex is ImageDecodeException or IOException)
+            {
+                output.WriteLine($"  {f}: {ex.Message}");
+                vectors[f] = null;
+            }
+        });
+
+        var scores = new List<LabelledScore>(pairs.Count);
+        var skipped = 0;
+        foreach (var (a, b, genuine) in pairs)
+        {
+            if (vectors[a] is not { } va || vectors[b] is not { } vb)
+            {
+                skipped++;
+                continue;
+            }
+
+            scores.Add(new LabelledScore(System.Numerics.Tensors.TensorPrimitives.Dot(va, vb), genuine));
+        }
+
+        var model = Calibrator.Calibrate(scores, new CalibrationOptions { ModelId = pipeline.ModelId, VerifyTargetFmr = fmr, WatchlistTargetFmr = watchFmr });
+        var existing = File.Exists(outFile) ? Thresholds.Load(outFile) : Thresholds.Empty;
+        var tmp = outFile + ".tmp";
+        File.WriteAllText(tmp, existing.With(model).ToJson() + "\n");
+        File.Move(tmp, outFile, overwrite: true);
+
+        var gen = scores.Where(s => s.IsGenuine).Select(s => s.Score).ToArray();
+        var imp = scores.Where(s => !s.IsGenuine).Select(s => s.Score).ToArray();
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Format(c, "{0}: {1} images, {2} pairs scored ({3} genuine, {4} impostor), {5} skipped (no face)",
+            pipeline.ModelId, files.Length, scores.Count, gen.Length, imp.Length, skipped));
+        if (gen.Length > 0 && imp.Length > 0)
+        {
+            output.WriteLine(string.Format(c, "  genuine min {0:F3}, impostor max {1:F3}", gen.Min(), imp.Max()));
+        }
+
+        output.WriteLine(string.Format(c, "  verify threshold {0:F4} at FMR {1:G} (achieved {2:G}, FNMR {3:G}, resolved {4})",
+            model.VerifyThreshold, fmr, model.Verify.AchievedFmr, model.Verify.Fnmr, model.Verify.Resolved));
+        output.WriteLine(string.Format(c, "  watchlist threshold {0:F4} at FMR {1:G} (achieved {2:G}, FNMR {3:G}, resolved {4})",
+            model.WatchlistThreshold, watchFmr, model.Watchlist.AchievedFmr, model.Watchlist.Fnmr, model.Watchlist.Resolved));
+        if (!model.Verify.Resolved) output.WriteLine("  note: " + model.Verify.Note);
+        output.WriteLine($"Wrote {Path.GetFullPath(outFile)}");
+        return 0;
+    }
+
+    /// <summary>Reads <c>a,b,label</c> (CSV, Yes/No/1/0/genuine/impostor) or tab-separated lines; a header line is skipped.</summary>
+    public static List<(string A, string B, bool Genuine)> ReadPairs(string path)
+    {
+        var pairs = new List<(string, string, bool)>();
+        var lineNo = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var cols = line.Split(line.Contains('\t') ? '\t' : ',');
+            if (cols.Length < 3) throw new FormatException($"{path}:{lineNo}: expected file_a,file_b,label");
+            bool? label = cols[2].Trim().ToLowerInvariant() switch
+            {
+                "yes" or "1" or "genuine" or "same" or "true" => true,
+                "no" or "0" or "impostor" or "different" or "false" => false,
+                _ => null,
+            };
+            if (label is null)
+            {
+                if (pairs.Count == 0) continue; // header
+                throw new FormatException($"{path}:{lineNo}: label '{cols[2]}' is not Yes/No");
+            }
+
+            pairs.Add((cols[0].Trim(), cols[1].Trim(), label.Value));
+        }
+
+        return pairs;
+    }
+}

@@ -1,0 +1,65 @@
+using Biometrics.Redis;
+using Microsoft.Extensions.Options;
+
+namespace Biometrics.Matcher.Configuration;
+
+/// <summary>Checks <see cref="MatcherOptions"/> at start and lists every problem in one message.</summary>
+public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, MatcherOptions o)
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https") || url.Port <= 0)
+        {
+            errors.Add($"Matcher:Url '{o.Url}' must be http://host:port or https://host:port.");
+        }
+        else
+        {
+            var tls = url.Scheme == "https";
+            if (!tls && !o.Security.DevelopmentMode)
+            {
+                errors.Add("Matcher:Url is plain text (http://) but Matcher:Security:DevelopmentMode is false: use https:// with Matcher:Security:TlsCertificateFile, or turn the (insecure) development mode on.");
+            }
+
+            if (tls && string.IsNullOrEmpty(o.Security.TlsCertificateFile))
+            {
+                errors.Add("Matcher:Url is https:// but Matcher:Security:TlsCertificateFile is not set.");
+            }
+        }
+
+        if (o.Security.TlsCertificateFile is { Length: > 0 } cert && !File.Exists(cert)) errors.Add($"Matcher:Security:TlsCertificateFile '{cert}' does not exist.");
+        if (o.Security.TlsKeyFile is { Length: > 0 } key && !File.Exists(key)) errors.Add($"Matcher:Security:TlsKeyFile '{key}' does not exist.");
+        if (string.IsNullOrEmpty(o.Security.TokenSigningKeyFile))
+        {
+            errors.Add("Matcher:Security:TokenSigningKeyFile is not set (bearer tokens cannot be checked).");
+        }
+        else if (!File.Exists(o.Security.TokenSigningKeyFile))
+        {
+            errors.Add($"Matcher:Security:TokenSigningKeyFile '{o.Security.TokenSigningKeyFile}' does not exist.");
+        }
+
+        foreach (var (issuer, path) in o.Security.QrIssuers)
+        {
+            if (!File.Exists(path)) errors.Add($"Matcher:Security:QrIssuers:{issuer} '{path}' does not exist.");
+        }
+
+        try
+        {
+            var r = RedisOptions.Parse(o.Redis.Configuration);
+            r.Validate();
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        {
+            errors.Add($"Matcher:Redis:Configuration '{o.Redis.Configuration}' is invalid: {ex.Message}");
+        }
+
+        if (o.Redis.CommandTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:CommandTimeoutMs must be 10..60000.");
+        if (o.Redis.ConnectTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:ConnectTimeoutMs must be 10..60000.");
+        if (o.Redis.PoolSize is < 1 or > 64) errors.Add("Matcher:Redis:PoolSize must be 1..64.");
+        if (o.Pipeline.MaxConcurrency is < 1 or > 64) errors.Add("Matcher:Pipeline:MaxConcurrency must be 1..64.");
+        if (o.Pipeline.IntraOpThreads is < 1 or > 64) errors.Add("Matcher:Pipeline:IntraOpThreads must be 1..64.");
+        if (o.MaxReceiveMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024) errors.Add("Matcher:MaxReceiveMessageBytes must be 64 KiB..256 MiB.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

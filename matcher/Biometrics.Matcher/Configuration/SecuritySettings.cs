@@ -1,0 +1,27 @@
+namespace Biometrics.Matcher.Configuration;
+
+/// <summary>Authentication and transport security.</summary>
+public sealed class SecuritySettings
+{
+    /// <summary>INSECURE development mode: plain-text HTTP/2 allowed, missing keys are generated into
+    /// <see cref="KeysDirectory"/>, calibration may be absent. Logged loudly at start. Never in production.</summary>
+    public bool DevelopmentMode { get; set; }
+
+    /// <summary>Where development keys and tokens are generated (development mode).</summary>
+    public string KeysDirectory { get; set; } = ".data/keys";
+
+    /// <summary>File with the HMAC-SHA256 key (32+ bytes, raw or base64) that signs bearer tokens.</summary>
+    public string? TokenSigningKeyFile { get; set; }
+
+    /// <summary>Trusted QR token issuers: issuer name to a PEM file holding its ECDSA P-256 public key.</summary>
+    public Dictionary<string, string> QrIssuers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Server certificate for TLS: a PEM certificate (with <see cref="TlsKeyFile"/>) or a PFX file.</summary>
+    public string? TlsCertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificateFile"/> (PEM certificates only).</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>Require and validate client certificates (mutual TLS) in addition to bearer tokens.</summary>
+    public bool RequireClientCertificate { get; set; }
+}

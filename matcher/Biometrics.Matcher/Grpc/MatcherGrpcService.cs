@@ -1,0 +1,79 @@
+using Biometrics.Grpc;
+using Biometrics.Matcher.Services;
+using Biometrics.Protos.V1;
+
+namespace Biometrics.Matcher.Grpc;
+
+/// <summary><c>biometrics.v1.Matcher</c>: Verify, Identify and GateSession over the domain services. Singleton, thread-safe.</summary>
+public sealed class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions)
+{
+    /// <summary>1:1 verification.</summary>
+    public async Task<Verdict> Verify(VerifyRequest request, ServerCallContext context)
+    {
+        if (request.GateId.Length > 64 || request.LaneId.Length > 64 || request.RequestId.Length > 64)
+        {
+            throw AuthInterceptor.ToRpc(MatcherException.Invalid("field_length", "gate_id, lane_id and request_id are at most 64 characters."));
+        }
+
+        var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToFace(request.Probe), CallerIdentity.Actor(context),
+            request.GateId, request.LaneId, request.RequestId, request.SkipWatchlist);
+        var result = await verification.VerifyAsync(command, context.Deadline, context.CancellationToken).ConfigureAwait(false);
+        return ProtoMapping.ToWire(result);
+    }
+
+    /// <summary>1:N identification.</summary>
+    public async Task<IdentifyResponse> Identify(IdentifyRequest request, ServerCallContext context)
+    {
+        var result = await identification.IdentifyAsync(ProtoMapping.ToFace(request.Probe), request.Gallery, request.TopK,
+            request.HasMinScore ? request.MinScore : null, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
+        var response = new IdentifyResponse
+        {
+            Gallery = result.Gallery,
+            GallerySize = result.GallerySize,
+            ModelId = result.ModelId,
+            Threshold = float.IsFinite(result.WatchlistThreshold) ? result.WatchlistThreshold : 0f,
+            TransactionId = result.TransactionId,
+            SearchMs = (float)result.SearchMs,
+        };
+        for (var i = 0; i < result.Candidates.Count; i++)
+        {
+            response.Candidates.Add(new Candidate { SubjectKey = result.Candidates[i].SubjectId, Score = result.Candidates[i].Score, Rank = i + 1 });
+        }
+
+        return response;
+    }
+
+    /// <summary>A lane's stream of gate sessions.</summary>
+    public async Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
+    {
+        var token = context.CancellationToken;
+        var stream = sessions.Start(CallerIdentity.Actor(context), update => responseStream.WriteAsync(new GateSessionResponse
+        {
+            SessionId = update.SessionId,
+            Verdict = ProtoMapping.ToWire(update.Result),
+            Final = update.Final,
+        }, token), token);
+        await using (stream.ConfigureAwait(false))
+        {
+            while (await requestStream.MoveNext(token).ConfigureAwait(false))
+            {
+                var message = requestStream.Current;
+                switch (message.KindCase)
+                {
+                    case GateSessionRequest.KindOneofCase.Open:
+                        var o = message.Open;
+                        await stream.OpenAsync(new Services.GateSessionOpen(o.GateId, o.LaneId, ProtoMapping.ToClaim(o.Claim), o.BudgetMs, o.SessionId)).ConfigureAwait(false);
+                        break;
+                    case GateSessionRequest.KindOneofCase.Probe:
+                        await stream.ProbeAsync(ProtoMapping.ToFace(message.Probe)).ConfigureAwait(false);
+                        break;
+                    case GateSessionRequest.KindOneofCase.Cancel:
+                        await stream.CancelAsync().ConfigureAwait(false);
+                        break;
+                    default:
+                        throw AuthInterceptor.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));
+                }
+            }
+        }
+    }
+}
