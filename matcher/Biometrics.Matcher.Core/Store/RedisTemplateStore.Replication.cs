@@ -177,13 +177,24 @@ public sealed partial class RedisTemplateStore
             return; // no stream yet
         }
 
+        // Entries were trimmed if more were ever added than remain. Trimmed ids are all below the first remaining
+        // one, so a position below it may have missed some (conservative when the position is itself the last
+        // trimmed entry: the replica then reloads a snapshot it did not strictly need).
+        long added = 0, length = 0;
+        string? first = null;
         for (var i = 0; i + 1 < info.Elements.Count; i += 2)
         {
-            if (info.Elements[i].AsString() == "max-deleted-entry-id" && info.Elements[i + 1].AsString() is { } trimmed
-                && CompareIds(trimmed, from.Id) > 0)
+            switch (info.Elements[i].AsString())
             {
-                throw new TemplateStreamGapException(from, trimmed);
+                case "entries-added": added = info.Elements[i + 1].AsInt64(); break;
+                case "length": length = info.Elements[i + 1].AsInt64(); break;
+                case "recorded-first-entry-id": first = info.Elements[i + 1].AsString(); break;
             }
+        }
+
+        if (added > length && first is not null && first != "0-0" && CompareIds(from.Id, first) < 0)
+        {
+            throw new TemplateStreamGapException(from, first);
         }
     }
 

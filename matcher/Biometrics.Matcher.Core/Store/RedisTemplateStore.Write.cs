@@ -5,7 +5,7 @@ namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
-    private const int MaxConflictRounds = 8;
+    private const int MaxConflictRounds = 50;
 
     /// <inheritdoc />
     public async Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default)
@@ -108,6 +108,11 @@ public sealed partial class RedisTemplateStore
             }
 
             pending = conflicts;
+            if (pending.Count > 0 && round >= 2)
+            {
+                // Several writers race on the same subject: back off a little so one of them wins each round.
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(round, 20))).ConfigureAwait(false);
+            }
         }
     }
 

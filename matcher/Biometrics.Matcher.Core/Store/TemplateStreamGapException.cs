@@ -7,8 +7,8 @@ namespace Biometrics.Matcher.Store;
 public sealed class TemplateStreamGapException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public TemplateStreamGapException(ChangeStreamPosition from, string trimmedUpTo)
-        : base($"The change stream was trimmed up to {trimmedUpTo}, past position {from}: reload the snapshot.")
+    public TemplateStreamGapException(ChangeStreamPosition from, string firstRemaining)
+        : base($"The change stream was trimmed (its first remaining entry is {firstRemaining}) past position {from}: reload the snapshot.")
     {
     }
 }

@@ -1,0 +1,118 @@
+using Biometrics.Redis;
+using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
+
+namespace Biometrics.Matcher.Store.IntegrationTests;
+
+[Collection(StoreCollection.Name)]
+public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
+{
+    private async Task<(RedisConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
+    {
+        var mux = await ConnectAsync(fixture.Server);
+        var options = Options();
+        var store = new RedisTemplateStore(mux, options);
+        var result = await store.UpsertAsync(Record(subject, 3)).WaitAsync(Limit);
+        return (mux, store, options, $"{options.KeyPrefix}:t:{result.SubjectKey.Hex}");
+    }
+
+    [Fact]
+    public async Task Get_TamperedCiphertext_ThrowsIntegrityException()
+    {
+        var (mux, store, _, key) = await EnrolAsync("T1");
+        await using var _m = mux;
+        using var _s = store;
+        var db = mux.GetDatabase();
+        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
+        blob[100] ^= 0x01;
+        await db.HashSetAsync(key, "c", blob).AsTask().WaitAsync(Limit);
+        await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T1").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Get_WrongEncryptionKey_ThrowsIntegrityException()
+    {
+        var (mux, store, options, _) = await EnrolAsync("T2");
+        await using var _m = mux;
+        using var _s = store;
+        var other = Options(options.PseudonymisationKeyBase64, NewKey());
+        other.KeyPrefix = options.KeyPrefix;
+        using var otherStore = new RedisTemplateStore(mux, other);
+        var ex = await Assert.ThrowsAsync<TemplateIntegrityException>(() => otherStore.GetAsync("T2").WaitAsync(Limit));
+        Assert.Contains("key this store does not hold", ex.Message);
+    }
+
+    [Fact]
+    public async Task Get_RotatedKeyListedAsPrevious_StillDecrypts()
+    {
+        var (mux, store, options, _) = await EnrolAsync("T2b");
+        await using var _m = mux;
+        using var _s = store;
+        var rotated = Options(options.PseudonymisationKeyBase64, NewKey());
+        rotated.KeyPrefix = options.KeyPrefix;
+        rotated.PreviousEncryptionKeysBase64.Add(options.EncryptionKeyBase64!);
+        using var rotatedStore = new RedisTemplateStore(mux, rotated);
+        Assert.Equal(Vector(3), (await rotatedStore.GetAsync("T2b").WaitAsync(Limit))!.Vector);
+    }
+
+    [Fact]
+    public async Task Get_ModelIdRelabelled_ThrowsIntegrityException()
+    {
+        var (mux, store, _, key) = await EnrolAsync("T3");
+        await using var _m = mux;
+        using var _s = store;
+        await mux.GetDatabase().HashSetAsync(key, "m", "fr_other-00000000").AsTask().WaitAsync(Limit);
+        await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T3").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Get_VersionAltered_ThrowsIntegrityException()
+    {
+        var (mux, store, _, key) = await EnrolAsync("T4");
+        await using var _m = mux;
+        using var _s = store;
+        await mux.GetDatabase().HashSetAsync(key, "v", 7).AsTask().WaitAsync(Limit);
+        await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T4").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Get_BlobCopiedToAnotherSubject_ThrowsIntegrityException()
+    {
+        var (mux, store, options, key) = await EnrolAsync("T5");
+        await using var _m = mux;
+        using var _s = store;
+        var victim = await store.UpsertAsync(Record("T6", 9)).WaitAsync(Limit);
+        var db = mux.GetDatabase();
+        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
+        await db.HashSetAsync($"{options.KeyPrefix}:t:{victim.SubjectKey.Hex}", "c", blob).AsTask().WaitAsync(Limit);
+        await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T6").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Get_RequiredModelDiffers_ThrowsModelMismatch()
+    {
+        var (mux, store, _, _) = await EnrolAsync("T7");
+        await using var _m = mux;
+        using var _s = store;
+        var ex = await Assert.ThrowsAsync<TemplateModelMismatchException>(() => store.GetAsync("T7", "fr_other-1").WaitAsync(Limit));
+        Assert.Equal("fr_other-1", ex.RequiredModelId);
+        Assert.NotNull(await store.GetAsync("T7", "fr_feature-87aacdfe").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task LoadSnapshot_TamperedTemplate_SkippedAndCounted()
+    {
+        var (mux, store, _, key) = await EnrolAsync("T8");
+        await using var _m = mux;
+        using var _s = store;
+        await store.UpsertAsync(Record("T9", 4)).WaitAsync(Limit);
+        var db = mux.GetDatabase();
+        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
+        blob[^1] ^= 0x80;
+        await db.HashSetAsync(key, "c", blob).AsTask().WaitAsync(Limit);
+        var loaded = new List<StoredTemplate>();
+        var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
+        Assert.Equal(1, snapshot.Loaded);
+        Assert.Equal(1, snapshot.Rejected);
+        Assert.Equal("T9", loaded.Single().SubjectId);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text;
+using Biometrics.Redis;
+using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
+
+namespace Biometrics.Matcher.Store.IntegrationTests;
+
+[Collection(StoreCollection.Name)]
+public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
+{
+    [Fact]
+    public async Task UpsertGet_NewSubject_RoundTripsEveryField()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        var record = Record("P1234567", 1, galleries: ["residents", "watchlist"]);
+        var result = await store.UpsertAsync(record).WaitAsync(Limit);
+        Assert.Equal(1, result.Version);
+        Assert.Equal(store.GetSubjectKey("P1234567"), result.SubjectKey);
+
+        var t = await store.GetAsync("P1234567").WaitAsync(Limit);
+        Assert.NotNull(t);
+        Assert.Equal("P1234567", t.SubjectId);
+        Assert.Equal(record.Vector.ToArray(), t.Vector);
+        Assert.Equal(record.ModelId, t.ModelId);
+        Assert.Equal(record.Quality, t.Quality);
+        Assert.Equal(record.EnrolledAt, t.EnrolledAt);
+        Assert.Equal(["residents", "watchlist"], t.Galleries);
+        Assert.Equal(1, t.Version);
+        Assert.Equal(result.ChangeId, t.ChangeId);
+        Assert.Null(await store.GetAsync("unknown").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Upsert_Reenrol_IncrementsVersionAndMovesGalleries()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        await store.UpsertAsync(Record("S1", 1, galleries: ["residents", "watchlist"])).WaitAsync(Limit);
+        var second = await store.UpsertAsync(Record("S1", 2, galleries: ["watchlist", "staff"])).WaitAsync(Limit);
+        Assert.Equal(2, second.Version);
+        Assert.Equal(0, await store.GetGallerySizeAsync("residents").WaitAsync(Limit));
+        Assert.Equal([second.SubjectKey], await store.GetGalleryMembersAsync("watchlist").WaitAsync(Limit));
+        Assert.Equal([second.SubjectKey], await store.GetGalleryMembersAsync("staff").WaitAsync(Limit));
+        Assert.Equal(["residents", "staff", "watchlist"], await store.GetGalleriesAsync().WaitAsync(Limit));
+        Assert.Equal(Vector(2), (await store.GetAsync("S1").WaitAsync(Limit))!.Vector);
+    }
+
+    [Fact]
+    public async Task Delete_Enrolled_RemovesTemplateAndMemberships()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        await store.UpsertAsync(Record("D1", 1, galleries: ["residents", "watchlist"])).WaitAsync(Limit);
+        Assert.True(await store.DeleteAsync("D1").WaitAsync(Limit));
+        Assert.False(await store.DeleteAsync("D1").WaitAsync(Limit));
+        Assert.Null(await store.GetAsync("D1").WaitAsync(Limit));
+        Assert.Equal(0, await store.GetGallerySizeAsync("residents").WaitAsync(Limit));
+        Assert.Equal(0, await store.GetGallerySizeAsync("watchlist").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Upsert_ConcurrentSameSubject_EveryWriteGetsItsOwnVersion()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        var tasks = Enumerable.Range(0, 20).Select(i => store.UpsertAsync(Record("C1", i))).ToArray();
+        var results = await Task.WhenAll(tasks).WaitAsync(Limit);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), results.Select(r => r.Version).Order());
+        Assert.Equal(20, (await store.GetAsync("C1").WaitAsync(Limit))!.Version);
+    }
+
+    [Fact]
+    public async Task UpsertMany_ThousandTemplates_AllStoredWithOneChangeEntryPerBatch()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        var options = Options();
+        options.BulkBatchSize = 100;
+        using var store = new RedisTemplateStore(mux, options);
+        var records = Enumerable.Range(0, 1000).Select(i => Record($"B{i}", i, galleries: i % 2 == 0 ? ["residents"] : ["residents", "watchlist"])).ToList();
+        var results = await store.UpsertManyAsync(records).WaitAsync(Limit);
+        Assert.Equal(1000, results.Count);
+        Assert.All(results, r => Assert.Equal(1, r.Version));
+        Assert.Equal(1000, await store.GetGallerySizeAsync("residents").WaitAsync(Limit));
+        Assert.Equal(500, await store.GetGallerySizeAsync("watchlist").WaitAsync(Limit));
+        Assert.Equal(10, await mux.GetDatabase().StreamLengthAsync(store.ChangeStreamKey).AsTask().WaitAsync(Limit));
+        Assert.Equal(Vector(777), (await store.GetAsync("B777").WaitAsync(Limit))!.Vector);
+    }
+
+    [Fact]
+    public async Task Upsert_InvalidInput_ThrowsArgumentException()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Record("X", 1) with { Vector = new float[128] }));
+        var nan = Vector(1);
+        nan[3] = float.NaN;
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Record("X", 1) with { Vector = nan }));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Record("X", 1, galleries: ["bad,name"])));
+    }
+
+    [Fact]
+    public async Task Redis_AfterEnrolment_HoldsNoRawIdentifierOrVector()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        var options = Options();
+        using var store = new RedisTemplateStore(mux, options);
+        const string documentNumber = "X9876543210";
+        await store.UpsertAsync(Record(documentNumber, 5)).WaitAsync(Limit);
+        await store.TryConsumeNonceAsync("nonce-abc-123", TimeSpan.FromMinutes(1)).WaitAsync(Limit);
+        await store.SaveIdempotentResultAsync("req-xyz-789", "ok"u8.ToArray()).WaitAsync(Limit);
+        var db = mux.GetDatabase();
+        var dump = new StringBuilder();
+        long cursor = 0;
+        do
+        {
+            var page = await db.ScanAsync(cursor, options.KeyPrefix + ":*").AsTask().WaitAsync(Limit);
+            foreach (var key in page.Items)
+            {
+                dump.AppendLine(key);
+                var type = (await db.ExecuteAsync("TYPE", key).AsTask().WaitAsync(Limit)).AsString();
+                if (type == "hash")
+                {
+                    foreach (var kv in await db.HashGetAllAsync(key).AsTask().WaitAsync(Limit)) dump.Append(Encoding.Latin1.GetString(kv.Value));
+                }
+            }
+
+            cursor = page.Cursor;
+        }
+        while (cursor != 0);
+        var text = dump.ToString();
+        Assert.DoesNotContain(documentNumber, text);
+        Assert.DoesNotContain("nonce-abc-123", text);
+        Assert.DoesNotContain("req-xyz-789", text);
+        var vectorBytes = Encoding.Latin1.GetString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Vector(5).AsSpan()).ToArray());
+        Assert.DoesNotContain(vectorBytes[..64], text);
+    }
+
+    [Fact]
+    public async Task TryConsumeNonce_Replayed_RejectedUntilTtlExpires()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
+        Assert.False(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
+        Assert.True(await store.TryConsumeNonceAsync("n-2", TimeSpan.FromMinutes(1)).WaitAsync(Limit));
+        await Task.Delay(600);
+        Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMinutes(1)).WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task IdempotentResult_SavedTwice_FirstIsKept()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        Assert.Null(await store.GetIdempotentResultAsync("r1").WaitAsync(Limit));
+        Assert.True(await store.SaveIdempotentResultAsync("r1", "first"u8.ToArray()).WaitAsync(Limit));
+        Assert.False(await store.SaveIdempotentResultAsync("r1", "second"u8.ToArray()).WaitAsync(Limit));
+        Assert.Equal("first"u8.ToArray(), await store.GetIdempotentResultAsync("r1").WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Audit_Appended_ReadBackNewestFirst()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        await store.AppendAuditAsync(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab")).WaitAsync(Limit);
+        await store.AppendAuditAsync(new AuditRecord("gate-7", "Verify", when, "REFER", null, null)).WaitAsync(Limit);
+        var records = await store.ReadAuditAsync(10).WaitAsync(Limit);
+        Assert.Equal(2, records.Count);
+        Assert.Equal("REFER", records[0].Decision);
+        Assert.Null(records[0].Score);
+        Assert.Equal(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab"), records[1]);
+    }
+}
