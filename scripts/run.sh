@@ -58,7 +58,7 @@ dotnet "$MATCHER_DLL" serve \
   --Matcher:Url=http://127.0.0.1:50051 \
   "$@" &
 MATCHER_PID=$!
-echo "run.sh: matcher pid $MATCHER_PID on http://127.0.0.1:50051 (tokens in .data/keys/*.token); Ctrl-C to stop"
+echo "run.sh: matcher pid $MATCHER_PID (default http://127.0.0.1:50051; tokens in .data/keys/*.token); Ctrl-C to stop"
 set +e
 wait "$MATCHER_PID"
 STATUS=$?

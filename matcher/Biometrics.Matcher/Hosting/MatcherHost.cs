@@ -81,9 +81,9 @@ public static partial class MatcherHost
             redis.ClientName ??= "biometrics-matcher";
             return RedisConnectionMultiplexer.ConnectAsync(redis, sp.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
         });
-        services.AddSingleton(sp => new RedisTemplateStore(sp.GetRequiredService<IRedisConnection>(),
+        // One registration per disposable instance (the container disposes what each factory returns).
+        services.AddSingleton<ITemplateStore>(sp => new RedisTemplateStore(sp.GetRequiredService<IRedisConnection>(),
             sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value, sp.GetRequiredService<ILogger<RedisTemplateStore>>()));
-        services.AddSingleton<ITemplateStore>(sp => sp.GetRequiredService<RedisTemplateStore>());
         services.AddSingleton(sp => new BearerTokenService(KeyFiles.Read(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security.TokenSigningKeyFile!)));
         services.AddSingleton(sp =>
         {
@@ -93,8 +93,7 @@ public static partial class MatcherHost
         });
         if (settings.Pipeline.Enabled)
         {
-            services.AddSingleton<FacePipelineEmbedder>(sp => new FacePipelineEmbedder(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Pipeline));
-            services.AddSingleton<IFaceEmbedder>(sp => sp.GetRequiredService<FacePipelineEmbedder>());
+            services.AddSingleton<IFaceEmbedder>(sp => new FacePipelineEmbedder(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Pipeline));
         }
 
         services.AddSingleton(sp =>
