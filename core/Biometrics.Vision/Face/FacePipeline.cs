@@ -30,7 +30,7 @@ public sealed class FacePipeline : IDisposable
                 MinFaceSize = _options.MinFaceSize,
             });
             Landmarks = Add(created, new LandmarkDetector(Path.Combine(dir, "fr_landmark.onnx"), sessionOptions));
-            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, "fr_feature.onnx"), sessionOptions) { FlipAverage = _options.FlipAverage });
+            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, "fr_feature.onnx"), _options.CreateSessionOptions(_options.EmbedderGraphOptimizationLevel)) { FlipAverage = _options.FlipAverage });
             Liveness = _options.EnableLiveness
                 ? Add(created, new LivenessDetector(Path.Combine(dir, "fr_liveness.onnx"), sessionOptions) { LiveClassIndex = _options.LiveClassIndex })
                 : null;
