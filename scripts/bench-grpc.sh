@@ -15,7 +15,7 @@ command -v h2load >/dev/null || { echo "h2load missing: apt-get install nghttp2-
 
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 work=$(mktemp -d)
-DOTNET_gcServer=0 dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+dotnet "$DLL" --urls "http://127.0.0.1:$PORT" --with-baseline >"$work/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q "Now listening" "$work/server.log" && break; sleep 0.2; done
@@ -32,6 +32,7 @@ run_h2load() { # name path body
     -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$PORT$2" \
     | grep -E "^finished in|^requests:|^status codes:|^time for request:"
 }
+run_h2load "naive baseline (hand framing on bare Kestrel, same process)" /bench.Baseline/EmptyCall "$work/empty.bin"
 run_h2load "EmptyCall" /grpc.testing.TestService/EmptyCall "$work/empty.bin"
 run_h2load "UnaryCall (16 B payload, 16 B response)" /grpc.testing.TestService/UnaryCall "$work/unary.bin"
 echo "== our client: concurrency $CONCURRENCY"

@@ -151,4 +151,38 @@ public sealed class InProcessInteropTests(InProcessServerFixture server) : IClas
         Assert.True(cancelled);
         Assert.Equal(StatusCode.Cancelled, call.GetStatus().StatusCode);
     }
+
+    [Fact]
+    public async Task UnaryCall_HandlerIgnoresDeadline_ServerStillAnswersDeadlineExceeded()
+    {
+        // Both sides enforce the deadline here; the raw-HTTP test below checks the server's own status alone.
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        using var call = Test.Unary<Empty, Empty>("EmptyCall", new Empty(),
+            new CallOptions(new Metadata { { "x-test-ignore-deadline-sleep-ms", "8000" } }, DateTime.UtcNow.AddMilliseconds(300)));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(Timeout));
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(6), "the call waited for the handler instead of its deadline");
+        await Test.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task RawUnaryCall_HandlerIgnoresDeadline_ServerSendsDeadlineExceededTrailers()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.Address + "/grpc.testing.TestService/EmptyCall")
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.TryAddWithoutValidation("content-type", "application/grpc");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "200m");
+        request.Headers.TryAddWithoutValidation("x-test-ignore-deadline-sleep-ms", "8000");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await http.SendAsync(request).WaitAsync(Timeout);
+        await response.Content.ReadAsByteArrayAsync().WaitAsync(Timeout);
+        var status = response.Headers.TryGetValues("grpc-status", out var h) ? h.First() : response.TrailingHeaders.GetValues("grpc-status").First();
+        Assert.Equal(((int)StatusCode.DeadlineExceeded).ToString(), status);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(6), "the server waited for the handler instead of its deadline");
+    }
 }

@@ -39,16 +39,6 @@ internal sealed partial class HttpServerCallContext
             }
             _requestEncoding = e.ToLowerInvariant();
         }
-        var timeout = headers.GrpcTimeout;
-        if (timeout.Count > 0 && GrpcTimeout.TryParse(timeout.ToString(), out var span))
-        {
-            _deadline = span >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + span;
-            if (span.TotalMilliseconds < int.MaxValue)
-            {
-                _deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(_http.RequestAborted);
-                _deadlineCts.CancelAfter(span);
-            }
-        }
         if (_info.Method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming)
         {
             // Long-lived streams: no body size cap (each message is capped instead) and no minimum data rate.
@@ -56,6 +46,8 @@ internal sealed partial class HttpServerCallContext
             if (_http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate) rate.MinDataRate = null;
         }
         response.ContentType = GrpcProtocol.ContentType;
+        var timeout = headers.GrpcTimeout;
+        if (timeout.Count > 0 && GrpcTimeout.TryParse(timeout.ToString(), out var span)) StartDeadline(span);
         return true;
     }
 
@@ -95,23 +87,39 @@ internal sealed partial class HttpServerCallContext
     public void Complete()
     {
         var cts = _deadlineCts;
+        if (cts is not null)
+        {
+            CompleteWithDeadline(cts);
+            return;
+        }
+        CompleteCore();
+    }
+
+    private void CompleteCore()
+    {
+        var cts = _deadlineCts;
         try
         {
             // (RequestAborted is not consulted here: on an aborted stream the status below is simply dropped.)
             if (_status.StatusCode == StatusCode.OK && IsDeadlineExceeded)
                 _status = new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded");
-            if (!_responseStarted && !_http.Response.HasStarted)
-            {
-                WriteStatus(_http.Response.Headers);
-            }
-            else if (_http.Features.Get<IHttpResponseTrailersFeature>() is { } trailers)
-            {
-                WriteStatus(trailers.Trailers);
-            }
+            WriteStatusToResponse();
         }
         finally
         {
             cts?.Dispose();
+        }
+    }
+
+    private void WriteStatusToResponse()
+    {
+        if (!_responseStarted && !_http.Response.HasStarted)
+        {
+            WriteStatus(_http.Response.Headers);
+        }
+        else if (_http.Features.Get<IHttpResponseTrailersFeature>() is { } trailers)
+        {
+            WriteStatus(trailers.Trailers);
         }
     }
 

@@ -97,6 +97,11 @@ internal sealed partial class HttpServerCallContext
     {
         if (_status.StatusCode != StatusCode.OK) return; // the handler chose an error status: send no message
         ArgumentNullException.ThrowIfNull(message);
+        if (_deadlineLock is not null)
+        {
+            WriteSingleResponseLocked(marshaller, message);
+            return;
+        }
         GrpcFraming.WriteMessage(_http.Response.BodyWriter, marshaller, message, _info.MaxSendMessageSize);
         MarkResponseStarted();
     }
@@ -105,6 +110,7 @@ internal sealed partial class HttpServerCallContext
     public Task WriteStreamMessageAsync<T>(Marshaller<T> marshaller, T message, CancellationToken cancellationToken) where T : class, IMessage<T>
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_deadlineLock is not null) return WriteStreamMessageLockedAsync(marshaller, message, cancellationToken);
         var writer = _http.Response.BodyWriter;
         GrpcFraming.WriteMessage(writer, marshaller, message, _info.MaxSendMessageSize);
         MarkResponseStarted();

@@ -61,6 +61,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext
     {
         ArgumentNullException.ThrowIfNull(responseHeaders);
         if (_responseStarted) throw new InvalidOperationException("Response headers can only be sent once per call.");
+        if (_deadlineLock is not null) return WriteResponseHeadersLockedAsync(responseHeaders);
         MetadataHeaders.AddToHeaders(responseHeaders, _http.Response.Headers);
         _responseStarted = true;
         return _http.Response.StartAsync(CancellationToken);

@@ -29,6 +29,11 @@ public sealed class TestInterceptor : Interceptor
         {
             if (headers.Get("x-test-deny") is not null) throw new RpcException(new Status(StatusCode.Unauthenticated, "denied by test interceptor"));
             if (headers.Get("x-test-throw") is not null) throw new InvalidOperationException(SecretText);
+            if (headers.GetValue("x-test-ignore-deadline-sleep-ms") is { } sleep)
+            {
+                // A handler that ignores its cancellation token.
+                await Task.Delay(int.Parse(sleep, System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            }
             if (headers.GetValue("x-test-user") is { } user)
             {
                 context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, "gate")], "test"));
