@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Biometrics.Matcher.Configuration;
 using Biometrics.Matcher.Services;
 using Biometrics.Vision.Face;
@@ -9,13 +10,15 @@ namespace Biometrics.Matcher.Hosting;
 
 /// <summary>
 /// <see cref="IFaceEmbedder"/> over the ONNX face pipeline: decode, detect, landmarks, align, quality, liveness, embed;
-/// the largest face of an image is used. At most <see cref="PipelineSettings.MaxConcurrency"/> images run at once (the
-/// rest wait), so image traffic cannot starve the embedding hot path of CPU. Thread-safe.
+/// the largest face of an image is used. Images run on <see cref="PipelineSettings.MaxConcurrency"/> dedicated threads
+/// (the rest queue), never on the thread pool: the pipeline's blocking native calls cannot starve the gRPC and Redis
+/// continuations of the embedding hot path. Thread-safe.
 /// </summary>
 public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
 {
     private readonly FacePipeline _pipeline;
-    private readonly SemaphoreSlim _gate;
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Thread[] _workers;
 
     /// <summary>Loads the models.</summary>
     public FacePipelineEmbedder(PipelineSettings settings)
@@ -27,25 +30,57 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
             InterOpNumThreads = 1,
             EnableLiveness = settings.EnableLiveness,
         });
-        _gate = new SemaphoreSlim(settings.MaxConcurrency, settings.MaxConcurrency);
+        _workers = new Thread[settings.MaxConcurrency];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = "face-pipeline-" + i };
+            _workers[i].Start();
+        }
     }
 
     /// <inheritdoc />
     public string ModelId => _pipeline.ModelId;
 
     /// <inheritdoc />
-    public async Task<FaceVector?> EmbedAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    public Task<FaceVector?> EmbedAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var item = new WorkItem(image, cancellationToken);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(FacePipelineEmbedder));
+        return item.Completion.Task;
+    }
+
+    private void Work()
+    {
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Embed(image.Span);
+            while (reader.TryRead(out var item))
+            {
+                if (item.CancellationToken.IsCancellationRequested)
+                {
+                    item.Completion.TrySetCanceled(item.CancellationToken);
+                    continue;
+                }
+
+                try
+                {
+                    item.Completion.TrySetResult(Embed(item.Image.Span));
+                }
+                catch (Exception ex)
+                {
+                    item.Completion.TrySetException(ex);
+                }
+            }
         }
-        finally
-        {
-            _gate.Release();
-        }
+    }
+
+    private sealed class WorkItem(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    {
+        public ReadOnlyMemory<byte> Image { get; } = image;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<FaceVector?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private FaceVector? Embed(ReadOnlySpan<byte> image)
@@ -77,7 +112,8 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
     /// <summary>Releases the models.</summary>
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        foreach (var w in _workers) w.Join(TimeSpan.FromSeconds(10));
         _pipeline.Dispose();
-        _gate.Dispose();
     }
 }

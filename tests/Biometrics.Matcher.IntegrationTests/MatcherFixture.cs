@@ -1,0 +1,60 @@
+using Biometrics.Protos.V1;
+using Biometrics.Testing;
+
+namespace Biometrics.Matcher.IntegrationTests;
+
+/// <summary>
+/// One real redis-server, two matcher replicas on it (A with the face pipeline, B embeddings only), and the deepface
+/// identities enrolled once from images through A (one image per identity: its first file), so every test class in
+/// the collection shares the cost of loading the models and enrolling.
+/// </summary>
+public sealed class MatcherFixture : IAsyncLifetime
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-matcher-keys-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public MatcherInstance A { get; private set; } = null!;
+
+    public MatcherInstance B { get; private set; } = null!;
+
+    public Deepface Faces { get; } = new();
+
+    /// <summary>Enrolment answers of the deepface identities, by subject id.</summary>
+    public Dictionary<string, EnrolResponse> Enrolled { get; } = new(StringComparer.Ordinal);
+
+    public async Task InitializeAsync()
+    {
+        Redis = new RedisServer();
+        A = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: true);
+        B = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: false);
+        foreach (var (_, members) in Faces.Identities)
+        {
+            var file = Deepface.Representative(members);
+            var subject = Faces.IdentityOf[file];
+            var request = new EnrolRequest { RequestId = "enrol-" + subject, SubjectId = subject, Galleries = { "residents" } };
+            request.Images.Add(new FaceImage { Data = Google.Protobuf.ByteString.CopyFrom(Faces.Image(file)) });
+            Enrolled[subject] = await A.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", request, A.As("enrolment", 60));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (A is not null) await A.DisposeAsync();
+        if (B is not null) await B.DisposeAsync();
+        Redis?.Dispose();
+        try
+        {
+            Directory.Delete(KeysDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MatcherCollection : ICollectionFixture<MatcherFixture>
+{
+    public const string Name = "matcher";
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using Biometrics.Grpc;
+using Biometrics.Matcher.Hosting;
+using Biometrics.Protos.V1;
+using Biometrics.Testing;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Biometrics.Matcher.IntegrationTests;
+
+/// <summary>One matcher replica started in-process on a free loopback port (development mode, keys shared through one
+/// folder so replicas agree on pseudonyms and encryption), with typed clients per role.</summary>
+public sealed class MatcherInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
+
+    private MatcherInstance(WebApplication app, int port, string keysDirectory)
+    {
+        _app = app;
+        Port = port;
+        Address = $"http://127.0.0.1:{port}";
+        KeysDirectory = keysDirectory;
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxSendMessageSize = 32 * 1024 * 1024 });
+        Matcher = new ServiceClient(_channel, MatcherReflection.Descriptor.Services[0]);
+        Enrolment = new ServiceClient(_channel, EnrolmentReflection.Descriptor.Services[0]);
+        Operations = new ServiceClient(_channel, OperationsReflection.Descriptor.Services[0]);
+        Health = new ServiceClient(_channel, HealthReflection.Descriptor.Services[0]);
+    }
+
+    /// <summary>The listening port.</summary>
+    public int Port { get; }
+
+    /// <summary><c>http://127.0.0.1:port</c>.</summary>
+    public string Address { get; }
+
+    /// <summary>Where development keys and role tokens live.</summary>
+    public string KeysDirectory { get; }
+
+    public ServiceClient Matcher { get; }
+
+    public ServiceClient Enrolment { get; }
+
+    public ServiceClient Operations { get; }
+
+    public ServiceClient Health { get; }
+
+    /// <summary>The bearer token of a role.</summary>
+    public string Token(string role) => File.ReadAllText(Path.Combine(KeysDirectory, role + ".token")).Trim();
+
+    /// <summary>Call options with a role's token and a deadline.</summary>
+    public CallOptions As(string role, double deadlineSeconds = 30) =>
+        new(new Metadata().Add("authorization", "Bearer " + Token(role)), DateTime.UtcNow.AddSeconds(deadlineSeconds));
+
+    /// <summary>Starts a replica and waits until it reports SERVING.</summary>
+    public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null)
+    {
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Matcher:Url"] = $"http://127.0.0.1:{port}",
+            ["Matcher:Security:DevelopmentMode"] = "true",
+            ["Matcher:Security:KeysDirectory"] = keysDirectory,
+            ["Matcher:Redis:Configuration"] = redisEndPoint,
+            ["Matcher:Redis:CommandTimeoutMs"] = "500",
+            ["Matcher:Redis:ConnectTimeoutMs"] = "500",
+            ["Matcher:Pipeline:Enabled"] = pipeline ? "true" : "false",
+            ["Matcher:Pipeline:MaxConcurrency"] = "2",
+            ["Matcher:CalibrationFile"] = Path.Combine(SharedFiles.RepoRoot, "matcher", "Biometrics.Matcher", "calibration.json"),
+            // The deepface photos are not gate captures: quality limits are relaxed for them (test configuration only).
+            ["Matcher:Matching:ProbeQuality:MinInterEyePx"] = "0",
+            ["Matcher:Matching:ProbeQuality:MinSharpness"] = "0",
+            ["Matcher:Matching:ProbeQuality:MinBrightness"] = "0",
+            ["Matcher:Matching:ProbeQuality:MaxBrightness"] = "255",
+            ["Matcher:Matching:ProbeQuality:MaxAbsYawDeg"] = "90",
+            ["Matcher:Matching:ProbeQuality:MaxAbsPitchDeg"] = "90",
+            ["Matcher:Matching:ProbeQuality:MinLiveness"] = "0",
+            ["Matcher:Matching:EnrolmentQuality:MinInterEyePx"] = "0",
+            ["Matcher:Matching:EnrolmentQuality:MinSharpness"] = "0",
+            ["Matcher:Matching:EnrolmentQuality:MinBrightness"] = "0",
+            ["Matcher:Matching:EnrolmentQuality:MaxBrightness"] = "255",
+            ["Matcher:Matching:EnrolmentQuality:MaxAbsYawDeg"] = "90",
+            ["Matcher:Matching:EnrolmentQuality:MaxAbsPitchDeg"] = "90",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Biometrics.Matcher.Hosting"] = "Warning",
+        };
+        if (extra is not null)
+        {
+            foreach (var (k, v) in extra) settings[k] = v;
+        }
+
+        var app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var instance = new MatcherInstance(app, port, keysDirectory);
+        await instance.WaitServingAsync(TimeSpan.FromSeconds(30));
+        return instance;
+    }
+
+    /// <summary>Polls grpc.health.v1 until SERVING.</summary>
+    public async Task WaitServingAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var r = await Health.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("Check", new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5)));
+            if (r.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
+            if (DateTime.UtcNow > until) throw new TimeoutException("matcher did not become SERVING");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _app.DisposeAsync();
+    }
+
+    internal static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+}
