@@ -136,6 +136,15 @@ public sealed class InferenceSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_AfterDispose_ThrowsObjectDisposedException()
+    {
+        var session = new InferenceSession(Model("fr_eye.onnx"));
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[24 * 24], [1, 1, 24, 24]);
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.Run(session.InputNames, [input]).Dispose());
+    }
+
+    [Fact]
     public void CreateTensor_ShapeDoesNotMatchBuffer_ThrowsArgumentException()
     {
         Assert.Throws<ArgumentException>(() => OrtValue.CreateTensorValueFromMemory(new float[10], [1, 3, 4]));

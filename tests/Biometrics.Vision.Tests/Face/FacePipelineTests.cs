@@ -56,6 +56,31 @@ public sealed class FacePipelineTests(FacePipelineFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public void Analyze_NoFaceWithFallback_ReturnsOneFlaggedCentredCrop()
+    {
+        var grey = new byte[200 * 160 * 3];
+        Array.Fill(grey, (byte)90);
+        using var image = Image.FromPixels(grey, 200, 160, 3);
+        var faces = fixture.Pipeline.Analyze(image);
+        try
+        {
+            var face = Assert.Single(faces);
+            Assert.True(face.IsFallback);
+            Assert.Equal(0f, face.Score);
+            Assert.Equal(100f, face.Box.CenterX, 1e-3);
+            Assert.Equal(80f, face.Box.CenterY, 1e-3);
+            Assert.Equal(112, face.AlignedFace.Width);
+        }
+        finally
+        {
+            foreach (var f in faces)
+            {
+                f.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void Analyze_OnePixelImage_FindsNoFaceWithoutCrashing()
     {
         using var image = Image.FromPixels(new byte[] { 10, 20, 30 }, 1, 1, 3);
