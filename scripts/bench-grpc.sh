@@ -35,5 +35,7 @@ run_h2load() { # name path body
 run_h2load "naive baseline (hand framing on bare Kestrel, same process)" /bench.Baseline/EmptyCall "$work/empty.bin"
 run_h2load "EmptyCall" /grpc.testing.TestService/EmptyCall "$work/empty.bin"
 run_h2load "UnaryCall (16 B payload, 16 B response)" /grpc.testing.TestService/UnaryCall "$work/unary.bin"
+# The baseline again, now that the process is fully warm (the first slot also pays for tiered JIT).
+run_h2load "naive baseline, second run" /bench.Baseline/EmptyCall "$work/empty.bin"
 echo "== our client: concurrency $CONCURRENCY"
 dotnet "$DLL" bench-client --target "http://127.0.0.1:$PORT" --concurrency "$CONCURRENCY" --seconds "$SECONDS_RUN" --warmup 3 --method unary

@@ -134,7 +134,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 // Drop a malformed entry from the peer rather than failing the call.
             }
         }
-        return metadata ?? new Metadata();
+        return metadata ?? Metadata.Empty; // read-only shared instance: no allocation for calls without metadata
     }
 
     /// <summary>Maps a transport exception to a status (cancellation and deadline first).</summary>
