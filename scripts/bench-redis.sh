@@ -4,11 +4,14 @@
 # temporary directory (no persistence) and stops it (by its PID) on exit.
 #   scripts/bench-redis.sh [requests-unpipelined] [requests-pipelined]
 # Prints both tools' GET/s and the ratio ours / redis-benchmark (target >= 0.70).
+# STORE_TEMPLATES=N (default 0: skipped) also times the template store: bulk upsert of N templates and a
+# snapshot load of them (server without persistence).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 N1=${1:-200000}
 N16=${2:-2000000}
+STORE_TEMPLATES=${STORE_TEMPLATES:-0}
 CLIENTS=50
 SIZE=2048
 
@@ -25,21 +28,31 @@ bench=$ROOT/.deps/redis-bench
 mkdir -p "$bench"
 cat > "$bench/Biometrics.RedisBench.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><OutputType>Exe</OutputType><ServerGarbageCollection>false</ServerGarbageCollection><TieredPGO>true</TieredPGO></PropertyGroup>
+  <PropertyGroup><OutputType>Exe</OutputType><ServerGarbageCollection>false</ServerGarbageCollection><TieredPGO>true</TieredPGO>
+    <DefineConstants>\$(DefineConstants);BIOMETRICS_STORE_BENCH</DefineConstants></PropertyGroup>
   <ItemGroup>
     <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/RedisThroughput*.cs" />
+    <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/TemplateStoreHarness.cs" />
     <ProjectReference Include="$ROOT/core/Biometrics.Redis/Biometrics.Redis.csproj" />
+    <ProjectReference Include="$ROOT/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj" />
   </ItemGroup>
 </Project>
 XML
 cat > "$bench/Program.cs" <<'CS'
 using Biometrics.Benchmarks.Redis;
+if (args.Length == 3 && args[0] == "store")
+{
+    await TemplateStoreHarness.RunAsync(int.Parse(args[1]), int.Parse(args[2]), Console.Out);
+    return;
+}
+
 await RedisThroughputHarness.RunAsync(RedisThroughputOptions.Parse(args), Console.Out);
 CS
 dotnet build -c Release -v q -nologo "$bench/Biometrics.RedisBench.csproj" >/dev/null
 ours() { dotnet "$bench/bin/Release/net10.0/Biometrics.RedisBench.dll" -p "$port" -c $CLIENTS -d $SIZE "$@" | sed -n 's/^ours GET: \([0-9.]*\) .*/\1/p'; }
 theirs() { redis-benchmark -p "$port" -t set,get -d $SIZE -c $CLIENTS -q "$@" | tr '\r' '\n' | sed -n 's/^GET: \([0-9.]*\) requests per second.*/\1/p' | tail -1; }
 
+if [[ $N1 != 0 ]]; then
 echo "redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), $(nproc) cores, port $port"
 for P in 1 16; do
   n=$N1; [[ $P == 16 ]] && n=$N16
@@ -48,3 +61,7 @@ for P in 1 16; do
   ratio=$(/usr/bin/python3 -c "print(f'{$o/$r:.2f}')")
   echo "pipeline=$P  redis-benchmark GET/s=$r  ours GET/s=$o  ratio=$ratio   (redis-benchmark -t set,get -d $SIZE -c $CLIENTS -n $n -P $P)"
 done
+fi
+if (( STORE_TEMPLATES > 0 )); then
+  dotnet "$bench/bin/Release/net10.0/Biometrics.RedisBench.dll" store "$port" "$STORE_TEMPLATES"
+fi

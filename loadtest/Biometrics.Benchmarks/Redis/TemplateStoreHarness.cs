@@ -1,0 +1,57 @@
+#if BIOMETRICS_STORE_BENCH
+// Compiled only by scripts/bench-redis.sh's throwaway project (which references Biometrics.Matcher.Core);
+// the Benchmarks project itself does not reference the matcher.
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Biometrics.Matcher.Store;
+using Biometrics.Redis;
+
+namespace Biometrics.Benchmarks.Redis;
+
+/// <summary>
+/// Bulk enrolment and snapshot load of the template store at a given size: <c>UpsertManyAsync</c> in chunks of
+/// 10,000 (the script batches and pipelines inside), then <c>LoadSnapshotAsync</c> of everything (what a
+/// matcher replica does at start).
+/// </summary>
+public static class TemplateStoreHarness
+{
+    /// <summary>Runs both phases against a server on <paramref name="port"/> and prints templates per second.</summary>
+    public static async Task RunAsync(int port, int templates, TextWriter log)
+    {
+        await using var mux = await RedisConnectionMultiplexer.ConnectAsync(new RedisOptions { Port = port, CommandTimeout = TimeSpan.FromSeconds(60) });
+        var options = new TemplateStoreOptions
+        {
+            KeyPrefix = "bench" + Environment.ProcessId,
+            PseudonymisationKeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            EncryptionKeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        using var store = new RedisTemplateStore(mux, options);
+        var rng = new Random(1);
+        var vector = new float[512];
+        for (var i = 0; i < vector.Length; i++) vector[i] = (float)rng.NextDouble();
+
+        var start = Stopwatch.GetTimestamp();
+        const int chunk = 10_000;
+        for (var done = 0; done < templates; done += chunk)
+        {
+            var n = Math.Min(chunk, templates - done);
+            var records = new TemplateRecord[n];
+            for (var i = 0; i < n; i++)
+            {
+                records[i] = new TemplateRecord($"S{done + i}", vector, "fr_feature-87aacdfe", 0.9f, DateTimeOffset.UtcNow, ["residents"]);
+            }
+
+            await store.UpsertManyAsync(records);
+        }
+
+        var upsert = Stopwatch.GetElapsedTime(start);
+        log.WriteLine($"store bulk upsert: {templates / upsert.TotalSeconds:F0} templates per second ({templates} in {upsert.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (templates / upsert.TotalSeconds):F0} s)");
+
+        start = Stopwatch.GetTimestamp();
+        long count = 0;
+        var snapshot = await store.LoadSnapshotAsync(_ => count++);
+        var load = Stopwatch.GetElapsedTime(start);
+        log.WriteLine($"store snapshot load: {snapshot.Loaded / load.TotalSeconds:F0} templates per second ({snapshot.Loaded} in {load.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (snapshot.Loaded / load.TotalSeconds):F1} s)");
+    }
+}
+#endif
