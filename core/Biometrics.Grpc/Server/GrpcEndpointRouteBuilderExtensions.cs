@@ -42,17 +42,4 @@ public static class GrpcEndpointRouteBuilderExtensions
     /// <summary>Maps the standard <c>grpc.health.v1.Health</c> service to the singleton <see cref="HealthServiceImpl"/>.</summary>
     public static IEndpointConventionBuilder MapGrpcHealthService(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGrpcService<HealthServiceImpl>(HealthReflection.Descriptor.Services[0]);
-
-    private sealed class CompositeConventionBuilder(List<IEndpointConventionBuilder> builders) : IEndpointConventionBuilder
-    {
-        public void Add(Action<EndpointBuilder> convention)
-        {
-            foreach (var b in builders) b.Add(convention);
-        }
-
-        public void Finally(Action<EndpointBuilder> finallyConvention)
-        {
-            foreach (var b in builders) b.Finally(finallyConvention);
-        }
-    }
 }
