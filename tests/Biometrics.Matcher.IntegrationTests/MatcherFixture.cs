@@ -5,7 +5,7 @@ namespace Biometrics.Matcher.IntegrationTests;
 
 /// <summary>
 /// One real redis-server, two matcher replicas on it (A with the face pipeline, B embeddings only), and the deepface
-/// identities enrolled once from images through A (one image per identity: its first file), so every test class in
+/// identities enrolled once from images through A (A relaxes the quality limits for these non-gate photos) (one image per identity: its first file), so every test class in
 /// the collection shares the cost of loading the models and enrolling.
 /// </summary>
 public sealed class MatcherFixture : IAsyncLifetime
@@ -27,7 +27,8 @@ public sealed class MatcherFixture : IAsyncLifetime
     {
         Redis = new RedisServer();
         A = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: true);
-        B = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: false);
+        // B keeps the default probe quality limits (embeddings from a gate camera).
+        B = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: false, relaxedQuality: false);
         foreach (var (_, members) in Faces.Identities)
         {
             var file = Deepface.Representative(members);

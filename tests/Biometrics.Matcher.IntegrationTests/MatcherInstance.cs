@@ -54,7 +54,7 @@ public sealed class MatcherInstance : IAsyncDisposable
         new(new Metadata().Add("authorization", "Bearer " + Token(role)), DateTime.UtcNow.AddSeconds(deadlineSeconds));
 
     /// <summary>Starts a replica and waits until it reports SERVING.</summary>
-    public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null)
+    public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null, bool relaxedQuality = true)
     {
         var port = FreePort.Next();
         var settings = new Dictionary<string, string?>
@@ -85,6 +85,11 @@ public sealed class MatcherInstance : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Biometrics.Matcher.Hosting"] = "Warning",
         };
+        if (!relaxedQuality)
+        {
+            foreach (var k in settings.Keys.Where(k => k.Contains(":ProbeQuality:", StringComparison.Ordinal)).ToList()) settings.Remove(k);
+        }
+
         if (extra is not null)
         {
             foreach (var (k, v) in extra) settings[k] = v;

@@ -22,7 +22,7 @@ public sealed class PythonClientTests(MatcherFixture fx)
             var healthSrc = Path.Combine(stubs, "src", "healthcheck");
             Directory.CreateDirectory(healthSrc);
             File.Copy(Path.Combine(protos, "grpc", "health", "v1", "health.proto"), Path.Combine(healthSrc, "health.proto"));
-            var (code, output) = await RunAsync(Python, ["-m", "grpc_tools.protoc", "--experimental_allow_proto3_optional", "-I", protos, "-I", Path.Combine(stubs, "src"), "--python_out", stubs,
+            var (code, output) = await RunAsync(Python, ["-m", "grpc_tools.protoc", "-I", protos, "-I", Path.Combine(stubs, "src"), "--python_out", stubs,
                 "biometrics/v1/common.proto", "biometrics/v1/matcher.proto", "healthcheck/health.proto"]);
             Assert.True(code == 0, "protoc failed: " + output);
             var script = Path.Combine(AppContext.BaseDirectory, "python", "verify_client.py");

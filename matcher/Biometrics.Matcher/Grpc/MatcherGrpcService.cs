@@ -25,7 +25,7 @@ public sealed class MatcherGrpcService(VerificationService verification, Identif
     public async Task<IdentifyResponse> Identify(IdentifyRequest request, ServerCallContext context)
     {
         var result = await identification.IdentifyAsync(ProtoMapping.ToFace(request.Probe), request.Gallery, request.TopK,
-            request.HasMinScore ? request.MinScore : null, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
+            request.MinScore, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
         var response = new IdentifyResponse
         {
             Gallery = result.Gallery,

@@ -1,0 +1,42 @@
+using Biometrics.Matcher.Services;
+using Biometrics.Matcher.Store;
+
+namespace Biometrics.Matcher.Tests;
+
+public sealed class GalleryRegistryTests
+{
+    private static StoredTemplate T(int i, params string[] galleries)
+    {
+        var v = new float[8];
+        v[i % 8] = 1;
+        return new StoredTemplate(new SubjectKey(i.ToString("x64")), "s" + i, v, "m", 1, DateTimeOffset.UtcNow, galleries, 1, "1-0");
+    }
+
+    [Fact]
+    public async Task ReloadThenApply_UpsertMoveDelete_GalleriesFollow()
+    {
+        await using var reg = new GalleryRegistry(8);
+        await reg.ReloadAsync(add =>
+        {
+            add(T(1, "residents"));
+            add(T(2, "residents", "watchlist"));
+            return Task.FromResult(new TemplateSnapshot(new ChangeStreamPosition("5-0"), 2, 0));
+        });
+        Assert.True(reg.IsLoaded);
+        Assert.Equal([("residents", "m", 2), ("watchlist", "m", 1)], reg.Describe());
+
+        reg.Apply(new TemplateChange(TemplateChangeKind.Upsert, T(2).SubjectKey, T(2, "residents"), new ChangeStreamPosition("6-0")));
+        Assert.Equal([("residents", "m", 2), ("watchlist", "m", 0)], reg.Describe());
+
+        reg.Apply(new TemplateChange(TemplateChangeKind.Delete, T(1).SubjectKey, null, new ChangeStreamPosition("7-0")));
+        Assert.Equal([("residents", "m", 1), ("watchlist", "m", 0)], reg.Describe());
+        Assert.Equal("7-0", reg.Position.Id);
+
+        var q = new float[8];
+        q[2] = 1;
+        var hit = await reg.SearchAsync("residents", q, "m", 1, default);
+        Assert.Equal(T(2).SubjectKey.Hex, hit!.Value.Matches[0].SubjectId);
+        Assert.Null(await reg.SearchAsync("nope", q, "m", 1, default));
+        await Assert.ThrowsAsync<MatcherException>(() => reg.SearchAsync("residents", q, "other-model", 1, default));
+    }
+}
