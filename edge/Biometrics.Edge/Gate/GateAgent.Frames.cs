@@ -172,7 +172,14 @@ public sealed partial class GateAgent
 
         if (ep.Session is null)
         {
-            var open = new GateSessionOpen { GateId = _options.GateId, LaneId = _options.LaneId, Claim = ep.Claim, SessionId = ep.SessionId };
+            var open = new GateSessionOpen
+            {
+                GateId = _options.GateId,
+                LaneId = _options.LaneId,
+                Claim = ep.Claim,
+                SessionId = ep.SessionId,
+                BudgetMs = (int)_options.Budget.TotalMilliseconds,
+            };
             var deadline = budgetStart + (long)(_options.Budget.TotalSeconds * _clock.TimestampFrequency);
             var session = new TravellerSession(_connection, open, deadline, (v, final, source) => OnSessionVerdict(ep, v, final, source), _clock);
             ep.Session = session;

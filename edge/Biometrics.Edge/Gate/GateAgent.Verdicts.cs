@@ -13,6 +13,11 @@ public sealed partial class GateAgent
                 return;
             }
 
+            if (!final)
+            {
+                ep.Shots.RequestAnother();
+            }
+
             ReportLocked(ep, verdict, final, source);
         }
     }

@@ -40,7 +40,7 @@ public sealed class TravellerSession : IAsyncDisposable
 
     /// <summary>Prepares a session; call <see cref="Start"/> to open it.</summary>
     /// <param name="connection">The matcher connection.</param>
-    /// <param name="open">The open message (gate, lane, claim, session id); its budget is filled in from the deadline.</param>
+    /// <param name="open">The open message (gate, lane, claim, session id, the lane budget); each attempt sends the budget that remains.</param>
     /// <param name="deadlineTimestamp">When the lane's budget runs out, as a <paramref name="clock"/> timestamp.</param>
     /// <param name="onVerdict">Called with each verdict, whether it is final, and who decided. Called at most once with final = true.</param>
     /// <param name="clock">Time source.</param>
@@ -155,6 +155,12 @@ public sealed class TravellerSession : IAsyncDisposable
                     Report(EdgeVerdict(RpcErrorPrefix + Snake(e.StatusCode), $"matcher refused the session: {e.StatusCode} {e.Status.Detail}"),
                         final: true, VerdictSource.Edge);
                 }
+                catch (Exception e) when (!token.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // Anything else from the transport (a disposed stream, a write racing a reset): retry like a failure.
+                    lastError = e;
+                    _connection.ReportFailure(e);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -183,9 +189,12 @@ public sealed class TravellerSession : IAsyncDisposable
         open.BudgetMs = budgetMs;
         var deadline = DateTime.UtcNow + Remaining + TimeSpan.FromMilliseconds(250);
         using var call = _connection.Matcher.DuplexStreaming<GateSessionRequest, GateSessionResponse>("GateSession", _connection.CallOptions(deadline, token));
-        await call.RequestStream.WriteAsync(new GateSessionRequest { Open = open }, token).ConfigureAwait(false);
+        await WriteAsync(call, new GateSessionRequest { Open = open }, token).ConfigureAwait(false);
+        // The open message went out on an HTTP/2 stream: the matcher is reachable (a later silence is slowness).
+        _reached = true;
+        _connection.ReportSuccess();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var writer = WriteProbesAsync(call.RequestStream, attempt.Token);
+        var writer = WriteProbesAsync(call, attempt.Token);
         try
         {
             while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
@@ -223,7 +232,23 @@ public sealed class TravellerSession : IAsyncDisposable
         }
     }
 
-    private async Task WriteProbesAsync(IClientStreamWriter<GateSessionRequest> stream, CancellationToken token)
+    private static async Task WriteAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call, GateSessionRequest message, CancellationToken token)
+    {
+        // A write waits for the HTTP/2 stream to open; when the connection cannot be made, the call's response side
+        // fails first (UNAVAILABLE), so the two are raced rather than trusting the write alone to fail.
+        var write = call.RequestStream.WriteAsync(message, token);
+        var headers = call.ResponseHeadersAsync;
+        var first = await Task.WhenAny(write, headers).WaitAsync(token).ConfigureAwait(false);
+        if (first == headers && headers.IsFaulted)
+        {
+            _ = write.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            await headers.ConfigureAwait(false);
+        }
+
+        await write.WaitAsync(token).ConfigureAwait(false);
+    }
+
+    private async Task WriteProbesAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call, CancellationToken token)
     {
         var next = 0;
         while (!token.IsCancellationRequested)
@@ -243,7 +268,7 @@ public sealed class TravellerSession : IAsyncDisposable
                 continue;
             }
 
-            await stream.WriteAsync(new GateSessionRequest { Probe = probe }, token).ConfigureAwait(false);
+            await WriteAsync(call, new GateSessionRequest { Probe = probe }, token).ConfigureAwait(false);
         }
     }
 

@@ -5,11 +5,13 @@ namespace Biometrics.Edge.Tracking;
 /// <summary>
 /// Decides which usable faces of one traveller are worth embedding and sending: the first usable face at once (a quick
 /// verdict), then only a face whose <see cref="ShotScore"/> beats the best one sent so far by <see cref="ImprovementMargin"/>,
-/// at least <see cref="MinInterval"/> after the previous one, and at most <see cref="MaxShots"/> in all. Not thread-safe.
+/// at least <see cref="MinInterval"/> after the previous one, and at most <see cref="MaxShots"/> in all; after a matcher RETRY (<see cref="RequestAnother"/>) the next usable face goes
+/// regardless of its score. Not thread-safe, except <see cref="RequestAnother"/>.
 /// </summary>
 public sealed class BestShotSelector
 {
     private TimeSpan? _lastSent;
+    private int _anotherRequested;
 
     /// <summary>Most shots sent for one traveller (default 5).</summary>
     public int MaxShots { get; init; } = 5;
@@ -57,11 +59,13 @@ public sealed class BestShotSelector
                 return false;
             }
 
-            if (score < BestScore * (1 + ImprovementMargin))
+            if (score < BestScore * (1 + ImprovementMargin) && Interlocked.Exchange(ref _anotherRequested, 0) == 0)
             {
                 return false;
             }
         }
+
+        Interlocked.Exchange(ref _anotherRequested, 0);
 
         ShotsTaken++;
         BestScore = Math.Max(BestScore, score);
@@ -69,11 +73,18 @@ public sealed class BestShotSelector
         return true;
     }
 
+    /// <summary>
+    /// Lets the next usable face through even when it is no better than the best so far (the matcher asked for another
+    /// probe with a RETRY). May be called from any thread.
+    /// </summary>
+    public void RequestAnother() => Interlocked.Exchange(ref _anotherRequested, 1);
+
     /// <summary>Starts over for the next traveller.</summary>
     public void Reset()
     {
         ShotsTaken = 0;
         BestScore = 0;
+        Interlocked.Exchange(ref _anotherRequested, 0);
         _lastSent = null;
     }
 }

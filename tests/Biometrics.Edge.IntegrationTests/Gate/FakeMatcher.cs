@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Biometrics.Grpc;
+using Biometrics.Protos.V1;
+using Biometrics.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Biometrics.Edge.IntegrationTests.Gate;
+
+/// <summary>
+/// A scripted stand-in for the matcher (Matcher and Enrolment services and Health on our gRPC layer, in-process, on a
+/// free loopback port) for what the real matcher cannot be made to do on purpose: answer slowly, and be stopped and
+/// started again on the same port. It records what the agent sent.
+/// </summary>
+public sealed class FakeMatcher : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public FakeMatcher() => Port = FreePort.Next();
+
+    public int Port { get; }
+
+    public string Address => $"http://127.0.0.1:{Port}";
+
+    public FakeMatcherService Service { get; } = new();
+
+    public bool IsRunning => _app is not null;
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", Address]);
+        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("FAKE_MATCHER_LOG") == "1")
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
+        }
+
+        builder.Services.AddBiometricsGrpc();
+        builder.Services.AddSingleton(Service);
+        var app = builder.Build();
+        app.MapGrpcHealthService();
+        app.MapGrpcService<FakeMatcherService>(MatcherReflection.Descriptor.Services[0]);
+        app.MapGrpcService<FakeMatcherService>(EnrolmentReflection.Descriptor.Services[0]);
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _app = app;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await app.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}
+
+/// <summary>The fake's services. <see cref="Decide"/> chooses the answer to each probe; <see cref="Delay"/> slows every answer.</summary>
+public sealed class FakeMatcherService
+{
+    public ConcurrentQueue<GateSessionOpen> Opens { get; } = new();
+
+    public ConcurrentQueue<Probe> Probes { get; } = new();
+
+    public ConcurrentQueue<EnrolRequest> Enrolments { get; } = new();
+
+    public ConcurrentQueue<string?> Authorizations { get; } = new();
+
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>(open, probe number from 1) to (verdict, final); default ACCEPT at the first probe.</summary>
+    public Func<GateSessionOpen, int, (Verdict Verdict, bool Final)> Decide { get; set; } =
+        (_, _) => (new Verdict { Decision = Decision.Accept, Score = 0.8f, Threshold = 0.4f, Reason = "match", TransactionId = Guid.NewGuid().ToString("N") }, true);
+
+    public async Task GateSession(IAsyncStreamReader<GateSessionRequest> requests, IServerStreamWriter<GateSessionResponse> responses, ServerCallContext context)
+    {
+        Authorizations.Enqueue(context.RequestHeaders.GetValue("authorization"));
+        GateSessionOpen? open = null;
+        var count = 0;
+        Trace("GateSession started");
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            var request = requests.Current;
+            Trace("GateSession got " + request.KindCase);
+            if (request.Open is not null)
+            {
+                open = request.Open;
+                Opens.Enqueue(open);
+                continue;
+            }
+
+            if (request.Probe is null || open is null)
+            {
+                continue;
+            }
+
+            Probes.Enqueue(request.Probe);
+            count++;
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, context.CancellationToken);
+            }
+
+            var (verdict, final) = Decide(open, count);
+            Trace("GateSession writing " + verdict.Decision);
+            await responses.WriteAsync(new GateSessionResponse { SessionId = open.SessionId, Verdict = verdict, Final = final });
+            Trace("GateSession wrote " + verdict.Decision);
+            if (final)
+            {
+                return;
+            }
+        }
+    }
+
+    private static void Trace(string text)
+    {
+        if (Environment.GetEnvironmentVariable("FAKE_MATCHER_LOG") == "1")
+        {
+            Console.Error.WriteLine("fake: " + text);
+        }
+    }
+
+    public Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context)
+    {
+        Enrolments.Enqueue(request);
+        return Task.FromResult(Answer(request));
+    }
+
+    public async Task EnrolStream(IAsyncStreamReader<EnrolRequest> requests, IServerStreamWriter<EnrolResponse> responses, ServerCallContext context)
+    {
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            Enrolments.Enqueue(requests.Current);
+            await responses.WriteAsync(Answer(requests.Current));
+        }
+    }
+
+    private static EnrolResponse Answer(EnrolRequest request) => new()
+    {
+        RequestId = request.RequestId,
+        Status = request.SubjectId.StartsWith("blurry", StringComparison.Ordinal) ? EnrolStatus.RejectedQuality : EnrolStatus.Enrolled,
+        SubjectKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.SubjectId)))[..16],
+        Version = 1,
+        ModelId = request.Template?.ModelId ?? "fake",
+    };
+}
