@@ -28,23 +28,34 @@ public sealed partial class RedisTemplateStore
                 reads[i] = _db.HashGetManyAsync(page.Items[i], s_templateFields);
             }
 
+            var fetched = new byte[]?[reads.Length][];
             for (var i = 0; i < reads.Length; i++)
             {
-                var fields = await reads[i].ConfigureAwait(false);
-                var key = new SubjectKey(page.Items[i][_templatePrefix.Length..]);
-                StoredTemplate? template;
+                fetched[i] = await reads[i].ConfigureAwait(false);
+            }
+
+            // Authenticate and decrypt the page on every core; deliver sequentially, in page order.
+            var opened = new StoredTemplate?[fetched.Length];
+            var errors = new string?[fetched.Length];
+            Parallel.For(0, fetched.Length, i =>
+            {
                 try
                 {
-                    template = Open(key, fields);
+                    opened[i] = Open(new SubjectKey(page.Items[i][_templatePrefix.Length..]), fetched[i]);
                 }
                 catch (TemplateIntegrityException ex)
                 {
-                    rejected++;
-                    LogRejected(_logger, key.Hex, ex.Message);
-                    continue;
+                    errors[i] = ex.Message;
                 }
-
-                if (template is not null)
+            });
+            for (var i = 0; i < opened.Length; i++)
+            {
+                if (errors[i] is { } error)
+                {
+                    rejected++;
+                    LogRejected(_logger, page.Items[i][_templatePrefix.Length..], error);
+                }
+                else if (opened[i] is { } template)
                 {
                     onTemplate(template);
                     loaded++;
