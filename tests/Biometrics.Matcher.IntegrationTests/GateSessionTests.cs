@@ -39,7 +39,7 @@ public sealed class GateSessionTests(MatcherFixture fx)
         for (var i = 0; i < 3; i++) await call.RequestStream.WriteAsync(new GateSessionRequest { Probe = Vectors.Probe(Vectors.Random(600 + i)) });
         GateSessionResponse r3;
         do r3 = await NextAsync(call); while (!r3.Final);
-        Assert.Equal(Decision.Reject, r3.Verdict.Decision);
+        Assert.Equal((Decision.Reject, "no_match"), (r3.Verdict.Decision, r3.Verdict.Reason));
 
         // 3: no probe at all: REFER when the budget runs out (the timer sends it).
         var sw = Stopwatch.StartNew();

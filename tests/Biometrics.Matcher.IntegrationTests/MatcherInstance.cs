@@ -63,7 +63,7 @@ public sealed class MatcherInstance : IAsyncDisposable
             ["Matcher:Security:DevelopmentMode"] = "true",
             ["Matcher:Security:KeysDirectory"] = keysDirectory,
             ["Matcher:Redis:Configuration"] = redisEndPoint,
-            ["Matcher:Redis:CommandTimeoutMs"] = "500",
+            ["Matcher:Redis:CommandTimeoutMs"] = "2000", // a loaded 2-core CI machine; the outage test sets 500
             ["Matcher:Redis:ConnectTimeoutMs"] = "500",
             ["Matcher:Pipeline:Enabled"] = pipeline ? "true" : "false",
             ["Matcher:Pipeline:MaxConcurrency"] = "2",

@@ -15,7 +15,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = new RedisServer("--appendfsync", "always");
-        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys, pipeline: false);
+        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys, pipeline: false, new Dictionary<string, string?> { ["Matcher:Redis:CommandTimeoutMs"] = "500" });
     }
 
     public async Task DisposeAsync()

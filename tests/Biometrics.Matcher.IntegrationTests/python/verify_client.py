@@ -37,7 +37,8 @@ def main():
     )
     rng = random.Random(42)
     claim = unit([rng.uniform(-1, 1) for _ in range(512)])
-    probe = unit([c + 0.2 * rng.uniform(-1, 1) for c in claim])
+    noise = unit([rng.uniform(-1, 1) for _ in range(512)])
+    probe = unit([c + 0.3 * n for c, n in zip(claim, noise)])  # cosine with the claim about 0.96
     request = matcher_pb2.VerifyRequest(
         claim=common_pb2.Claim(reference_template=common_pb2.Embedding(values=claim, model_id=model_id)),
         probe=common_pb2.Probe(embedding=common_pb2.Embedding(values=probe, model_id=model_id)),
