@@ -16,10 +16,16 @@ for proj in "${unit[@]}" "${integration[@]}"; do
     | grep --line-buffered -E "^\s+(Failed|Skipped) |^\s+Passed .*\[[0-9.]+ ?m?s\]|Passed!|Failed!|error|Error Message" 
   status=${PIPESTATUS[0]}
   set -e
-  line=$(grep -E "^(Passed|Failed)!" "$out" | tail -1 || true)
-  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$line"); f=$(sed -nE 's/.*Failed: *([0-9]+).*/\1/p' <<<"$line"); s=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$line")
+  # VSTest prints either "Passed!  - Failed: 0, Passed: N, Skipped: 0, ..." (minimal) or a
+  # "Total tests: / Passed: / Failed: / Skipped:" block (normal verbosity); read whichever is there.
+  count() { grep -oE "^\s*$1: *[0-9]+|[ ,]$1: *[0-9]+" "$out" | tail -1 | grep -oE '[0-9]+' || true; }
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
   passed_total=$((passed_total + ${p:-0})); failed_total=$((failed_total + ${f:-0})); skipped_total=$((skipped_total + ${s:-0}))
-  [[ $status -eq 0 ]] || failed=1
+  if [[ $status -ne 0 ]]; then
+    failed=1
+    echo "--- $name failed (exit $status); details:"
+    grep -A25 -E "^\s+Failed |Test Run Aborted|crashed" "$out" | head -200 || tail -50 "$out"
+  fi
   rm -f "$out"
 done
 echo "$passed_total passed, $failed_total failed, $skipped_total skipped"

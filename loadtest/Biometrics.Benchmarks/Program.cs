@@ -13,6 +13,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Tools = new(StringComparer.Ordinal)
     {
         ["face-compare"] = Vision.FaceStageComparison.Run,
+        ["gallery-bench"] = Gallery.GalleryBench.Run,
     };
 
     public static int Main(string[] args)
