@@ -18,6 +18,11 @@ public sealed partial class GateAgent
                 ep.Shots.RequestAnother();
             }
 
+            if (source == VerdictSource.Edge && verdict.ModelId.Length == 0)
+            {
+                verdict.ModelId = _pipeline.ModelId;
+            }
+
             ReportLocked(ep, verdict, final, source);
         }
     }
