@@ -68,13 +68,16 @@ internal sealed partial class HttpServerCallContext
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            var examined = buffer.End;
             try
             {
                 if (result.IsCanceled) throw new OperationCanceledException("The request read was cancelled.");
                 var rest = buffer;
                 if (GrpcFraming.TryReadFrame(ref rest, _info.MaxReceiveMessageSize, out var compressed, out var payload))
                 {
-                    consumed = rest.Start;
+                    // Only what was consumed counts as examined: a further message already in the buffer must be
+                    // returned by the next read without waiting for more bytes from the client.
+                    consumed = examined = rest.Start;
                     return GrpcFraming.ParseMessage(marshaller, payload, compressed, _requestEncoding, _info.MaxReceiveMessageSize);
                 }
                 if (result.IsCompleted)
@@ -86,7 +89,7 @@ internal sealed partial class HttpServerCallContext
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                reader.AdvanceTo(consumed, examined);
             }
         }
     }
