@@ -1,3 +1,4 @@
+using System.Text;
 using Biometrics.Redis;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
@@ -101,18 +102,50 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
     [Fact]
     public async Task LoadSnapshot_TamperedTemplate_SkippedAndCounted()
     {
-        var (mux, store, _, key) = await EnrolAsync("T8");
+        var (mux, store, options, _) = await EnrolAsync("T8");
         await using var _m = mux;
         using var _s = store;
         await store.UpsertAsync(Record("T9", 4)).WaitAsync(Limit);
+        // The snapshot reads the bucket copy of each record: tamper with that one.
+        var (bucket, field) = BucketOf(options, store.GetSubjectKey("T8"));
         var db = mux.GetDatabase();
-        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
-        blob[^1] ^= 0x80;
-        await db.HashSetAsync(key, "c", blob).AsTask().WaitAsync(Limit);
+        var value = (await db.HashGetAsync(bucket, field).AsTask().WaitAsync(Limit))!;
+        value[^1] ^= 0x80;
+        await db.HashSetAsync(bucket, field, value).AsTask().WaitAsync(Limit);
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
         Assert.Equal(1, snapshot.Loaded);
         Assert.Equal(1, snapshot.Rejected);
         Assert.Equal("T9", loaded.Single().SubjectId);
     }
+
+    [Fact]
+    public async Task LoadSnapshot_BucketCopyRelabelledOrMoved_SkippedAndCounted()
+    {
+        var (mux, store, options, _) = await EnrolAsync("T10");
+        await using var _m = mux;
+        using var _s = store;
+        await store.UpsertAsync(Record("T11", 4)).WaitAsync(Limit);
+        await store.UpsertAsync(Record("T12", 5)).WaitAsync(Limit);
+        var db = mux.GetDatabase();
+
+        // T10: version in the clear header rolled forward; T11: its blob copied under T12's key (T12's own record is gone).
+        var (b10, f10) = BucketOf(options, store.GetSubjectKey("T10"));
+        var v10 = Encoding.Latin1.GetString((await db.HashGetAsync(b10, f10).AsTask().WaitAsync(Limit))!);
+        Assert.StartsWith("1:", v10);
+        await db.HashSetAsync(b10, f10, Encoding.Latin1.GetBytes("2" + v10[1..])).AsTask().WaitAsync(Limit);
+        var (b11, f11) = BucketOf(options, store.GetSubjectKey("T11"));
+        var (b12, f12) = BucketOf(options, store.GetSubjectKey("T12"));
+        var v11 = (await db.HashGetAsync(b11, f11).AsTask().WaitAsync(Limit))!;
+        await db.HashDeleteAsync(b11, f11).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(b12, f12, v11).AsTask().WaitAsync(Limit);
+
+        var loaded = new List<StoredTemplate>();
+        var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
+        Assert.Equal(0, snapshot.Loaded);
+        Assert.Equal(2, snapshot.Rejected);
+    }
+
+    private static (string Bucket, string Field) BucketOf(TemplateStoreOptions options, SubjectKey key)
+        => ($"{options.KeyPrefix}:b:{key.Hex[..3]}", key.Hex);
 }

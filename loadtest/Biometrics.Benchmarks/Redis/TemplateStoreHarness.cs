@@ -30,6 +30,8 @@ public static class TemplateStoreHarness
         var vector = new float[512];
         for (var i = 0; i < vector.Length; i++) vector[i] = (float)rng.NextDouble();
 
+        var db = mux.GetDatabase();
+        var cpu = await CpuAsync(db);
         var start = Stopwatch.GetTimestamp();
         const int chunk = 10_000;
         for (var done = 0; done < templates; done += chunk)
@@ -45,13 +47,35 @@ public static class TemplateStoreHarness
         }
 
         var upsert = Stopwatch.GetElapsedTime(start);
-        log.WriteLine($"store bulk upsert: {templates / upsert.TotalSeconds:F0} templates per second ({templates} in {upsert.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (templates / upsert.TotalSeconds):F0} s)");
+        var cpuAfter = await CpuAsync(db);
+        log.WriteLine($"store bulk upsert: {templates / upsert.TotalSeconds:F0} templates per second ({templates} in {upsert.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (templates / upsert.TotalSeconds):F0} s); "
+            + $"CPU per 1,000,000: client {(cpuAfter.Client - cpu.Client) * 1e6 / templates:F1} s, redis-server {(cpuAfter.Server - cpu.Server) * 1e6 / templates:F1} s");
+        cpu = cpuAfter;
 
         start = Stopwatch.GetTimestamp();
         long count = 0;
         var snapshot = await store.LoadSnapshotAsync(_ => count++);
         var load = Stopwatch.GetElapsedTime(start);
-        log.WriteLine($"store snapshot load: {snapshot.Loaded / load.TotalSeconds:F0} templates per second ({snapshot.Loaded} in {load.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (snapshot.Loaded / load.TotalSeconds):F1} s)");
+        cpuAfter = await CpuAsync(db);
+        log.WriteLine($"store snapshot load: {snapshot.Loaded / load.TotalSeconds:F0} templates per second ({snapshot.Loaded} in {load.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (snapshot.Loaded / load.TotalSeconds):F1} s); "
+            + $"CPU per 1,000,000: client {(cpuAfter.Client - cpu.Client) * 1e6 / templates:F1} s, redis-server {(cpuAfter.Server - cpu.Server) * 1e6 / templates:F1} s");
+    }
+
+    /// <summary>CPU seconds used so far by this process and by the redis-server (<c>INFO cpu</c>): wall time on a shared machine says little.</summary>
+    private static async Task<(double Client, double Server)> CpuAsync(IRedisDatabase db)
+    {
+        var info = await db.InfoAsync("cpu");
+        double server = 0;
+        foreach (var line in info.Split('\n'))
+        {
+            var parts = line.Trim().Split(':');
+            if (parts.Length == 2 && parts[0] is "used_cpu_sys" or "used_cpu_user")
+            {
+                server += double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, server);
     }
 }
 #endif

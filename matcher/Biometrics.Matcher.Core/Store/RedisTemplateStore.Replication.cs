@@ -6,68 +6,6 @@ namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
-    /// <inheritdoc />
-    public async Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(onTemplate);
-        // The position is taken before the scan: every change after it is replayed by FollowAsync, so whatever
-        // the scan saw of concurrent writes, the replica ends in the store's state.
-        var position = await GetLatestPositionAsync().ConfigureAwait(false);
-        long loaded = 0, rejected = 0;
-        var pattern = _templatePrefix + "*";
-        var nextPage = _db.ScanAsync(0, pattern, _options.SnapshotScanCount, "hash");
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await nextPage.ConfigureAwait(false);
-            // Ask for the next page while this one's records are fetched (all pipelined on one connection).
-            if (page.Cursor != 0) nextPage = _db.ScanAsync(page.Cursor, pattern, _options.SnapshotScanCount, "hash");
-            var reads = new ValueTask<byte[]?[]>[page.Items.Length];
-            for (var i = 0; i < reads.Length; i++)
-            {
-                reads[i] = _db.HashGetManyAsync(page.Items[i], s_templateFields);
-            }
-
-            var fetched = new byte[]?[reads.Length][];
-            for (var i = 0; i < reads.Length; i++)
-            {
-                fetched[i] = await reads[i].ConfigureAwait(false);
-            }
-
-            // Authenticate and decrypt the page on every core; deliver sequentially, in page order.
-            var opened = new StoredTemplate?[fetched.Length];
-            var errors = new string?[fetched.Length];
-            Parallel.For(0, fetched.Length, i =>
-            {
-                try
-                {
-                    opened[i] = Open(new SubjectKey(page.Items[i][_templatePrefix.Length..]), fetched[i]);
-                }
-                catch (TemplateIntegrityException ex)
-                {
-                    errors[i] = ex.Message;
-                }
-            });
-            for (var i = 0; i < opened.Length; i++)
-            {
-                if (errors[i] is { } error)
-                {
-                    rejected++;
-                    LogRejected(_logger, page.Items[i][_templatePrefix.Length..], error);
-                }
-                else if (opened[i] is { } template)
-                {
-                    onTemplate(template);
-                    loaded++;
-                }
-            }
-
-            if (page.Cursor == 0) break;
-        }
-
-        return new TemplateSnapshot(position, loaded, rejected);
-    }
-
     /// <summary>The id of the newest change entry, or <see cref="ChangeStreamPosition.Start"/>.</summary>
     public async Task<ChangeStreamPosition> GetLatestPositionAsync()
     {

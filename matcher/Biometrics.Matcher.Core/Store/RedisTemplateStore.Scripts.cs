@@ -6,9 +6,10 @@ public sealed partial class RedisTemplateStore
 {
     /// <summary>
     /// Atomic batch upsert with optimistic versioning. KEYS: changes stream, gallery registry, then one template
-    /// hash per item. ARGV: maxlen, gallery key prefix, n, then per item: subject key, expected current version,
-    /// blob, model_id, galleries (comma-separated). Returns {per-item new version, or -(current+1) on a version
-    /// conflict; the change entry id or nil when nothing was written}.
+    /// hash per item, then one snapshot bucket per item. ARGV: maxlen, gallery key prefix, n, then per item: subject
+    /// key, expected current version, blob, model_id, galleries (comma-separated). Returns {per-item new version, or
+    /// -(current+1) on a version conflict; the change entry id or nil when nothing was written}. The bucket copy is
+    /// <c>version:changeId:modelLength:model</c> followed by the blob (see <see cref="ParseBucket"/>).
     /// </summary>
     private static readonly RedisScript s_upsertScript = new("""
         local n = tonumber(ARGV[3])
@@ -28,6 +29,7 @@ public sealed partial class RedisTemplateStore
         local sks = {}
         for _, i in ipairs(ok) do sks[#sks + 1] = ARGV[4 + (i - 1) * 5] end
         local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'op', 'u', 'sk', table.concat(sks, ','))
+        local registered = {}
         for _, i in ipairs(ok) do
           local o = 4 + (i - 1) * 5
           local key = KEYS[2 + i]
@@ -38,14 +40,19 @@ public sealed partial class RedisTemplateStore
           end
           for g in string.gmatch(ARGV[o + 4], '[^,]+') do
             redis.call('SADD', ARGV[2] .. g, sk)
-            redis.call('SADD', KEYS[2], g)
+            if not registered[g] then
+              redis.call('SADD', KEYS[2], g)
+              registered[g] = true
+            end
           end
-          redis.call('HSET', key, 'c', ARGV[o + 2], 'm', ARGV[o + 3], 'v', status[i], 'g', ARGV[o + 4], 's', id)
+          local model = ARGV[o + 3]
+          redis.call('HSET', key, 'c', ARGV[o + 2], 'm', model, 'v', status[i], 'g', ARGV[o + 4], 's', id)
+          redis.call('HSET', KEYS[2 + n + i], sk, status[i] .. ':' .. id .. ':' .. #model .. ':' .. model .. ARGV[o + 2])
         end
         return {status, id}
         """);
 
-    /// <summary>Atomic delete. KEYS: changes stream, template hash. ARGV: maxlen, gallery prefix, subject key. Returns the change id or nil.</summary>
+    /// <summary>Atomic delete. KEYS: changes stream, template hash, snapshot bucket. ARGV: maxlen, gallery prefix, subject key. Returns the change id or nil.</summary>
     private static readonly RedisScript s_deleteScript = new("""
         local v = redis.call('HGET', KEYS[2], 'v')
         if not v then return false end
@@ -54,6 +61,29 @@ public sealed partial class RedisTemplateStore
           for g in string.gmatch(old, '[^,]+') do redis.call('SREM', ARGV[2] .. g, ARGV[3]) end
         end
         redis.call('DEL', KEYS[2])
+        redis.call('HDEL', KEYS[3], ARGV[3])
         return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'op', 'd', 'sk', ARGV[3], 'v', v)
+        """);
+
+    /// <summary>Current versions (0 when absent) of the template hashes in KEYS, in one round trip.</summary>
+    private static readonly RedisScript s_versionsScript = new("""
+        local r = {}
+        for i = 1, #KEYS do r[i] = tonumber(redis.call('HGET', KEYS[i], 'v') or '0') end
+        return r
+        """);
+
+    /// <summary>
+    /// One snapshot bucket as a single string (one bulk reply, cheap to receive): per entry the 64-character subject
+    /// key, the value length as 8 hex digits, then the value. Empty when the bucket is empty. Read-only.
+    /// </summary>
+    private static readonly RedisScript s_bucketScript = new("""
+        local t = redis.call('HGETALL', KEYS[1])
+        local out = {}
+        for i = 1, #t, 2 do
+          out[#out + 1] = t[i]
+          out[#out + 1] = string.format('%08x', #t[i + 1])
+          out[#out + 1] = t[i + 1]
+        end
+        return table.concat(out)
         """);
 }

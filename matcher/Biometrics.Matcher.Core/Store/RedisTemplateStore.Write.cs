@@ -1,4 +1,3 @@
-using System.Globalization;
 using Biometrics.Redis;
 
 namespace Biometrics.Matcher.Store;
@@ -25,7 +24,7 @@ public sealed partial class RedisTemplateStore
         var results = new TemplateUpsertResult[records.Count];
         var batch = _options.BulkBatchSize;
         // Keep a few batches in flight so the connection stays busy (pipelining) without unbounded buffering.
-        const int inFlight = 4;
+        const int inFlight = 8;
         var running = new List<Task>(inFlight);
         for (var start = 0; start < records.Count; start += batch)
         {
@@ -56,37 +55,49 @@ public sealed partial class RedisTemplateStore
                 throw new InvalidOperationException($"Gave up after {MaxConflictRounds} concurrent-update conflicts on {pending.Count} subjects.");
             }
 
-            // 1. Current versions, pipelined.
-            var versionReads = new ValueTask<byte[]?>[pending.Count];
+            // 1. Current versions, in one round trip.
+            var versionKeys = new RedisValue[pending.Count];
             for (var j = 0; j < pending.Count; j++)
             {
-                versionReads[j] = _db.HashGetAsync(TemplateKey(keys[pending[j]]), "v");
+                versionKeys[j] = TemplateKey(keys[pending[j]]);
             }
 
-            // 2. Encrypt under version + 1 and build one script call.
-            var args = new RedisValue[3 + (5 * pending.Count)];
-            var scriptKeys = new RedisValue[2 + pending.Count];
+            var versions = (await _db.ScriptEvaluateAsync(s_versionsScript, versionKeys, []).ConfigureAwait(false)).Elements;
+
+            // 2. Encrypt under version + 1 (on every core) and build one script call.
+            var n = pending.Count;
+            var args = new RedisValue[3 + (5 * n)];
+            var scriptKeys = new RedisValue[2 + (2 * n)];
             scriptKeys[0] = _changesKey;
             scriptKeys[1] = _galleriesKey;
             args[0] = _options.ChangeStreamMaxLength;
             args[1] = _galleryPrefix;
-            args[2] = pending.Count;
-            for (var j = 0; j < pending.Count; j++)
+            args[2] = n;
+            var current = new long[n];
+            var blobs = new byte[n][];
+            for (var j = 0; j < n; j++) current[j] = versions[j].AsInt64();
+            if (n >= 32)
             {
-                var raw = await versionReads[j].ConfigureAwait(false);
-                var current = raw is null ? 0 : long.Parse(raw, CultureInfo.InvariantCulture);
+                Parallel.For(0, n, j => blobs[j] = Seal(records[pending[j]], keys[pending[j]], current[j] + 1));
+            }
+            else
+            {
+                for (var j = 0; j < n; j++) blobs[j] = Seal(records[pending[j]], keys[pending[j]], current[j] + 1);
+            }
+
+            for (var j = 0; j < n; j++)
+            {
                 var index = pending[j];
                 var r = records[index];
                 var key = keys[index];
-                var payload = TemplatePayload.Write(r.SubjectId, r.Vector.Span, r.Quality, r.EnrolledAt, r.Galleries);
-                var blob = _protector.Protect(key, r.ModelId, current + 1, payload);
                 scriptKeys[2 + j] = TemplateKey(key);
+                scriptKeys[2 + n + j] = BucketKey(key);
                 var o = 3 + (5 * j);
                 args[o] = key.Hex;
-                args[o + 1] = current;
-                args[o + 2] = blob;
+                args[o + 1] = current[j];
+                args[o + 2] = blobs[j];
                 args[o + 3] = r.ModelId;
-                args[o + 4] = string.Join(',', r.Galleries);
+                args[o + 4] = r.Galleries.Count == 1 ? r.Galleries[0] : string.Join(',', r.Galleries);
             }
 
             // 3. Apply atomically; items that lost a race are retried with a fresh version.
@@ -116,6 +127,12 @@ public sealed partial class RedisTemplateStore
         }
     }
 
+    private byte[] Seal(TemplateRecord r, SubjectKey key, long version)
+    {
+        var payload = TemplatePayload.Write(r.SubjectId, r.Vector.Span, r.Quality, r.EnrolledAt, r.Galleries);
+        return _protector.Protect(key, r.ModelId, version, payload);
+    }
+
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default)
     {
@@ -123,7 +140,7 @@ public sealed partial class RedisTemplateStore
         var key = GetSubjectKey(subjectId);
         var reply = await _db.ScriptEvaluateAsync(
             s_deleteScript,
-            [_changesKey, TemplateKey(key)],
+            [_changesKey, TemplateKey(key), BucketKey(key)],
             [_options.ChangeStreamMaxLength, _galleryPrefix, key.Hex]).ConfigureAwait(false);
         if (reply.IsNull) return false;
         await WaitForReplicasAsync().ConfigureAwait(false);

@@ -19,6 +19,7 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     private readonly ILogger _logger;
     private readonly string _templatePrefix;
     private readonly string _galleryPrefix;
+    private readonly string _bucketPrefix;
     private readonly string _galleriesKey;
     private readonly string _changesKey;
     private readonly string _auditKey;
@@ -38,6 +39,7 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
         var p = options.KeyPrefix;
         _templatePrefix = p + ":t:";
         _galleryPrefix = p + ":g:";
+        _bucketPrefix = p + ":b:";
         _galleriesKey = p + ":galleries";
         _changesKey = p + ":changes";
         _auditKey = p + ":audit";
@@ -71,6 +73,9 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     }
 
     private string TemplateKey(SubjectKey key) => _templatePrefix + key.Hex;
+
+    /// <summary>The snapshot bucket of a subject: the first <see cref="SnapshotBucketHexDigits"/> hex digits of its key.</summary>
+    private string BucketKey(SubjectKey key) => _bucketPrefix + key.Hex[..SnapshotBucketHexDigits];
 
     private static void ValidateGallery(string gallery)
     {
