@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
 using Biometrics.Grpc;
-using Biometrics.Matcher.Tokens;
+using Biometrics.Matcher.Security;
 using Biometrics.Protos.V1;
 using Google.Protobuf;
 
@@ -96,24 +95,23 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
     {
         var v0 = Vectors.Random(101);
         await EnrolTemplateAsync("qr-subject", v0);
-        using var issuer = ECDsa.Create();
-        issuer.ImportFromPem(File.ReadAllText(Path.Combine(fx.KeysDirectory, "qr-issuer-dev.pem")));
-        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        string Token(ECDsa key, TimeSpan life, string nonce) => QrTokens.Create(new QrTokenClaims("dev", "qr-subject", DateTimeOffset.UtcNow + life, nonce), key);
+        using var issuer = new QrTokenIssuer("dev", KeyMaterial.LoadEcPrivateKey(Path.Combine(fx.KeysDirectory, "qr-issuer-dev.pem")));
+        using var forger = new QrTokenIssuer("dev", DevKeys.CreateQrIssuerKey());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         VerifyRequest Req(string token) => new() { Claim = new Claim { QrToken = token }, Probe = Vectors.Probe(Vectors.Near(v0, 7, 0.2f)) };
 
-        var valid = Token(issuer, TimeSpan.FromMinutes(5), "nonce-valid-0000000001");
+        var valid = issuer.Issue("qr-subject", TimeSpan.FromMinutes(5));
         Assert.Equal(Decision.Accept, (await VerifyAsync(fx.B, Req(valid))).Decision);
 
         var replay = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(fx.A, Req(valid)));
         Assert.Equal(StatusCode.PermissionDenied, replay.StatusCode);
         Assert.StartsWith("qr_replayed", replay.Status.Detail);
 
-        var forged = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(fx.A, Req(Token(forger, TimeSpan.FromMinutes(5), "nonce-forged-000000001"))));
+        var forged = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(fx.A, Req(forger.Issue("qr-subject", TimeSpan.FromMinutes(5)))));
         Assert.Equal(StatusCode.PermissionDenied, forged.StatusCode);
         Assert.StartsWith("qr_bad_signature", forged.Status.Detail);
 
-        var expired = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(fx.A, Req(Token(issuer, TimeSpan.FromMinutes(-5), "nonce-expired-00000001"))));
+        var expired = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(fx.A, Req(issuer.Issue(new QrTokenPayload("dev", "qr-subject", now - 600, now - 300, QrTokenIssuer.NewNonce())))));
         Assert.Equal(StatusCode.PermissionDenied, expired.StatusCode);
         Assert.StartsWith("qr_expired", expired.Status.Detail);
     }

@@ -2,7 +2,7 @@ using Biometrics.Matcher.Configuration;
 using Biometrics.Matcher.Grpc;
 using Biometrics.Matcher.Hosting;
 using Biometrics.Matcher.Services;
-using Biometrics.Matcher.Tokens;
+using Biometrics.Matcher.Security;
 
 namespace Biometrics.Matcher.Tests;
 
@@ -31,15 +31,20 @@ public sealed class HostConfigurationTests
         try
         {
             var keys = DevelopmentKeys.Ensure(dir);
-            var tokens = new BearerTokenService(KeyFiles.Read(keys.TokenSigningKeyFile));
-            foreach (var role in new[] { Roles.Gate, Roles.Enrolment, Roles.Operator })
+            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { [SecuritySettings.DefaultTokenSigningKeyId] = KeyFiles.Read(keys.TokenSigningKeyFile) });
+            foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])
             {
-                Assert.True(tokens.TryValidate(File.ReadAllText(keys.TokenFile(role)).Trim(), out var id, out _));
-                Assert.Equal(role, id!.Role);
+                var r = tokens.Validate(File.ReadAllText(keys.TokenFile(role)).Trim());
+                Assert.True(r.IsValid, r.Message);
+                Assert.Equal(role, r.Claims!.Role);
+                Assert.Equal(role == ServiceRole.Gate ? "dev-gate" : null, r.Claims.GateId);
             }
 
-            using var pub = KeyFiles.ReadEcdsaPublicKey(keys.QrIssuerPublicKeyFile);
+            using var pub = KeyMaterial.LoadEcPublicKey(keys.QrIssuerPublicKeyFile);
             Assert.Equal(256, pub.KeySize);
+            using var qrIssuer = keys.CreateQrIssuer();
+            using var qr = new QrTokenValidator(new Dictionary<string, System.Security.Cryptography.ECDsa> { [DevelopmentKeys.QrIssuer] = KeyMaterial.LoadEcPublicKey(keys.QrIssuerPublicKeyFile) });
+            Assert.True(qr.Validate(qrIssuer.Issue("subject-1", TimeSpan.FromMinutes(1))).IsValid);
             var before = File.ReadAllText(keys.EncryptionKeyFile);
             DevelopmentKeys.Ensure(dir);
             Assert.Equal(before, File.ReadAllText(keys.EncryptionKeyFile)); // kept, not regenerated
@@ -50,11 +55,49 @@ public sealed class HostConfigurationTests
         }
     }
 
+    [Fact]
+    public void DevelopmentKeys_StaleOrOtherKeyIdTokens_Reissued()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "bio-devkeys-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var keys = DevelopmentKeys.Ensure(dir);
+            File.WriteAllText(keys.TokenFile(ServiceRole.Gate), "bt1.old-format.token\n");
+            keys = DevelopmentKeys.Ensure(dir, tokenKeyId: "rotated");
+            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { ["rotated"] = KeyFiles.Read(keys.TokenSigningKeyFile) });
+            foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])
+            {
+                var r = tokens.Validate(File.ReadAllText(keys.TokenFile(role)).Trim());
+                Assert.True(r.IsValid, r.Message);
+                Assert.Equal("rotated", r.Claims!.KeyId);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
-    [InlineData("/biometrics.v1.Matcher/Verify", "gate")]
-    [InlineData("/biometrics.v1.Enrolment/DeleteSubject", "enrolment")]
-    [InlineData("/biometrics.v1.Operations/GetStatus", "operator")]
-    public void AllowedRoles_Method_OnlyItsRoles(string method, string role) => Assert.Equal([role], AuthInterceptor.AllowedRoles(method)!);
+    [InlineData("/biometrics.v1.Matcher/Verify", ServiceRole.Gate)]
+    [InlineData("/biometrics.v1.Matcher/GateSession", ServiceRole.Gate)]
+    [InlineData("/biometrics.v1.Enrolment/Enrol", ServiceRole.Enrolment)]
+    [InlineData("/biometrics.v1.Enrolment/DeleteSubject", ServiceRole.Enrolment)]
+    [InlineData("/biometrics.v1.Operations/GetStatus", ServiceRole.Operator)]
+    public void AllowedRoles_Method_OnlyItsRoles(string method, ServiceRole role) => Assert.Equal([role], AuthInterceptor.AllowedRoles(method)!);
+
+    [Theory]
+    [InlineData("/biometrics.v1.Matcher/Identify", ServiceRole.Gate, ServiceRole.Operator)]
+    [InlineData("/biometrics.v1.Enrolment/GetSubject", ServiceRole.Enrolment, ServiceRole.Operator)]
+    public void AllowedRoles_SharedMethod_BothRoles(string method, ServiceRole first, ServiceRole second) =>
+        Assert.Equal([first, second], AuthInterceptor.AllowedRoles(method)!);
+
+    [Fact]
+    public void AllowedRoles_HealthOrUnknownMethod_NoTokenNeeded()
+    {
+        Assert.Null(AuthInterceptor.AllowedRoles("/grpc.health.v1.Health/Check"));
+        Assert.Null(AuthInterceptor.AllowedRoles("/biometrics.v1.Matcher/Nope"));
+    }
 
     [Fact]
     public void ReadPairs_DeepfaceCsv_HeaderSkippedLabelsParsed()

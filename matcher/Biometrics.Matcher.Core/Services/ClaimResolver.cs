@@ -1,24 +1,25 @@
 using System.Diagnostics;
 using Biometrics.Matcher.Store;
-using Biometrics.Matcher.Tokens;
+using Biometrics.Matcher.Security;
 using Biometrics.Redis;
 
 namespace Biometrics.Matcher.Services;
 
 /// <summary>
-/// Validates a claim and produces the reference vector: a subject id or a QR token (signature, expiry, then the nonce is
+/// Validates a claim and produces the reference vector: a subject id or a QR token (format, issuer, signature and validity
+/// period by <see cref="QrTokenValidator"/>, then the nonce is
 /// consumed in the store) leads to the enrolled template, fetched and decrypted from the store of record on every call
 /// (no cache, so an erasure takes effect at once); reference templates and images are used as sent. Thread-safe.
 /// </summary>
 public sealed class ClaimResolver
 {
     private readonly ITemplateStore _store;
-    private readonly QrTokens _qr;
+    private readonly QrTokenValidator _qr;
     private readonly FaceResolver _faces;
     private readonly MatchingOptions _options;
 
     /// <summary>Creates the resolver.</summary>
-    public ClaimResolver(ITemplateStore store, QrTokens qr, FaceResolver faces, MatchingOptions options)
+    public ClaimResolver(ITemplateStore store, QrTokenValidator qr, FaceResolver faces, MatchingOptions options)
     {
         _store = store;
         _qr = qr;
@@ -28,7 +29,7 @@ public sealed class ClaimResolver
 
     /// <summary>Resolves <paramref name="claim"/> within <paramref name="timeout"/>.</summary>
     /// <exception cref="MatcherException">INVALID_ARGUMENT (empty or malformed claim), NOT_FOUND (unknown subject),
-    /// PERMISSION_DENIED (QR token forged, expired, replayed).</exception>
+    /// PERMISSION_DENIED (QR token refused, reason from <see cref="QrRefusalReason"/>, or replayed: <c>qr_replayed</c>).</exception>
     /// <exception cref="StoreUnavailableException">The store did not answer within <paramref name="timeout"/>.</exception>
     public async Task<ResolvedClaim> ResolveAsync(ClaimInput claim, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -45,7 +46,13 @@ public sealed class ClaimResolver
             case ClaimKind.QrToken:
             {
                 if (string.IsNullOrEmpty(claim.Text)) throw MatcherException.Invalid("claim_empty", "The QR token claim is empty.");
-                var token = _qr.Validate(claim.Text);
+                var result = _qr.Validate(claim.Text);
+                if (!result.IsValid)
+                {
+                    throw new MatcherException(MatcherErrorKind.PermissionDenied, QrRefusalReason(result.Failure), "The QR token was refused: " + result.Message + ".");
+                }
+
+                var token = result.Payload!;
                 bool first;
                 try
                 {
@@ -88,6 +95,20 @@ public sealed class ClaimResolver
                 throw MatcherException.Invalid("claim_empty", "The request carries no claim (subject_id, qr_token, reference_template or reference_image).");
         }
     }
+
+    /// <summary>
+    /// The reason code a refused QR token gets on the wire (PERMISSION_DENIED, <c>biometrics-reason</c> trailer):
+    /// <c>qr_malformed</c>, <c>qr_unknown_issuer</c>, <c>qr_bad_signature</c> (forged or altered), <c>qr_expired</c> or
+    /// <c>qr_not_yet_valid</c>; a used nonce is <c>qr_replayed</c> (decided here after validation, not by the validator).
+    /// </summary>
+    public static string QrRefusalReason(QrTokenFailure failure) => failure switch
+    {
+        QrTokenFailure.UnknownIssuer => "qr_unknown_issuer",
+        QrTokenFailure.Forged => "qr_bad_signature",
+        QrTokenFailure.Expired => "qr_expired",
+        QrTokenFailure.NotYetValid => "qr_not_yet_valid",
+        _ => "qr_malformed",
+    };
 
     /// <summary>Checks a subject identifier: 1..128 characters.</summary>
     public static string ValidateSubjectId(string? id)

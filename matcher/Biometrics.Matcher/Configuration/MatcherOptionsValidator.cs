@@ -39,6 +39,11 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
             errors.Add($"Matcher:Security:TokenSigningKeyFile '{o.Security.TokenSigningKeyFile}' does not exist.");
         }
 
+        if (string.IsNullOrWhiteSpace(o.Security.TokenSigningKeyId) || o.Security.TokenSigningKeyId.Length > 64)
+        {
+            errors.Add("Matcher:Security:TokenSigningKeyId must be 1..64 characters (the kid of the bearer tokens).");
+        }
+
         foreach (var (issuer, path) in o.Security.QrIssuers)
         {
             if (!File.Exists(path)) errors.Add($"Matcher:Security:QrIssuers:{issuer} '{path}' does not exist.");

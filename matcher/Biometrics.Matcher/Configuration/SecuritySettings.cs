@@ -13,6 +13,12 @@ public sealed class SecuritySettings
     /// <summary>File with the HMAC-SHA256 key (32+ bytes, raw or base64) that signs bearer tokens.</summary>
     public string? TokenSigningKeyFile { get; set; }
 
+    /// <summary>Key id (<c>kid</c>) that bearer tokens signed with <see cref="TokenSigningKeyFile"/> carry (docs/POLICY.md section 6).</summary>
+    public string TokenSigningKeyId { get; set; } = DefaultTokenSigningKeyId;
+
+    /// <summary>The default <see cref="TokenSigningKeyId"/>, also the key id of the development tokens.</summary>
+    public const string DefaultTokenSigningKeyId = "matcher";
+
     /// <summary>Trusted QR token issuers: issuer name to a PEM file holding its ECDSA P-256 public key.</summary>
     public Dictionary<string, string> QrIssuers { get; set; } = new(StringComparer.Ordinal);
 

@@ -1,5 +1,5 @@
 using Biometrics.Grpc;
-using Biometrics.Matcher.Tokens;
+using Biometrics.Matcher.Security;
 
 namespace Biometrics.Matcher.Grpc;
 
@@ -8,12 +8,12 @@ public static class CallerIdentity
 {
     private static readonly object s_key = new();
 
-    /// <summary>Stores the identity.</summary>
-    public static void Set(ServerCallContext context, BearerIdentity identity) => context.Items[s_key] = identity;
+    /// <summary>Stores the verified bearer token claims (caller name, role, gate id).</summary>
+    public static void Set(ServerCallContext context, BearerClaims claims) => context.Items[s_key] = claims;
 
-    /// <summary>The identity, or null for unauthenticated services (health).</summary>
-    public static BearerIdentity? Get(ServerCallContext context) => context.Items.TryGetValue(s_key, out var v) ? v as BearerIdentity : null;
+    /// <summary>The verified claims, or null for unauthenticated services (health).</summary>
+    public static BearerClaims? Get(ServerCallContext context) => context.Items.TryGetValue(s_key, out var v) ? v as BearerClaims : null;
 
     /// <summary>"role:subject" for the audit record.</summary>
-    public static string Actor(ServerCallContext context) => Get(context) is { } id ? id.Role + ":" + id.Subject : "anonymous";
+    public static string Actor(ServerCallContext context) => Get(context) is { } c ? RolePolicy.ToWireName(c.Role) + ":" + c.Subject : "anonymous";
 }

@@ -1,23 +1,30 @@
 using System.Security.Cryptography;
-using Biometrics.Matcher.Tokens;
+using Biometrics.Matcher.Configuration;
+using Biometrics.Matcher.Security;
 
 namespace Biometrics.Matcher.Hosting;
 
 /// <summary>
 /// Development key material in one folder (default <c>.data/keys</c>): the store's pseudonymisation and template encryption
-/// keys, the bearer token signing key, a QR issuer key pair named <c>dev</c>, and one bearer token per role
-/// (<c>gate.token</c>, <c>enrolment.token</c>, <c>operator.token</c>, valid 30 days). Existing files are kept unless
-/// forced. Files are created owner-read/write only. For local runs and tests, never for production.
+/// keys, the bearer token signing key (key id <see cref="SecuritySettings.DefaultTokenSigningKeyId"/> unless told
+/// otherwise), a QR issuer key pair named <c>dev</c>, and one bearer token per role (<c>gate.token</c>,
+/// <c>enrolment.token</c>, <c>operator.token</c>, valid 30 days; docs/POLICY.md section 6). Existing files are kept unless
+/// forced; role tokens that no longer validate (other key, key id or format, expired) are reissued. Files are created
+/// owner-read/write only. For local runs and tests, never for production.
 /// </summary>
 public sealed class DevelopmentKeys
 {
-    private DevelopmentKeys(string directory)
+    private DevelopmentKeys(string directory, string tokenKeyId)
     {
         Directory = Path.GetFullPath(directory);
+        TokenKeyId = tokenKeyId;
     }
 
     /// <summary>The folder.</summary>
     public string Directory { get; }
+
+    /// <summary>The key id (<c>kid</c>) the role tokens carry.</summary>
+    public string TokenKeyId { get; }
 
     /// <summary>The pseudonymisation (HMAC) key file.</summary>
     public string PseudonymisationKeyFile => Path.Combine(Directory, "pseudonymisation.key");
@@ -25,7 +32,7 @@ public sealed class DevelopmentKeys
     /// <summary>The template encryption (AES-256-GCM) key file.</summary>
     public string EncryptionKeyFile => Path.Combine(Directory, "template-encryption.key");
 
-    /// <summary>The bearer token signing key file.</summary>
+    /// <summary>The bearer token signing key file (base64 of 32 random bytes).</summary>
     public string TokenSigningKeyFile => Path.Combine(Directory, "token-signing.key");
 
     /// <summary>The dev QR issuer's private key (PKCS#8 PEM).</summary>
@@ -38,31 +45,41 @@ public sealed class DevelopmentKeys
     public const string QrIssuer = "dev";
 
     /// <summary>The bearer token file of a role.</summary>
-    public string TokenFile(string role) => Path.Combine(Directory, role + ".token");
+    public string TokenFile(ServiceRole role) => Path.Combine(Directory, RolePolicy.ToWireName(role) + ".token");
+
+    /// <summary>A bearer token issuer over <see cref="TokenSigningKeyFile"/> and <see cref="TokenKeyId"/>.</summary>
+    public BearerTokenIssuer CreateTokenIssuer() => new(TokenKeyId, KeyFiles.Read(TokenSigningKeyFile));
+
+    /// <summary>A QR token issuer named <see cref="QrIssuer"/> over <see cref="QrIssuerPrivateKeyFile"/> (dispose it).</summary>
+    public QrTokenIssuer CreateQrIssuer() => new(QrIssuer, KeyMaterial.LoadEcPrivateKey(QrIssuerPrivateKeyFile));
 
     /// <summary>Creates whatever is missing (everything when <paramref name="force"/>) and returns the set.</summary>
-    public static DevelopmentKeys Ensure(string directory, bool force = false)
+    public static DevelopmentKeys Ensure(string directory, bool force = false, string tokenKeyId = SecuritySettings.DefaultTokenSigningKeyId)
     {
-        var keys = new DevelopmentKeys(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tokenKeyId);
+        var keys = new DevelopmentKeys(directory, tokenKeyId);
         System.IO.Directory.CreateDirectory(keys.Directory);
         WriteIfMissing(keys.PseudonymisationKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         WriteIfMissing(keys.EncryptionKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        var signingChanged = WriteIfMissing(keys.TokenSigningKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var signingChanged = WriteIfMissing(keys.TokenSigningKeyFile, force, () => Convert.ToBase64String(DevKeys.CreateBearerKey()));
         if (force || !File.Exists(keys.QrIssuerPrivateKeyFile) || !File.Exists(keys.QrIssuerPublicKeyFile))
         {
-            using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var ec = DevKeys.CreateQrIssuerKey();
             Write(keys.QrIssuerPrivateKeyFile, ec.ExportPkcs8PrivateKeyPem());
             Write(keys.QrIssuerPublicKeyFile, ec.ExportSubjectPublicKeyInfoPem());
         }
 
-        var tokens = new BearerTokenService(KeyFiles.Read(keys.TokenSigningKeyFile));
-        foreach (var role in new[] { Roles.Gate, Roles.Enrolment, Roles.Operator })
+        var key = KeyFiles.Read(keys.TokenSigningKeyFile);
+        var issuer = new BearerTokenIssuer(tokenKeyId, key);
+        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [tokenKeyId] = key }, TimeSpan.Zero);
+        foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])
         {
             var file = keys.TokenFile(role);
-            var stale = signingChanged || !File.Exists(file) || !tokens.TryValidate(File.ReadAllText(file).Trim(), out _, out _);
+            var stale = signingChanged || !File.Exists(file) || !validator.Validate(File.ReadAllText(file).Trim()).IsValid;
             if (force || stale)
             {
-                Write(file, tokens.Issue(new BearerIdentity("dev-" + role, role, role == Roles.Gate ? "dev-gate" : "", DateTimeOffset.UtcNow.AddDays(30))) + "\n");
+                var name = RolePolicy.ToWireName(role);
+                Write(file, issuer.Issue("dev-" + name, role, TimeSpan.FromDays(30), role == ServiceRole.Gate ? "dev-gate" : null) + "\n");
             }
         }
 

@@ -5,9 +5,9 @@ using Biometrics.Grpc;
 using Biometrics.Matcher.Configuration;
 using Biometrics.Matcher.Grpc;
 using Biometrics.Matcher.Policy;
+using Biometrics.Matcher.Security;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
-using Biometrics.Matcher.Tokens;
 using Biometrics.Protos.V1;
 using Biometrics.Redis;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +26,9 @@ namespace Biometrics.Matcher.Hosting;
 /// </summary>
 public static partial class MatcherHost
 {
+    /// <summary>Clock difference tolerated on bearer and QR token validity (issued-at and expiry).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
     /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last (tests).</summary>
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
@@ -40,7 +43,7 @@ public static partial class MatcherHost
         DevelopmentKeys? devKeys = null;
         if (settings.Security.DevelopmentMode)
         {
-            devKeys = DevelopmentKeys.Ensure(settings.Security.KeysDirectory);
+            devKeys = DevelopmentKeys.Ensure(settings.Security.KeysDirectory, tokenKeyId: settings.Security.TokenSigningKeyId);
             var defaults = new Dictionary<string, string?>();
             void Default(string key, string value)
             {
@@ -84,12 +87,16 @@ public static partial class MatcherHost
         // One registration per disposable instance (the container disposes what each factory returns).
         services.AddSingleton<ITemplateStore>(sp => new RedisTemplateStore(sp.GetRequiredService<IRedisConnection>(),
             sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value, sp.GetRequiredService<ILogger<RedisTemplateStore>>()));
-        services.AddSingleton(sp => new BearerTokenService(KeyFiles.Read(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security.TokenSigningKeyFile!)));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security;
+            return new BearerTokenValidator(new Dictionary<string, byte[]> { [o.TokenSigningKeyId] = KeyFiles.Read(o.TokenSigningKeyFile!) }, ClockSkew);
+        });
         services.AddSingleton(sp =>
         {
             var issuers = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security.QrIssuers
-                .ToDictionary(kv => kv.Key, kv => KeyFiles.ReadEcdsaPublicKey(kv.Value), StringComparer.Ordinal);
-            return new QrTokens(issuers);
+                .ToDictionary(kv => kv.Key, kv => KeyMaterial.LoadEcPublicKey(kv.Value), StringComparer.Ordinal);
+            return new QrTokenValidator(issuers, ClockSkew);
         });
         if (settings.Pipeline.Enabled)
         {
