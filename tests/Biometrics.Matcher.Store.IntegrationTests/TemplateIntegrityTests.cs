@@ -147,5 +147,5 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
     }
 
     private static (string Bucket, string Field) BucketOf(TemplateStoreOptions options, SubjectKey key)
-        => ($"{options.KeyPrefix}:b:{key.Hex[..3]}", key.Hex);
+        => ($"{options.KeyPrefix}:b:{Convert.ToInt32(key.Hex[..4], 16) >> 2}", key.Hex);
 }

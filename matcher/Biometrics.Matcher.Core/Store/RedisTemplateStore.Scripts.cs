@@ -15,9 +15,12 @@ public sealed partial class RedisTemplateStore
         local n = tonumber(ARGV[3])
         local status = {}
         local ok = {}
+        local old = {}
         for i = 1, n do
           local o = 4 + (i - 1) * 5
-          local cur = tonumber(redis.call('HGET', KEYS[2 + i], 'v') or '0')
+          local vg = redis.call('HMGET', KEYS[2 + i], 'v', 'g')
+          local cur = tonumber(vg[1] or '0')
+          old[i] = vg[2]
           if cur == tonumber(ARGV[o + 1]) then
             ok[#ok + 1] = i
             status[i] = cur + 1
@@ -34,9 +37,8 @@ public sealed partial class RedisTemplateStore
           local o = 4 + (i - 1) * 5
           local key = KEYS[2 + i]
           local sk = ARGV[o]
-          local old = redis.call('HGET', key, 'g')
-          if old then
-            for g in string.gmatch(old, '[^,]+') do redis.call('SREM', ARGV[2] .. g, sk) end
+          if old[i] then
+            for g in string.gmatch(old[i], '[^,]+') do redis.call('SREM', ARGV[2] .. g, sk) end
           end
           for g in string.gmatch(ARGV[o + 4], '[^,]+') do
             redis.call('SADD', ARGV[2] .. g, sk)
@@ -70,20 +72,5 @@ public sealed partial class RedisTemplateStore
         local r = {}
         for i = 1, #KEYS do r[i] = tonumber(redis.call('HGET', KEYS[i], 'v') or '0') end
         return r
-        """);
-
-    /// <summary>
-    /// One snapshot bucket as a single string (one bulk reply, cheap to receive): per entry the 64-character subject
-    /// key, the value length as 8 hex digits, then the value. Empty when the bucket is empty. Read-only.
-    /// </summary>
-    private static readonly RedisScript s_bucketScript = new("""
-        local t = redis.call('HGETALL', KEYS[1])
-        local out = {}
-        for i = 1, #t, 2 do
-          out[#out + 1] = t[i]
-          out[#out + 1] = string.format('%08x', #t[i + 1])
-          out[#out + 1] = t[i + 1]
-        end
-        return table.concat(out)
         """);
 }

@@ -8,18 +8,26 @@ namespace Biometrics.Matcher.Store;
 public sealed partial class RedisTemplateStore
 {
     /// <summary>
-    /// Hex digits of the subject key that pick its snapshot bucket: 3 digits, 4,096 buckets (about 250 templates,
-    /// 0.5 MB, per bucket at 1,000,000 templates). Part of the data layout: changing it needs a bucket rebuild.
+    /// Bits of the subject key that pick its snapshot bucket: 14 bits, 16,384 buckets (about 60 templates, 130 KB,
+    /// per bucket at 1,000,000 templates: replies small enough to parse cheaply, few enough commands for a small
+    /// store). Part of the data layout: changing it needs a bucket rebuild.
     /// </summary>
-    internal const int SnapshotBucketHexDigits = 3;
+    internal const int SnapshotBucketBits = 14;
 
-    /// <summary>Number of snapshot buckets (16 ^ <see cref="SnapshotBucketHexDigits"/>).</summary>
-    internal const int SnapshotBucketCount = 1 << (4 * SnapshotBucketHexDigits);
+    /// <summary>Number of snapshot buckets.</summary>
+    internal const int SnapshotBucketCount = 1 << SnapshotBucketBits;
 
-    private const int SubjectKeyHexLength = 64, BucketLengthDigits = 8;
+    private const int SubjectKeyHexLength = 64;
+
+    /// <summary>The bucket of a subject: the top <see cref="SnapshotBucketBits"/> bits of its HMAC (uniformly spread).</summary>
+    internal static int BucketOf(SubjectKey key)
+    {
+        var top = int.Parse(key.Hex.AsSpan(0, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return top >> (16 - SnapshotBucketBits);
+    }
 
     /// <summary>Bucket reads kept in flight while earlier buckets are decrypted.</summary>
-    private const int SnapshotReadsInFlight = 16;
+    private const int SnapshotReadsInFlight = 64;
 
     /// <inheritdoc />
     public async Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default)
@@ -38,17 +46,17 @@ public sealed partial class RedisTemplateStore
             cancellationToken.ThrowIfCancellationRequested();
             var reply = await reads.Dequeue().ConfigureAwait(false);
             if (next < SnapshotBucketCount) reads.Enqueue(ReadBucketAsync(next++));
-            var data = reply.AsBytes();
-            if (data is null || data.Length == 0) continue;
-
-            var entries = SplitBucket(data, bucket);
-            var opened = new StoredTemplate?[entries.Count];
-            var errors = new string?[entries.Count];
+            // HGETALL: field (subject key), value, field, value, ...
+            var items = reply.Elements;
+            if (items.Count == 0) continue;
+            var count = items.Count / 2;
+            var opened = new StoredTemplate?[count];
+            var errors = new string?[count];
             void OpenOne(int i)
             {
                 try
                 {
-                    opened[i] = OpenBucketEntry(data, entries[i]);
+                    opened[i] = OpenBucketEntry(items[2 * i].AsBytes(), items[(2 * i) + 1].AsBytes());
                 }
                 catch (TemplateIntegrityException ex)
                 {
@@ -57,14 +65,14 @@ public sealed partial class RedisTemplateStore
             }
 
             // Authenticate and decrypt on every core; deliver sequentially, in bucket order.
-            if (entries.Count >= 16) Parallel.For(0, entries.Count, OpenOne);
-            else for (var i = 0; i < entries.Count; i++) OpenOne(i);
+            if (count >= 16) Parallel.For(0, count, OpenOne);
+            else for (var i = 0; i < count; i++) OpenOne(i);
             for (var i = 0; i < opened.Length; i++)
             {
                 if (errors[i] is { } error)
                 {
                     rejected++;
-                    LogRejected(_logger, Encoding.ASCII.GetString(data, entries[i].Offset, SubjectKeyHexLength), error);
+                    LogRejected(_logger, items[2 * i].AsString() ?? string.Empty, error);
                 }
                 else if (opened[i] is { } template)
                 {
@@ -77,47 +85,27 @@ public sealed partial class RedisTemplateStore
         return new TemplateSnapshot(position, loaded, rejected);
     }
 
-    private ValueTask<RedisResult> ReadBucketAsync(int bucket)
-        => _db.ScriptEvaluateAsync(s_bucketScript, [_bucketPrefix + bucket.ToString("x3", CultureInfo.InvariantCulture)], []);
+    private ValueTask<RedisResult> ReadBucketAsync(int bucket) => _db.ExecuteAsync("HGETALL", BucketKey(bucket));
 
-    /// <summary>Entry offsets (subject key start) and value lengths of one bucket reply; a broken frame ends the bucket (logged).</summary>
-    private List<(int Offset, int Length)> SplitBucket(byte[] data, int bucket)
+    /// <summary>Parses and opens one bucket entry (field: subject key; value: <c>version:changeId:modelLength:model</c> then the blob).</summary>
+    private StoredTemplate OpenBucketEntry(byte[]? field, byte[]? value)
     {
-        var entries = new List<(int Offset, int Length)>(data.Length / 2200 + 1);
-        var p = 0;
-        while (p < data.Length)
+        if (field is null || field.Length != SubjectKeyHexLength || value is null)
         {
-            var header = SubjectKeyHexLength + BucketLengthDigits;
-            if (data.Length - p < header
-                || !Utf8Parser.TryParse(data.AsSpan(p + SubjectKeyHexLength, BucketLengthDigits), out uint length, out var used, 'x')
-                || used != BucketLengthDigits
-                || length > data.Length - p - header)
-            {
-                LogRejected(_logger, "bucket " + bucket.ToString("x3", CultureInfo.InvariantCulture), "the snapshot bucket reply is malformed; the rest of the bucket is skipped");
-                break;
-            }
-
-            entries.Add((p, (int)length));
-            p += header + (int)length;
+            throw new TemplateIntegrityException("A snapshot bucket holds a malformed entry.");
         }
 
-        return entries;
-    }
-
-    /// <summary>Parses and opens one bucket entry: <c>version:changeId:modelLength:model</c> then the blob.</summary>
-    private StoredTemplate OpenBucketEntry(byte[] data, (int Offset, int Length) entry)
-    {
         SubjectKey key;
         try
         {
-            key = new SubjectKey(Encoding.ASCII.GetString(data, entry.Offset, SubjectKeyHexLength));
+            key = new SubjectKey(Encoding.ASCII.GetString(field));
         }
         catch (FormatException)
         {
             throw new TemplateIntegrityException("A snapshot bucket holds a malformed subject key.");
         }
 
-        var blob = ParseBucket(data.AsSpan(entry.Offset + SubjectKeyHexLength + BucketLengthDigits, entry.Length), key, out var version, out var changeId, out var modelId);
+        var blob = ParseBucket(value, key, out var version, out var changeId, out var modelId);
         var plaintext = _protector.Unprotect(key, modelId, version, blob);
         return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
     }

@@ -74,8 +74,10 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
 
     private string TemplateKey(SubjectKey key) => _templatePrefix + key.Hex;
 
-    /// <summary>The snapshot bucket of a subject: the first <see cref="SnapshotBucketHexDigits"/> hex digits of its key.</summary>
-    private string BucketKey(SubjectKey key) => _bucketPrefix + key.Hex[..SnapshotBucketHexDigits];
+    /// <summary>The snapshot bucket of a subject: the first <see cref="SnapshotBucketBits"/> bits of its key, as a decimal number.</summary>
+    private string BucketKey(SubjectKey key) => BucketKey(BucketOf(key));
+
+    private string BucketKey(int bucket) => _bucketPrefix + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void ValidateGallery(string gallery)
     {
