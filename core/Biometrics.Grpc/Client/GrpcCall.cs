@@ -141,6 +141,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
         catch (RpcException ex)
         {
             _headersTcs.TrySetException(ex);
+            _pushContent?.FailPendingWrites(ex);
             Cleanup();
             throw;
         }
@@ -149,6 +150,9 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
             Finish(MapException(ex));
             var rpc = CreateException();
             _headersTcs.TrySetException(rpc);
+            // A write issued before the request failed waits for a request stream that will never be handed over
+            // (connection refused, TLS failure): it must fail with the call's status instead.
+            _pushContent?.FailPendingWrites(rpc);
             Cleanup();
             throw rpc;
         }

@@ -19,6 +19,14 @@ internal sealed class PushStreamContent : HttpContent
     /// <summary>Ends the request body normally.</summary>
     public void Complete() => _done.TrySetResult();
 
+    /// <summary>The request failed before the body stream was handed over (for example the connection was refused):
+    /// writers waiting for <see cref="StreamTask"/> fail with <paramref name="ex"/>. No effect once the stream exists.</summary>
+    public void FailPendingWrites(Exception ex)
+    {
+        _stream.TrySetException(ex);
+        _ = _stream.Task.Exception;
+    }
+
     /// <summary>Ends the request body with an error (the stream is reset) and fails pending writers.</summary>
     public void Abort(Exception ex)
     {
