@@ -63,4 +63,26 @@ public sealed class SnapshotTests(StoreServerFixture fixture)
         var snapshot = await store.LoadSnapshotAsync(_ => Assert.Fail("nothing is stored")).WaitAsync(Limit);
         Assert.Equal(new TemplateSnapshot(ChangeStreamPosition.Start, 0, 0), snapshot);
     }
+
+    [Fact]
+    public async Task RebuildSnapshotBuckets_RecordsWithoutBucketEntries_SnapshotFindsThemAgain()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        var options = Options();
+        using var store = new RedisTemplateStore(mux, options);
+        await store.UpsertManyAsync(Enumerable.Range(0, 50).Select(i => Record($"M{i}", i)).ToList()).WaitAsync(Limit);
+        // Simulate data written before the buckets existed.
+        var db = mux.GetDatabase();
+        for (var b = 0; b < 16_384; b += 512)
+        {
+            await db.KeyDeleteAsync([.. Enumerable.Range(b, 512).Select(n => (Biometrics.Redis.RedisValue)$"{options.KeyPrefix}:b:{n}")]).AsTask().WaitAsync(Limit);
+        }
+
+        Assert.Equal(0, (await store.LoadSnapshotAsync(_ => { }).WaitAsync(Limit)).Loaded);
+        Assert.Equal(50, await store.RebuildSnapshotBucketsAsync().WaitAsync(Limit));
+        var loaded = new List<StoredTemplate>();
+        var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
+        Assert.Equal(50, snapshot.Loaded);
+        Assert.Equal(Vector(7), loaded.Single(t => t.SubjectId == "M7").Vector);
+    }
 }

@@ -73,4 +73,12 @@ public sealed partial class RedisTemplateStore
         for i = 1, #KEYS do r[i] = tonumber(redis.call('HGET', KEYS[i], 'v') or '0') end
         return r
         """);
+
+    /// <summary>Copies one record into its snapshot bucket, atomically. KEYS: template hash, bucket. ARGV: subject key. Returns 1, or 0 when the record is gone.</summary>
+    private static readonly RedisScript s_rebuildBucketScript = new("""
+        local r = redis.call('HMGET', KEYS[1], 'v', 's', 'm', 'c')
+        if not r[1] or not r[2] or not r[3] or not r[4] then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], r[1] .. ':' .. r[2] .. ':' .. #r[3] .. ':' .. r[3] .. r[4])
+        return 1
+        """);
 }

@@ -85,6 +85,32 @@ public sealed partial class RedisTemplateStore
         return new TemplateSnapshot(position, loaded, rejected);
     }
 
+    /// <summary>
+    /// Rewrites every record's snapshot bucket entry from its per-subject record (one atomic script per subject, so
+    /// it is safe while enrolments continue). Needed once for data written before snapshot buckets existed; returns
+    /// the number of records copied. Slow (a SCAN plus one script per subject): a maintenance task, not a start-up step.
+    /// </summary>
+    public async Task<long> RebuildSnapshotBucketsAsync(CancellationToken cancellationToken = default)
+    {
+        long copied = 0, cursor = 0;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await _db.ScanAsync(cursor, _templatePrefix + "*", _options.SnapshotScanCount, "hash").ConfigureAwait(false);
+            var writes = new ValueTask<RedisResult>[page.Items.Length];
+            for (var i = 0; i < writes.Length; i++)
+            {
+                var key = new SubjectKey(page.Items[i][_templatePrefix.Length..]);
+                writes[i] = _db.ScriptEvaluateAsync(s_rebuildBucketScript, [page.Items[i], BucketKey(key)], [key.Hex]);
+            }
+
+            foreach (var w in writes) copied += (await w.ConfigureAwait(false)).AsInt64();
+            cursor = page.Cursor;
+        }
+        while (cursor != 0);
+        return copied;
+    }
+
     private ValueTask<RedisResult> ReadBucketAsync(int bucket) => _db.ExecuteAsync("HGETALL", BucketKey(bucket));
 
     /// <summary>Parses and opens one bucket entry (field: subject key; value: <c>version:changeId:modelLength:model</c> then the blob).</summary>
