@@ -9,7 +9,7 @@ public static class CommandLine
 
         biometrics-load run  --scenario <unary|noop|verify|gate-peak|identify|enrol-burst|mixed> --target http://127.0.0.1:50051 [options]
         biometrics-load run  --file scenario.json [options that override the file]
-        biometrics-load seed --target http://127.0.0.1:50051 --count 1000000 [--first 0] [--gallery residents] [--data-seed 1] [--streams 2] [--window 512]
+        biometrics-load seed --target http://127.0.0.1:50051 --count 1000000 [--first 0] [--gallery residents] [--data-seed 1] [--streams 2] [--window 512] [--retries 5]
 
         load:     --rate N (per second)  --duration 30s  --warmup 5s  --ramp-up 0s  --arrival uniform|poisson
                   --max-in-flight 10000  --drain 10s  --seed 1  --closed N (closed model, N callers; only when asked for)

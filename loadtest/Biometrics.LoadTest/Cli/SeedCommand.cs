@@ -45,28 +45,73 @@ public static class SeedCommand
             }
         }, CancellationToken.None);
 
+        var retries = (int)Math.Max(0, options.Long("retries", 5));
+
+        // One logical stream per index: subjects first+index, first+index+streams, ... Responses come back in request
+        // order, so after a failure the stream is reopened at the first unanswered subject (enrolment is idempotent per
+        // request id, so a request that was stored but not answered is replayed, not duplicated).
         async Task StreamAsync(int index)
+        {
+            var answered = 0L;
+            var expected = (count - index + streams - 1) / streams;
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await OneStreamAsync(index, first + index + (answered * streams), () => answered++).ConfigureAwait(false);
+                    if (answered >= expected) return;
+                    throw new RpcException(new Status(StatusCode.Unavailable, $"the stream ended after {answered:N0} of {expected:N0} answers"));
+                }
+                catch (RpcException e) when (attempt < retries && !cancellationToken.IsCancellationRequested)
+                {
+                    await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"stream {index}: EnrolStream failed with {GrpcStatusNames.Of((int)e.StatusCode)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        async Task OneStreamAsync(int index, long start, Action onAnswer)
         {
             using var call = client.Invoker.AsyncDuplexStreamingCall(MatcherClient.EnrolStream, null, client.Options(cancellationToken, TimeSpan.FromHours(2)));
             using var slots = new SemaphoreSlim(window, window);
+            // Cancelled when the response stream ends for any reason, so a writer waiting for a free slot wakes up
+            // instead of waiting forever for answers that will never come.
+            using var readerEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reader = Task.Run(async () =>
             {
-                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    var status = call.ResponseStream.Current.Status.ToString().ToUpperInvariant();
-                    statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-                    Interlocked.Increment(ref status == "ENROLLED" ? ref enrolled : ref failed);
-                    slots.Release();
+                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    {
+                        var status = call.ResponseStream.Current.Status.ToString().ToUpperInvariant();
+                        statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                        Interlocked.Increment(ref status == "ENROLLED" ? ref enrolled : ref failed);
+                        onAnswer();
+                        slots.Release();
+                    }
+                }
+                finally
+                {
+                    await readerEnded.CancelAsync().ConfigureAwait(false);
                 }
             }, CancellationToken.None);
-            for (var subject = first + index; subject < first + count; subject += streams)
+            try
             {
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await call.RequestStream.WriteAsync(EnrolTarget.Request(client, subject, galleries)).ConfigureAwait(false);
-                Interlocked.Increment(ref sent);
+                for (var subject = start; subject < first + count; subject += streams)
+                {
+                    await slots.WaitAsync(readerEnded.Token).ConfigureAwait(false);
+                    await call.RequestStream.WriteAsync(EnrolTarget.Request(client, subject, galleries)).ConfigureAwait(false);
+                    Interlocked.Increment(ref sent);
+                }
+
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException && !cancellationToken.IsCancellationRequested)
+            {
+                // The response stream ended (or the request stream broke) first: the reader has the reason.
             }
 
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             await reader.ConfigureAwait(false);
         }
 
