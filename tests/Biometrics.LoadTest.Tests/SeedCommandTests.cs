@@ -1,0 +1,36 @@
+using Biometrics.LoadTest.Cli;
+
+namespace Biometrics.LoadTest.Tests;
+
+public sealed class SeedCommandTests
+{
+    [Fact]
+    public async Task ExecuteAsync_StreamFailsWithRequestsOutstanding_ReopensAndEnrolsEverySubjectOnce()
+    {
+        await using var server = new FlakyEnrolStreamServer(failAfter: 3);
+        await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2"]);
+
+        var code = await SeedCommand.ExecuteAsync(options, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        Assert.Equal(2, server.Streams);
+        Assert.Contains("reopening", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(20, server.Received.Distinct().Count());
+        Assert.Equal(20, server.Received.Count);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StreamKeepsFailingPastRetries_ExitsOneInsteadOfHanging()
+    {
+        await using var server = new FlakyEnrolStreamServer(failAfter: 0);
+        await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2", "--retries", "0"]);
+
+        var code = await SeedCommand.ExecuteAsync(options, new StringWriter(), new StringWriter(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, code);
+    }
+}
