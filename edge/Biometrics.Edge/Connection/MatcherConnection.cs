@@ -178,13 +178,23 @@ public sealed class MatcherConnection : IDisposable
         }
     }
 
-    /// <summary>While the connection is down, waits out the back-off delay and probes the health service, until cancelled.</summary>
+    /// <summary>
+    /// Connects at once when no call has been made yet (so the first traveller does not pay for opening the HTTP/2
+    /// connection out of the lane's budget); then, while the connection is down, waits out the back-off delay and
+    /// probes the health service, until cancelled.
+    /// </summary>
     public async Task RunReconnectLoopAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                if (State == ConnectionState.Unknown)
+                {
+                    await CheckAsync(Options.ConnectTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (State != ConnectionState.Down)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(100), _clock, cancellationToken).ConfigureAwait(false);

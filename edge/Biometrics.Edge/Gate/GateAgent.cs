@@ -67,8 +67,8 @@ public sealed partial class GateAgent
     {
         ArgumentNullException.ThrowIfNull(source);
         using var stopReconnect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reconnect = Task.Run(() => _connection.RunReconnectLoopAsync(stopReconnect.Token), CancellationToken.None);
         _connection.StateChanged += OnConnectionChanged;
+        var reconnect = Task.Run(() => _connection.RunReconnectLoopAsync(stopReconnect.Token), CancellationToken.None);
         using var qr = _options.ScanQrCodes ? new QrCodeDetector() : null;
         FrameAnnotator? annotator = null;
         var wall = Stopwatch.StartNew();

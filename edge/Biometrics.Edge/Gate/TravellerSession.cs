@@ -232,21 +232,10 @@ public sealed class TravellerSession : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call, GateSessionRequest message, CancellationToken token)
-    {
-        // A write waits for the HTTP/2 stream to open; when the connection cannot be made, the call's response side
-        // fails first (UNAVAILABLE), so the two are raced rather than trusting the write alone to fail.
-        var write = call.RequestStream.WriteAsync(message, token);
-        var headers = call.ResponseHeadersAsync;
-        var first = await Task.WhenAny(write, headers).WaitAsync(token).ConfigureAwait(false);
-        if (first == headers && headers.IsFaulted)
-        {
-            _ = write.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-            await headers.ConfigureAwait(false);
-        }
-
-        await write.WaitAsync(token).ConfigureAwait(false);
-    }
+    private static Task WriteAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call, GateSessionRequest message, CancellationToken token) =>
+        // A write waits for the HTTP/2 stream to open; when the connection cannot be made it fails with the call's
+        // status (UNAVAILABLE), which the caller treats as transient.
+        call.RequestStream.WriteAsync(message, token);
 
     private async Task WriteProbesAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call, CancellationToken token)
     {
