@@ -186,6 +186,36 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
         Assert.True(top.Score > 0.99f);
     }
 
+    [Fact]
+    public async Task EnrolStream_WindowedClientWaitsForAnswers_EachBatchAnsweredWithoutLaterRequests()
+    {
+        // A desk that sends a window of requests and waits for their answers before sending more must be answered:
+        // the server may not hold a batch's answers back until a later request arrives.
+        using var call = fx.B.Enrolment.DuplexStreaming<EnrolRequest, EnrolResponse>("EnrolStream", fx.B.As("enrolment", 60));
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var id = round * 4 + i;
+                await call.RequestStream.WriteAsync(new EnrolRequest
+                {
+                    RequestId = $"window-{id}", SubjectId = $"window-subject-{id}", Galleries = { "window" },
+                    Template = Vectors.Embedding(Vectors.Random(20_000 + id)),
+                }).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+                Assert.Equal($"window-{round * 4 + i}", call.ResponseStream.Current.RequestId);
+                Assert.Equal(EnrolStatus.Enrolled, call.ResponseStream.Current.Status);
+            }
+        }
+
+        await call.RequestStream.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     internal async Task<EnrolResponse> EnrolTemplateAsync(string subject, float[] v, string gallery = "residents", string? requestId = null)
     {
         var r = new EnrolRequest { RequestId = requestId ?? "t-" + subject + "-" + Guid.NewGuid().ToString("N")[..6], SubjectId = subject, Template = Vectors.Embedding(v), Galleries = { gallery } };

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Biometrics.Grpc;
 using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
@@ -38,41 +39,63 @@ public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.E
     }
 
     /// <summary>Bulk enrolment: requests are collected into batches (whatever has arrived, up to the batch size) and written
-    /// to the store pipelined; one response per request, in order.</summary>
+    /// to the store one batch after another while the next batch is being read; each batch's responses are written as
+    /// soon as the store has it (never held back until a later request arrives), one per request, in order.</summary>
     public async Task EnrolStream(IAsyncStreamReader<EnrolRequest> requestStream, IServerStreamWriter<EnrolResponse> responseStream, ServerCallContext context)
     {
-        var token = context.CancellationToken;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var token = failed.Token;
         var actor = CallerIdentity.Actor(context);
         var batchSize = options.Value.EnrolStreamBatchSize;
-        var batch = new List<EnrolCommand>(batchSize);
-        Task<IReadOnlyList<EnrolOutcome>>? inFlight = null;
-        var more = await requestStream.MoveNext(token).ConfigureAwait(false);
-        while (more)
+        // Two closed batches may wait for the store: enough to overlap reading with writing, and back-pressure beyond.
+        var closed = Channel.CreateBounded<EnrolCommand[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var writer = StoreAndAnswerAsync();
+        try
         {
-            batch.Add(ProtoMapping.ToCommand(requestStream.Current, actor));
-            var next = requestStream.MoveNext(token);
-            // Close the batch when it is full or the next request is not already there.
-            if (batch.Count >= batchSize || !next.IsCompleted)
+            var batch = new List<EnrolCommand>(batchSize);
+            var more = await requestStream.MoveNext(token).ConfigureAwait(false);
+            while (more)
             {
-                if (inFlight is not null) await WriteAsync(await inFlight.ConfigureAwait(false)).ConfigureAwait(false);
-                inFlight = enrolment.EnrolManyAsync(batch.ToArray(), token);
-                batch.Clear();
+                batch.Add(ProtoMapping.ToCommand(requestStream.Current, actor));
+                var next = requestStream.MoveNext(token);
+                // Close the batch when it is full or the next request is not already there.
+                if (batch.Count >= batchSize || !next.IsCompleted)
+                {
+                    await closed.Writer.WriteAsync(batch.ToArray(), token).ConfigureAwait(false);
+                    batch.Clear();
+                }
+
+                more = await next.ConfigureAwait(false);
             }
 
-            more = await next.ConfigureAwait(false);
+            if (batch.Count > 0) await closed.Writer.WriteAsync(batch.ToArray(), token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (writer.IsFaulted)
+        {
+            // The writer failed and cancelled the reading; its exception is the one that matters.
+        }
+        finally
+        {
+            closed.Writer.TryComplete();
         }
 
-        if (batch.Count > 0)
-        {
-            if (inFlight is not null) await WriteAsync(await inFlight.ConfigureAwait(false)).ConfigureAwait(false);
-            inFlight = enrolment.EnrolManyAsync(batch.ToArray(), token);
-        }
+        await writer.ConfigureAwait(false);
 
-        if (inFlight is not null) await WriteAsync(await inFlight.ConfigureAwait(false)).ConfigureAwait(false);
-
-        async Task WriteAsync(IReadOnlyList<EnrolOutcome> outcomes)
+        async Task StoreAndAnswerAsync()
         {
-            foreach (var o in outcomes) await responseStream.WriteAsync(ProtoMapping.ToWire(o), token).ConfigureAwait(false);
+            try
+            {
+                await foreach (var commands in closed.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                {
+                    var outcomes = await enrolment.EnrolManyAsync(commands, token).ConfigureAwait(false);
+                    foreach (var o in outcomes) await responseStream.WriteAsync(ProtoMapping.ToWire(o), token).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                await failed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 }
