@@ -14,7 +14,7 @@ public sealed class ProgressBar
     private readonly int _total;
     private readonly int _width;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
 
     /// <summary>Creates a bar for <paramref name="total"/> items.</summary>
     public ProgressBar(TextWriter writer, int total, int width = 30)
@@ -42,7 +42,7 @@ public sealed class ProgressBar
         lock (_lock)
         {
             var now = _clock.Elapsed;
-            if (!force && now - _lastDraw < TimeSpan.FromMilliseconds(100))
+            if (!force && _lastDraw is { } last && now - last < TimeSpan.FromMilliseconds(100))
             {
                 return;
             }

@@ -58,6 +58,17 @@ public sealed class EnrolmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Report_FirstUnforcedCall_DrawsBar()
+    {
+        var writer = new StringWriter();
+        var bar = new ProgressBar(writer, 2, width: 10);
+
+        bar.Report(1, "enrolled 1");
+
+        Assert.StartsWith("\r[#####.....] 1/2", writer.ToString());
+    }
+
+    [Fact]
     public void Render_HalfDone_ShowsBarCountsAndNote()
     {
         var text = ProgressBar.Render(5, 10, TimeSpan.FromSeconds(2), 10, "enrolled 5");
