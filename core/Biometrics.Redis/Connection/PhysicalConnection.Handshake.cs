@@ -110,14 +110,21 @@ internal sealed partial class PhysicalConnection
             names.Add("SELECT");
         }
 
-        if (names.Count == 0) return;
+        // Readiness: a server still loading its dataset (after a restart) accepts connections but answers data commands
+        // with LOADING. PING is refused while loading too, so the connection only counts as up once the server can serve;
+        // until then callers fail fast with RedisConnectionException and the reconnect loop keeps trying.
+        RespWriter.WriteCommand(buffer, ["PING"]);
+        names.Add("PING");
         await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         foreach (var name in names)
         {
             var reply = await ReadOneAsync(reader, cancellationToken).ConfigureAwait(false);
             if (reply.Kind == RespReplyKind.Error)
             {
-                throw new RedisConnectionException($"Redis at {EndPoint} refused {name}: {reply.Error}", new RedisServerException(reply.Error!));
+                var loading = reply.Error!.StartsWith("LOADING", StringComparison.Ordinal);
+                throw new RedisConnectionException(
+                    loading ? $"Redis at {EndPoint} is still loading its dataset: not ready yet" : $"Redis at {EndPoint} refused {name}: {reply.Error}",
+                    new RedisServerException(reply.Error!));
             }
 
             reply.Release();
