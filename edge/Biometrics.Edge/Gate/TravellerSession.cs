@@ -30,13 +30,14 @@ public sealed class TravellerSession : IAsyncDisposable
     private readonly MatcherConnection _connection;
     private readonly GateSessionOpen _open;
     private readonly long _deadlineTimestamp;
+    private Exception? _lastError;
     private readonly TimeProvider _clock;
     private readonly Action<Verdict, bool, VerdictSource> _onVerdict;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _run;
     private int _final;
-    private bool _reached;
+    private volatile bool _reached;
 
     /// <summary>Prepares a session; call <see cref="Start"/> to open it.</summary>
     /// <param name="connection">The matcher connection.</param>
@@ -127,7 +128,9 @@ public sealed class TravellerSession : IAsyncDisposable
         using var budget = new CancellationTokenSource(Remaining, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, _stop.Token);
         var token = linked.Token;
-        Exception? lastError = null;
+        // The lane's REFER goes out when the budget runs out, not when the pending attempt gets round to noticing
+        // (a connect to a dead or busy host may take a while to observe cancellation).
+        using var atBudget = budget.Token.Register(ReportBudgetVerdict);
         try
         {
             while (!token.IsCancellationRequested && !IsFinal)
@@ -145,7 +148,7 @@ public sealed class TravellerSession : IAsyncDisposable
                 }
                 catch (Exception e) when (!token.IsCancellationRequested && MatcherConnection.IsTransient(e))
                 {
-                    lastError = e;
+                    _lastError = e;
                     _connection.ReportFailure(e);
                 }
                 catch (RpcException e) when (!token.IsCancellationRequested)
@@ -158,7 +161,7 @@ public sealed class TravellerSession : IAsyncDisposable
                 catch (Exception e) when (!token.IsCancellationRequested && e is not OperationCanceledException)
                 {
                     // Anything else from the transport (a disposed stream, a write racing a reset): retry like a failure.
-                    lastError = e;
+                    _lastError = e;
                     _connection.ReportFailure(e);
                 }
             }
@@ -170,15 +173,24 @@ public sealed class TravellerSession : IAsyncDisposable
         {
         }
 
-        if (!IsFinal && !_stop.IsCancellationRequested)
+        ReportBudgetVerdict();
+        _completion.TrySetResult();
+    }
+
+    /// <summary>The edge's own final verdict when the budget is spent without one from the matcher (no-op once final or stopped).</summary>
+    private void ReportBudgetVerdict()
+    {
+        if (IsFinal || _stop.IsCancellationRequested)
         {
-            var verdict = _reached
-                ? EdgeVerdict(BudgetExhausted, $"the matcher did not decide within the lane budget of {_open.BudgetMs} ms")
-                : EdgeVerdict(MatcherUnavailable, "the matcher could not be reached within the lane budget" +
-                                                  (lastError is null ? string.Empty : $" ({Describe(lastError)})"));
-            Report(verdict, final: true, VerdictSource.Edge);
+            return;
         }
 
+        var lastError = Volatile.Read(ref _lastError);
+        var verdict = _reached
+            ? EdgeVerdict(BudgetExhausted, $"the matcher did not decide within the lane budget of {_open.BudgetMs} ms")
+            : EdgeVerdict(MatcherUnavailable, "the matcher could not be reached within the lane budget" +
+                                              (lastError is null ? string.Empty : $" ({Describe(lastError)})"));
+        Report(verdict, final: true, VerdictSource.Edge);
         _completion.TrySetResult();
     }
 

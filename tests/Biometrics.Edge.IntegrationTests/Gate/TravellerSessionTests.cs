@@ -21,7 +21,11 @@ public sealed class TravellerSessionTests : IAsyncLifetime
         return new Probe { Embedding = e, Quality = new ProbeQuality { Measured = true } };
     }
 
-    private static async Task<List<(Verdict Verdict, bool Final, VerdictSource Source)>> RunSession(string address, TimeSpan budget, bool connectFirst, params Probe[] probes)
+    private static async Task<List<(Verdict Verdict, bool Final, VerdictSource Source)>> RunSession(string address, TimeSpan budget, bool connectFirst, params Probe[] probes) =>
+        (await TimedSession(address, budget, connectFirst, probes)).Verdicts;
+
+    /// <summary>Runs one session; <c>Elapsed</c> counts from the budget's start (after any connection warm-up).</summary>
+    private static async Task<(List<(Verdict Verdict, bool Final, VerdictSource Source)> Verdicts, TimeSpan Elapsed)> TimedSession(string address, TimeSpan budget, bool connectFirst, params Probe[] probes)
     {
         using var connection = new MatcherConnection(new MatcherConnectionOptions { Address = address, ConnectTimeout = TimeSpan.FromMilliseconds(500) });
         if (connectFirst)
@@ -39,7 +43,8 @@ public sealed class TravellerSessionTests : IAsyncLifetime
         }
 
         var verdicts = new List<(Verdict, bool, VerdictSource)>();
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(budget.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var started = TimeProvider.System.GetTimestamp();
+        var deadline = started + (long)(budget.TotalSeconds * TimeProvider.System.TimestampFrequency);
         var open = new GateSessionOpen { GateId = "g", LaneId = "l", SessionId = "s1", Claim = new Claim { SubjectId = "a" }, BudgetMs = (int)budget.TotalMilliseconds };
         await using var session = new TravellerSession(connection, open, deadline, (v, f, s) =>
         {
@@ -55,7 +60,7 @@ public sealed class TravellerSessionTests : IAsyncLifetime
 
         session.Start();
         await session.Completion.WaitAsync(budget + TimeSpan.FromSeconds(10));
-        return verdicts;
+        return (verdicts, TimeProvider.System.GetElapsedTime(started));
     }
 
     [Fact]
@@ -72,9 +77,7 @@ public sealed class TravellerSessionTests : IAsyncLifetime
     public async Task Completion_MatcherTooSlow_EdgeReferAtBudget()
     {
         _matcher.Service.Delay = TimeSpan.FromSeconds(10);
-        var started = TimeProvider.System.GetTimestamp();
-        var verdicts = await RunSession(_matcher.Address, TimeSpan.FromMilliseconds(1500), connectFirst: true, Probe());
-        var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var (verdicts, elapsed) = await TimedSession(_matcher.Address, TimeSpan.FromMilliseconds(1500), connectFirst: true, Probe());
 
         var (verdict, final, source) = Assert.Single(verdicts);
         Assert.Equal((Decision.Refer, TravellerSession.BudgetExhausted, true, VerdictSource.Edge), (verdict.Decision, verdict.Reason, final, source));
