@@ -25,6 +25,9 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.True(first.GetProperty("latency").GetProperty("p99Ms").GetDouble() > 0);
         Assert.Equal(4, first.GetProperty("timeSeries").GetArrayLength());
         Assert.Equal(32, first.GetProperty("statuses").GetProperty("UNAVAILABLE").GetInt64());
+        Assert.Equal(2 * 1600, first.GetProperty("messages").GetInt64());
+        Assert.True(first.GetProperty("peakInFlight").GetInt64() >= 1);
+        Assert.True(scenarios[1].GetProperty("timeSeries")[0].GetProperty("inFlightMax").GetInt64() >= 1);
         Assert.True(first.GetProperty("verdicts").GetProperty("ACCEPT").GetInt64() > 1000);
         Assert.False(doc.RootElement.GetProperty("passed").GetBoolean()); // 2 % errors > 0.1 % allowed
     }
@@ -38,7 +41,7 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.StartsWith("verify-like,open,4,1600,1600,", summary[1], StringComparison.Ordinal);
         var series = File.ReadAllLines(Path.Combine(fixture.Directory, "report-timeseries.csv"));
         Assert.Equal(1 + 4 + 3, series.Length);
-        Assert.All(series.Skip(1), l => Assert.Equal(11, l.Split(',').Length));
+        Assert.All(series.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
     }
 
     [Fact]
@@ -62,7 +65,7 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(6, SvgCount().Matches(html).Count);
+        Assert.Equal(8, SvgCount().Matches(html).Count);
     }
 
     [Fact]
@@ -70,9 +73,10 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
     {
         var dom = await HeadlessChromium.RunAsync(Path.Combine(fixture.Directory, "report.html"), "--dump-dom");
 
-        Assert.Equal(6, SvgCount().Matches(dom).Count);
+        Assert.Equal(8, SvgCount().Matches(dom).Count);
         var counts = DataCount().Matches(dom).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(2 * (4 + 4 + 1), counts.Count); // per scenario: 4 throughput lines, 4 percentile lines, 1 distribution
+        // Per scenario: 4 throughput lines (5 with messages), 1 concurrency line, 4 percentile lines, 1 distribution.
+        Assert.Equal((5 + 1 + 4 + 1) + (4 + 1 + 4 + 1), counts.Count);
         Assert.All(counts, c => Assert.True(c > 0));
         Assert.Contains("<circle", dom, StringComparison.Ordinal);
         Assert.Contains("Latency distribution", dom, StringComparison.Ordinal);

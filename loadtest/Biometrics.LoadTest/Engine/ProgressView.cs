@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Biometrics.LoadTest.Engine;
 
 /// <summary>
-/// The live progress line: once a second, elapsed time, steps sent, ok, errors, dropped, the rate of
-/// finished steps over the last second and p99 latency so far, summed over all scenarios. On a terminal the
+/// The live progress line: once a second, elapsed time, steps sent, ok, errors, dropped, steps in flight, the
+/// rate of finished steps over the last second and p99 latency so far, summed over all scenarios. On a terminal the
 /// line is rewritten in place; when the stream is redirected, one line per second is appended.
 /// </summary>
 public sealed class ProgressView
@@ -24,9 +24,9 @@ public sealed class ProgressView
     public static ProgressView StandardError() => new(Console.Error, !Console.IsErrorRedirected);
 
     /// <summary>Formats one progress line (exposed for tests).</summary>
-    public static string Format(TimeSpan elapsed, long sent, long ok, long errors, long dropped, double rate, double p99Ms, bool warmingUp)
+    public static string Format(TimeSpan elapsed, long sent, long ok, long errors, long dropped, long inFlight, double rate, double p99Ms, bool warmingUp)
         => string.Create(CultureInfo.InvariantCulture,
-            $"[{(int)elapsed.TotalMinutes:00}:{elapsed.Seconds:00}]{(warmingUp ? " warm-up" : string.Empty)} sent {sent:N0}  ok {ok:N0}  errors {errors:N0}  dropped {dropped:N0}  rate {rate:N0}/s  p99 {p99Ms:0.###} ms");
+            $"[{(int)elapsed.TotalMinutes:00}:{elapsed.Seconds:00}]{(warmingUp ? " warm-up" : string.Empty)} sent {sent:N0}  ok {ok:N0}  errors {errors:N0}  dropped {dropped:N0}  in flight {inFlight:N0}  rate {rate:N0}/s  p99 {p99Ms:0.###} ms");
 
     internal async Task RunAsync(IReadOnlyList<ScenarioRunner> runners, long start, CancellationToken token)
     {
@@ -38,7 +38,7 @@ public sealed class ProgressView
             while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
             {
                 var now = Stopwatch.GetTimestamp();
-                long sent = 0, ok = 0, errors = 0, dropped = 0, completed = 0, warm = 0;
+                long sent = 0, ok = 0, errors = 0, dropped = 0, completed = 0, warm = 0, inFlight = 0;
                 double p99 = 0;
                 foreach (var r in runners)
                 {
@@ -48,6 +48,7 @@ public sealed class ProgressView
                     errors += s.Errors;
                     dropped += s.Dropped;
                     completed += s.CompletedTotal;
+                    inFlight += r.InFlight;
                     warm += s.IsWarmUp(now) ? 1 : 0;
                     p99 = Math.Max(p99, s.Latency.ValueAtPercentile(99) / 1e6);
                 }
@@ -55,7 +56,7 @@ public sealed class ProgressView
                 var rate = (completed - lastCompleted) / Math.Max(1e-9, (now - lastTime) / (double)Stopwatch.Frequency);
                 lastCompleted = completed;
                 lastTime = now;
-                var line = Format(Stopwatch.GetElapsedTime(start, now), sent, ok, errors, dropped, rate, p99, warm == runners.Count);
+                var line = Format(Stopwatch.GetElapsedTime(start, now), sent, ok, errors, dropped, inFlight, rate, p99, warm == runners.Count);
                 await _writer.WriteAsync(_inPlace ? "\r" + line + "\u001b[K" : line + Environment.NewLine).ConfigureAwait(false);
                 await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }

@@ -117,13 +117,15 @@ public sealed partial class ScenarioRunner
             {
                 schedule.Advance();
                 var sequence = _sequence++;
-                if (Interlocked.Increment(ref _inFlight) > max)
+                var inFlight = Interlocked.Increment(ref _inFlight);
+                if (inFlight > max)
                 {
                     Interlocked.Decrement(ref _inFlight);
                     Statistics.OnDropped(due);
                 }
                 else
                 {
+                    Statistics.OnInFlight(due, inFlight);
                     batch ??= new Batch(this);
                     batch.Add(sequence, due);
                     if (batch.Count == BatchSize)
@@ -238,7 +240,7 @@ public sealed partial class ScenarioRunner
         while (!token.IsCancellationRequested && (started = Stopwatch.GetTimestamp()) < end)
         {
             var sequence = Interlocked.Increment(ref _sequence) - 1;
-            Interlocked.Increment(ref _inFlight);
+            Statistics.OnInFlight(started, Interlocked.Increment(ref _inFlight));
             Statistics.OnSent(started);
             StepResult result;
             try

@@ -25,7 +25,7 @@ public sealed class ScenarioStatistics
     private readonly long[] _completedBySecond;
     private readonly ConcurrentDictionary<string, StrongBox> _statuses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox> _verdicts = new(StringComparer.Ordinal);
-    private long _sent, _ok, _errors, _dropped, _unfinished, _warmUp, _completedTotal;
+    private long _sent, _ok, _errors, _dropped, _unfinished, _warmUp, _completedTotal, _messages, _peakInFlight;
 
     /// <summary>Creates the statistics of a timeline whose measured part starts at <paramref name="measureStartTimestamp"/>.</summary>
     public ScenarioStatistics(long measureStartTimestamp, TimeSpan measuredDuration, TimeSpan drain)
@@ -65,6 +65,9 @@ public sealed class ScenarioStatistics
     /// <summary>Steps finished (warm-up included): the progress view's rate is its first difference.</summary>
     public long CompletedTotal => Volatile.Read(ref _completedTotal);
 
+    /// <summary>Most steps in flight at once after warm-up (for gate sessions: lanes streaming at the same time).</summary>
+    public long PeakInFlight => Volatile.Read(ref _peakInFlight);
+
     /// <summary>Whether a step due at <paramref name="scheduledTimestamp"/> is part of warm-up.</summary>
     public bool IsWarmUp(long scheduledTimestamp) => scheduledTimestamp < _measureStart;
 
@@ -79,6 +82,21 @@ public sealed class ScenarioStatistics
 
         Interlocked.Increment(ref _sent);
         Interlocked.Increment(ref SecondOf(scheduledTimestamp).Sent);
+    }
+
+    /// <summary>
+    /// Notes that <paramref name="inFlight"/> steps were outstanding when a step due at <paramref name="scheduledTimestamp"/>
+    /// was sent. In-flight only grows at a send, so the maximum over these samples is the true peak.
+    /// </summary>
+    public void OnInFlight(long scheduledTimestamp, long inFlight)
+    {
+        if (IsWarmUp(scheduledTimestamp))
+        {
+            return;
+        }
+
+        Max(ref _peakInFlight, inFlight);
+        Max(ref SecondOf(scheduledTimestamp).InFlightMax, inFlight);
     }
 
     /// <summary>Counts a step that was due but not sent because too many were in flight.</summary>
@@ -121,6 +139,12 @@ public sealed class ScenarioStatistics
             Interlocked.Increment(ref second.Errors);
         }
 
+        if (result.Messages > 0)
+        {
+            Interlocked.Add(ref _messages, result.Messages);
+            Interlocked.Add(ref second.Messages, result.Messages);
+        }
+
         Count(_statuses, result.Status);
         if (result.Verdict is not null)
         {
@@ -160,6 +184,8 @@ public sealed class ScenarioStatistics
                 Errors = s.Errors,
                 Dropped = s.Dropped,
                 Completed = Volatile.Read(ref _completedBySecond[i]),
+                InFlightMax = Volatile.Read(ref s.InFlightMax),
+                Messages = Volatile.Read(ref s.Messages),
                 P50Ms = s.Latency.ValueAtPercentile(50) / 1e6,
                 P90Ms = s.Latency.ValueAtPercentile(90) / 1e6,
                 P99Ms = s.Latency.ValueAtPercentile(99) / 1e6,
@@ -179,6 +205,9 @@ public sealed class ScenarioStatistics
             WarmUpSeconds = scenario.WarmUp.TotalSeconds,
             MeasuredSeconds = measured.TotalSeconds,
             MaxInFlight = scenario.MaxInFlight,
+            PeakInFlight = PeakInFlight,
+            Messages = Volatile.Read(ref _messages),
+            MessagesPerSecond = Volatile.Read(ref _messages) / secs,
             Scheduled = scheduled,
             Sent = Sent,
             Ok = Ok,
@@ -211,6 +240,21 @@ public sealed class ScenarioStatistics
         _ => simulation.ToString(),
     };
 
+    private static void Max(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
     private static long ToNs(long ticks) => s_nsPerTick == 1.0 ? ticks : (long)(ticks * s_nsPerTick);
 
     private static void Count(ConcurrentDictionary<string, StrongBox> map, string key)
@@ -231,6 +275,8 @@ public sealed class ScenarioStatistics
         public long Ok;
         public long Errors;
         public long Dropped;
+        public long InFlightMax;
+        public long Messages;
         public readonly LatencyHistogram Latency = new(SeriesSubBucketBits);
     }
 

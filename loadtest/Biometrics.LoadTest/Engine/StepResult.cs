@@ -8,7 +8,9 @@ namespace Biometrics.LoadTest.Engine;
 /// <param name="IsOk">Whether the step counts as a success.</param>
 /// <param name="Status">Status label; use interned or static strings (they key the per-status counts).</param>
 /// <param name="Verdict">Optional verdict label, counted per label.</param>
-public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null)
+/// <param name="Messages">Request messages the step sent when it sends more than one (the probes of a gate session);
+/// 0 when not counted. Summed per second into the report's message rate.</param>
+public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null, int Messages = 0)
 {
     /// <summary>A success with status <c>OK</c> and no verdict.</summary>
     public static StepResult Ok() => new(true, "OK");

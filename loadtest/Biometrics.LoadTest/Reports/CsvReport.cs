@@ -13,12 +13,12 @@ public static class CsvReport
     public static string RenderSummary(RunReport report)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("scenario,model,measured_s,scheduled,sent,ok,errors,dropped,unfinished,offered_rps,throughput_rps,ok_rps,error_rate,drop_rate,min_ms,mean_ms,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,service_p50_ms,service_p99_ms");
+        sb.AppendLine("scenario,model,measured_s,scheduled,sent,ok,errors,dropped,unfinished,offered_rps,throughput_rps,ok_rps,error_rate,drop_rate,min_ms,mean_ms,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,service_p50_ms,service_p99_ms,peak_in_flight,messages,messages_per_s");
         foreach (var s in report.Scenarios)
         {
             var l = s.Latency;
             Row(sb, s.Name, s.Model, N(s.MeasuredSeconds), s.Scheduled, s.Sent, s.Ok, s.Errors, s.Dropped, s.Unfinished, N(s.OfferedRps), N(s.ThroughputRps), N(s.OkRps),
-                N(s.ErrorRate), N(s.DropRate), N(l.MinMs), N(l.MeanMs), N(l.P50Ms), N(l.P90Ms), N(l.P99Ms), N(l.P999Ms), N(l.MaxMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms));
+                N(s.ErrorRate), N(s.DropRate), N(l.MinMs), N(l.MeanMs), N(l.P50Ms), N(l.P90Ms), N(l.P99Ms), N(l.P999Ms), N(l.MaxMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms), s.PeakInFlight, s.Messages, N(s.MessagesPerSecond));
         }
 
         return sb.ToString();
@@ -28,12 +28,12 @@ public static class CsvReport
     public static string RenderTimeSeries(RunReport report)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("scenario,second,sent,ok,errors,dropped,completed,p50_ms,p90_ms,p99_ms,max_ms");
+        sb.AppendLine("scenario,second,sent,ok,errors,dropped,completed,p50_ms,p90_ms,p99_ms,max_ms,in_flight_max,messages");
         foreach (var s in report.Scenarios)
         {
             foreach (var t in s.TimeSeries)
             {
-                Row(sb, s.Name, t.Second, t.Sent, t.Ok, t.Errors, t.Dropped, t.Completed, N(t.P50Ms), N(t.P90Ms), N(t.P99Ms), N(t.MaxMs));
+                Row(sb, s.Name, t.Second, t.Sent, t.Ok, t.Errors, t.Dropped, t.Completed, N(t.P50Ms), N(t.P90Ms), N(t.P99Ms), N(t.MaxMs), t.InFlightMax, t.Messages);
             }
         }
 

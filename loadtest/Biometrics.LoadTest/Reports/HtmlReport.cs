@@ -5,8 +5,8 @@ using System.Text;
 namespace Biometrics.LoadTest.Reports;
 
 /// <summary>
-/// The self-contained HTML report: summary tables and, per scenario, three inline SVG charts (throughput over
-/// time, latency percentiles over time, latency distribution). No scripts, no external fonts or styles.
+/// The self-contained HTML report: summary tables and, per scenario, four inline SVG charts (throughput over
+/// time, concurrency over time, latency percentiles over time, latency distribution). No scripts, no external fonts or styles.
 /// </summary>
 public static class HtmlReport
 {
@@ -74,7 +74,7 @@ public static class HtmlReport
     {
         sb.Append("<section class=\"scenario\"><h2>").Append(E(s.Name)).Append("</h2>");
         sb.Append("<p class=\"meta\">target: ").Append(E(s.Target)).Append("</p>");
-        sb.Append(I($"<p class=\"meta\">{E(s.Model)} model, {E(s.Arrival)} arrivals, at most {s.MaxInFlight:N0} in flight · {E(string.Join(", ", s.Simulations))}</p>"));
+        sb.Append(I($"<p class=\"meta\">{E(s.Model)} model, {E(s.Arrival)} arrivals, at most {s.MaxInFlight:N0} in flight (peak {s.PeakInFlight:N0}){(s.Messages > 0 ? I($" · {s.Messages:N0} request messages, {s.MessagesPerSecond:N1}/s") : string.Empty)} · {E(string.Join(", ", s.Simulations))}</p>"));
         sb.Append(I($"<p class=\"meta\">warm-up {s.WarmUpSeconds:0.##} s ({s.WarmUpSteps:N0} steps, not measured) · measured {s.MeasuredSeconds:0.##} s · error rate {s.ErrorRate:P3} · drop rate {s.DropRate:P3} · unfinished {s.Unfinished:N0}</p>"));
         sb.Append(I($"<p class=\"meta\">service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms · percentiles within {s.HistogramRelativeError:P2} (log-linear histogram)</p>"));
         if (s.Settings.Count > 0)
@@ -83,12 +83,22 @@ public static class HtmlReport
         }
 
         var ts = s.TimeSeries;
-        sb.Append(SvgChart.Render("Throughput over time", "seconds after warm-up", "requests per second",
+        List<ChartSeries> throughput =
         [
             new ChartSeries("offered", "#9aa5b1", ts.Select(t => ((double)t.Second, (double)(t.Sent + t.Dropped))).ToList()),
             new ChartSeries("completed", "#1f77b4", ts.Select(t => ((double)t.Second, (double)t.Completed)).ToList()),
             new ChartSeries("errors", "#d62728", ts.Select(t => ((double)t.Second, (double)t.Errors)).ToList()),
             new ChartSeries("dropped", "#ff7f0e", ts.Select(t => ((double)t.Second, (double)t.Dropped)).ToList()),
+        ];
+        if (s.Messages > 0)
+        {
+            throughput.Add(new ChartSeries("messages sent", "#8c564b", ts.Select(t => ((double)t.Second, (double)t.Messages)).ToList()));
+        }
+
+        sb.Append(SvgChart.Render("Throughput over time", "seconds after warm-up", "per second", throughput));
+        sb.Append(SvgChart.Render("Concurrency over time", "seconds after warm-up", "steps in flight (max per second)",
+        [
+            new ChartSeries("in flight", "#17becf", ts.Select(t => ((double)t.Second, (double)t.InFlightMax)).ToList()),
         ]));
         var withData = ts.Where(t => t.Ok + t.Errors > 0).ToList();
         sb.Append(SvgChart.Render("Latency percentiles over time (by scheduled second)", "seconds after warm-up", "latency, ms (log scale)",

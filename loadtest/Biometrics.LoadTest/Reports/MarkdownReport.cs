@@ -31,7 +31,12 @@ public static class MarkdownReport
         {
             sb.AppendLine().Append("## ").AppendLine(s.Name).AppendLine();
             sb.Append("- target: ").AppendLine(s.Target);
-            sb.AppendLine(I($"- model: {s.Model}, arrivals: {s.Arrival}, max in flight: {s.MaxInFlight:N0}"));
+            sb.AppendLine(I($"- model: {s.Model}, arrivals: {s.Arrival}, max in flight: {s.MaxInFlight:N0}, peak in flight: {s.PeakInFlight:N0}"));
+            if (s.Messages > 0)
+            {
+                sb.AppendLine(I($"- request messages: {s.Messages:N0} ({s.MessagesPerSecond:N1}/s)"));
+            }
+
             sb.Append("- load: ").AppendLine(string.Join(", ", s.Simulations));
             sb.AppendLine(I($"- warm-up {s.WarmUpSeconds:0.##} s ({s.WarmUpSteps:N0} steps, not measured), measured {s.MeasuredSeconds:0.##} s"));
             foreach (var kv in s.Settings)
@@ -82,6 +87,8 @@ public static class MarkdownReport
             sb.AppendLine(I($"{s.Name.PadRight(w)} {s.Sent,11:N0} {s.Ok,11:N0} {s.Errors,8:N0} {s.Dropped,8:N0} {s.ThroughputRps,10:N1} {l.P50Ms,8:0.###} {l.P90Ms,8:0.###} {l.P99Ms,8:0.###} {l.P999Ms,9:0.###} {l.MaxMs,8:0.###}"));
             var statuses = string.Join(", ", s.Statuses.Select(kv => I($"{kv.Key} {kv.Value:N0}")));
             sb.Append("  statuses: ").AppendLine(statuses.Length == 0 ? "-" : statuses);
+            sb.Append(I($"  peak in flight: {s.PeakInFlight:N0}"));
+            sb.AppendLine(s.Messages > 0 ? I($"; request messages {s.Messages:N0} ({s.MessagesPerSecond:N1}/s)") : string.Empty);
             if (s.Verdicts.Count > 0)
             {
                 sb.Append("  verdicts: ").AppendLine(string.Join(", ", s.Verdicts.Select(kv => I($"{kv.Key} {kv.Value:N0}"))));

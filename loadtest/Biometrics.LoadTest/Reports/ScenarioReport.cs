@@ -30,6 +30,15 @@ public sealed class ScenarioReport
     /// <summary>In-flight bound.</summary>
     public int MaxInFlight { get; init; }
 
+    /// <summary>Most steps in flight at once after warm-up (gate sessions: lanes streaming at the same time).</summary>
+    public long PeakInFlight { get; init; }
+
+    /// <summary>Request messages sent by multi-message steps (probes of gate sessions); 0 for unary scenarios.</summary>
+    public long Messages { get; init; }
+
+    /// <summary><see cref="Messages"/> per measured second.</summary>
+    public double MessagesPerSecond { get; init; }
+
     /// <summary>Steps scheduled after warm-up (sent + dropped).</summary>
     public long Scheduled { get; init; }
 

@@ -25,6 +25,12 @@ public sealed class TimePoint
     /// <summary>Steps that finished in this second, whatever their schedule.</summary>
     public long Completed { get; init; }
 
+    /// <summary>Most steps in flight at once during this second.</summary>
+    public long InFlightMax { get; init; }
+
+    /// <summary>Request messages sent by the steps scheduled in this second (see <c>StepResult.Messages</c>).</summary>
+    public long Messages { get; init; }
+
     /// <summary>Median latency (ms) of steps scheduled in this second.</summary>
     public double P50Ms { get; init; }
 

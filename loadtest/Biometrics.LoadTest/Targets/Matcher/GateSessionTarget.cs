@@ -9,7 +9,8 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 /// Poisson process when the scenario's arrivals are Poisson), claims a seeded subject, then streams probes
 /// at <c>fps</c> until the matcher sends the final verdict or <c>maxProbes</c> are sent. The step's latency is
 /// from the traveller's scheduled arrival to the final verdict; its verdict label is the decision
-/// (<c>NO_VERDICT</c> when the stream ends without one). Thread-safe.
+/// (<c>NO_VERDICT</c> when the stream ends without one); its message count is the open message plus the probes
+/// sent, so the report's message rate is the lanes' probe traffic. Thread-safe.
 /// </summary>
 public sealed class GateSessionTarget(MatcherClient client, long subjects, int lanes, double fps, int maxProbes, int budgetMs, double genuineShare, int pool = 2048) : ILoadTarget
 {
@@ -67,11 +68,13 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = ReadVerdictAsync(call.ResponseStream, done, cancellationToken);
+        var sent = 1; // the open message
         try
         {
             for (var p = 0; p < maxProbes && !done.IsCancellationRequested; p++)
             {
                 await call.RequestStream.WriteAsync(probes[p % probes.Length]).ConfigureAwait(false);
+                sent++;
                 await Task.Delay(frame, done.Token).ConfigureAwait(false);
             }
         }
@@ -86,7 +89,7 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
         }
 
         var verdict = await reader.ConfigureAwait(false);
-        return verdict is null ? StepResult.Fail("NO_VERDICT") : StepResult.Ok(verdict);
+        return verdict is null ? StepResult.Fail("NO_VERDICT") with { Messages = sent } : new StepResult(true, "OK", verdict, sent);
     }
 
     private static async Task<string?> ReadVerdictAsync(Grpc.IAsyncStreamReader<GateSessionResponse> responses, CancellationTokenSource done, CancellationToken cancellationToken)
