@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,10 +7,17 @@ namespace Biometrics.Matcher.Security;
 
 /// <summary>
 /// Validates bearer tokens against a set of HMAC keys by key id (several during a rotation) and checks roles.
-/// Thread-safe.
+/// A gate sends the same token with every call, so tokens whose signature verified are remembered (at most
+/// <see cref="MaxRememberedTokens"/>, exact string match): a repeat costs a dictionary lookup and the validity-period
+/// check, not a JSON parse and an HMAC. The keys are fixed for the validator's lifetime, so a remembered signature
+/// stays true. Thread-safe.
 /// </summary>
 public sealed class BearerTokenValidator
 {
+    /// <summary>Most verified tokens remembered; when full, the memory is cleared and refilled by use.</summary>
+    public const int MaxRememberedTokens = 4096;
+
+    private readonly ConcurrentDictionary<string, BearerClaims> _verified = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _keys;
     private readonly TimeProvider _time;
 
@@ -47,6 +55,12 @@ public sealed class BearerTokenValidator
             return BearerTokenValidationResult.Fail(BearerTokenFailure.Missing, "no bearer token");
         }
 
+        if (_verified.TryGetValue(token, out var remembered))
+        {
+            return CheckValidityPeriod(remembered);
+        }
+
+        var original = token;
         token = token.Trim();
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -112,6 +126,17 @@ public sealed class BearerTokenValidator
             return BearerTokenValidationResult.Fail(BearerTokenFailure.BadSignature, "token signature does not verify");
         }
 
+        if (_verified.Count >= MaxRememberedTokens)
+        {
+            _verified.Clear();
+        }
+
+        _verified[original] = claims;
+        return CheckValidityPeriod(claims);
+    }
+
+    private BearerTokenValidationResult CheckValidityPeriod(BearerClaims claims)
+    {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)ClockSkew.TotalSeconds;
         if (claims.IssuedAt > now + skew)

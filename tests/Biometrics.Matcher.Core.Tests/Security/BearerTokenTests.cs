@@ -76,6 +76,38 @@ public sealed class BearerTokenTests
     }
 
     [Fact]
+    public void Validate_RememberedTokenAfterExpiry_IsExpired()
+    {
+        var token = "Bearer " + _issuer.Issue("c", ServiceRole.Gate, TimeSpan.FromMinutes(5));
+        Assert.True(_validator.Validate(token).IsValid);
+        Assert.True(_validator.Validate(token).IsValid); // the second time from memory
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(BearerTokenFailure.Expired, _validator.Validate(token).Failure);
+    }
+
+    [Fact]
+    public void Validate_ForgeryAfterTheGenuineTokenWasRemembered_IsStillBadSignature()
+    {
+        var genuine = _issuer.Issue("c", ServiceRole.Gate, TimeSpan.FromMinutes(5));
+        Assert.True(_validator.Validate(genuine).IsValid);
+        var parts = genuine.Split('.');
+        var json = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])).Replace("\"gate\"", "\"operator\"", StringComparison.Ordinal);
+        var forged = $"{parts[0]}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json))}.{parts[2]}";
+        Assert.Equal(BearerTokenFailure.BadSignature, _validator.Validate(forged).Failure);
+    }
+
+    [Fact]
+    public void Validate_MoreDistinctTokensThanRemembered_AllValid()
+    {
+        for (var i = 0; i < BearerTokenValidator.MaxRememberedTokens + 10; i++)
+        {
+            var r = _validator.Validate(_issuer.Issue("lane-" + i, ServiceRole.Gate, TimeSpan.FromMinutes(5)));
+            Assert.True(r.IsValid, r.Message);
+            Assert.Equal("lane-" + i, r.Claims!.Subject);
+        }
+    }
+
+    [Fact]
     public void Validate_FutureToken_IsNotYetValid()
     {
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
