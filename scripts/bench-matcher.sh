@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Measures the matcher against DESIGN.md section 9 with the load tester, on this machine, end to end:
+# starts its own redis-server (AOF, appendfsync always, as run.sh) and the matcher (Release, development mode) on free
+# loopback ports with temporary data, seeds SUBJECTS synthetic templates through Enrolment.EnrolStream, runs the
+# scenarios named in RUNS, restarts the matcher to time the snapshot load, and stops everything it started (by PID).
+#
+#   scripts/bench-matcher.sh                      # everything, 1,000,000 subjects (about 15 minutes)
+#   SUBJECTS=100000 RUNS="verify identify" scripts/bench-matcher.sh
+#
+# RUNS (default: "verify gate-peak gate-busy identify mixed restart"):
+#   verify     Matcher.Verify at VERIFY_RATE (20000)/s, 90 % genuine, watchlist screening on, SLO p99 <= 10 ms
+#   gate-peak  700 lanes, Poisson travellers every 12 s per lane (the design traffic), 10 probes/s
+#   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each), so about
+#              700 sessions stream at once, 7,000 probes/s; SLO: no error, no REFER (a missed budget)
+#   identify   Matcher.Identify top-5 against the whole residents gallery at IDENTIFY_RATE (200)/s, SLO p99 <= 50 ms
+#   mixed      the peak-hour mix (docs/LOADTEST.md) at MIXED_RATE (2000)/s in total, watchlist of WATCHLIST (10000)
+#   restart    SIGTERM the matcher, start it again, time until Health says SERVING (target 10 s)
+# DURATION (30s), WARMUP (10s), SKIP_BUILD=1, OUT (reports/bench-matcher-<UTC time>).
+# Each run writes its reports (JSON, CSV, Markdown, HTML) to OUT/<run>/ and the script writes OUT/summary.md:
+# the result table of every run plus the CPU seconds the matcher, redis-server and the load generator used.
+# Exit code: 0 when every run met its objectives, 1 when one missed, 2 on set-up problems.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SUBJECTS=${SUBJECTS:-1000000}
+RUNS=${RUNS:-verify gate-peak gate-busy identify mixed restart}
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-10s}
+VERIFY_RATE=${VERIFY_RATE:-20000}
+IDENTIFY_RATE=${IDENTIFY_RATE:-200}
+MIXED_RATE=${MIXED_RATE:-2000}
+WATCHLIST=${WATCHLIST:-10000}
+OUT=${OUT:-reports/bench-matcher-$(date -u +%Y%m%dT%H%M%SZ)}
+PY=/usr/bin/python3
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log() { printf '[bench-matcher] %s\n' "$*" >&2; }
+
+[[ -x /usr/bin/redis-server ]] || { log "redis-server is missing (scripts/setup.sh installs it)"; exit 2; }
+$PY -c 'import grpc' 2>/dev/null || { log "Debian's python3-grpcio is missing (scripts/setup.sh installs it)"; exit 2; }
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  for p in matcher/Biometrics.Matcher loadtest/Biometrics.LoadTest; do
+    dotnet build "$p" -c Release --nologo -v quiet -clp:ErrorsOnly
+  done
+fi
+MATCHER_DLL=$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll
+LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_seconds() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+work=$(mktemp -d)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+REDIS_PID= MATCHER_PID=
+stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+cleanup() { stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; rm -rf "$work"; }
+trap cleanup EXIT
+
+REDIS_PORT=$(free_port)
+MATCHER_PORT=$(free_port)
+T=http://127.0.0.1:$MATCHER_PORT
+KEYS=$work/keys
+mkdir -p "$work/redis" "$KEYS"
+/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always \
+  --save "" --daemonize no --logfile "$work/redis/redis.log" &
+REDIS_PID=$!
+
+# Health/Check until SERVING; prints the seconds until the first answer and until SERVING.
+wait_serving() {
+  $PY - "127.0.0.1:$MATCHER_PORT" "$1" <<'PY'
+import grpc, sys, time
+# A new channel after every failure: one channel's reconnect backoff (1 s, growing) would report the listener late.
+start = float(sys.argv[2]); first = None
+while time.time() - start < 300:
+    channel = grpc.insecure_channel(sys.argv[1])
+    call = channel.unary_unary('/grpc.health.v1.Health/Check', request_serializer=lambda x: x, response_deserializer=lambda x: x)
+    try:
+        while True:
+            reply = call(b'', timeout=0.5)
+            first = first if first is not None else time.time() - start
+            if reply == b'\x08\x01':
+                print(f"{first:.2f} {time.time() - start:.2f}"); sys.exit(0)
+            time.sleep(0.05)
+    except grpc.RpcError:
+        pass
+    channel.close()
+    time.sleep(0.05)
+sys.exit(1)
+PY
+}
+start_matcher() {
+  local t0; t0=$(date +%s.%N)
+  dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
+    --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="$T" --Logging:LogLevel:Default=Warning \
+    >>"$OUT/matcher.log" 2>&1 &
+  MATCHER_PID=$!
+  wait_serving "$t0" || { log "the matcher did not become SERVING; see $OUT/matcher.log"; exit 2; }
+}
+start_matcher >/dev/null
+log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_PID on $T, reports in $OUT"
+
+{
+  echo "# Matcher benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+  echo "- command: \`SUBJECTS=$SUBJECTS RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
+  echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
+  echo
+} >"$OUT/summary.md"
+
+status=0
+measure() { # name, then the command; records CPU of each process and the load average
+  local name=$1; shift
+  local m0 r0 l0 l1
+  m0=$(cpu_seconds "$MATCHER_PID"); r0=$(cpu_seconds "$REDIS_PID"); l0=$(uptime | sed 's/.*load average: //')
+  log "$name: $*"
+  set +e
+  /usr/bin/time -o "$work/time" -f '%U %S %e' "$@"
+  local rc=$?
+  set -e
+  l1=$(uptime | sed 's/.*load average: //')
+  read -r lu ls wall < <(tail -1 "$work/time")   # GNU time adds a line first when the exit code is not 0
+  local m1 r1
+  m1=$(cpu_seconds "$MATCHER_PID"); r1=$(cpu_seconds "$REDIS_PID")
+  {
+    echo "## $name"
+    echo
+    echo "\`$(printf '%q ' "$@" | sed "s|$ROOT/||g; s|$KEYS|\$KEYS|g")\`"
+    echo
+    if [[ -f "$OUT/$name/report.json" ]]; then
+      sed -n '/^| scenario/,/^$/p' "$OUT/$name/report.md"
+      $PY - "$OUT/$name/report.json" <<'PY'
+import json, sys
+for s in json.load(open(sys.argv[1]))["scenarios"]:
+    extra = f", request messages {s['messagesPerSecond']:,.0f}/s" if s.get("messages") else ""
+    verdicts = ", ".join(f"{k} {v:,}" for k, v in s["verdicts"].items()) or "-"
+    statuses = ", ".join(f"{k} {v:,}" for k, v in s["statuses"].items()) or "-"
+    print(f"- {s['name']}: peak in flight {s['peakInFlight']:,}{extra}; statuses {statuses}; verdicts {verdicts}")
+PY
+    fi
+    echo
+    printf -- '- exit code %s; wall %.1f s; CPU seconds: matcher %.1f, redis-server %.1f, load generator %.1f; load average before %s, after %s\n' \
+      "$rc" "$wall" "$(echo "$m1 - $m0" | bc)" "$(echo "$r1 - $r0" | bc)" "$(echo "$lu + $ls" | bc)" "$l0" "$l1"
+    echo
+  } >>"$OUT/summary.md"
+  ((rc == 0)) || status=1
+  return 0
+}
+common=(--target "$T" --token-file "$KEYS/gate.token" --warmup "$WARMUP" --duration "$DURATION" --no-progress)
+
+measure seed "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" --count "$SUBJECTS"
+[[ " $RUNS " == *" mixed "* ]] && measure seed-watchlist "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" \
+  --first 1000000000 --count "$WATCHLIST" --gallery watchlist
+
+for run in $RUNS; do
+  case $run in
+    verify) measure verify "$LOAD" run --scenario verify "${common[@]}" --subjects "$SUBJECTS" --rate "$VERIFY_RATE" --ramp-up 5s \
+      --max-in-flight 20000 --p99-ms 10 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/verify" ;;
+    gate-peak) measure gate-peak "$LOAD" run --scenario gate-peak "${common[@]}" --subjects "$SUBJECTS" --lanes 700 --fps 10 \
+      --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-peak" ;;
+    gate-busy) measure gate-busy "$LOAD" run --scenario gate-peak --name gate-busy "${common[@]}" --subjects "$SUBJECTS" --lanes 700 --fps 10 \
+      --traveller-interval 0.2s --genuine 0 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-busy" ;;
+    identify) measure identify "$LOAD" run --scenario identify "${common[@]}" --gallery-size "$SUBJECTS" --rate "$IDENTIFY_RATE" \
+      --p99-ms 50 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/identify" ;;
+    mixed) measure mixed "$LOAD" run --scenario mixed "${common[@]}" --subjects "$SUBJECTS" --rate "$MIXED_RATE" \
+      --watchlist-size "$WATCHLIST" --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/mixed" ;;
+    restart)
+      stop_pid "$MATCHER_PID"; MATCHER_PID=
+      start_matcher >"$work/restart"
+      read -r first serving <"$work/restart"
+      {
+        echo "## restart"
+        echo
+        printf -- '- %s templates in Redis: first Health answer %.1f s, SERVING %.1f s after the start command (target 10 s)\n' "$SUBJECTS" "$first" "$serving"
+        echo
+      } >>"$OUT/summary.md"
+      (( $(echo "$serving <= 10" | bc) )) || status=1 ;;
+    *) log "unknown run '$run'"; exit 2 ;;
+  esac
+done
+log "summary: $OUT/summary.md"
+cat "$OUT/summary.md"
+exit $status
