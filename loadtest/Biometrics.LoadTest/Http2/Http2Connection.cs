@@ -1,0 +1,534 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace Biometrics.LoadTest.Http2;
+
+/// <summary>
+/// One client HTTP/2 connection (RFC 9113) carrying unary gRPC calls: h2c with prior knowledge or TLS with ALPN
+/// "h2". Callers append frames to a shared output buffer under one lock; a single flush work item writes everything
+/// that piled up in one socket write, so many concurrent calls cost few system calls. One read loop parses the
+/// frames, decodes header blocks (HPACK) and completes calls, whose continuations run on the read loop.
+/// Thread-safe: <see cref="Start"/>, <see cref="Cancel"/> and <see cref="ExpireDeadlines"/> may be called from any thread.
+/// </summary>
+internal sealed partial class Http2Connection : IThreadPoolWorkItem
+{
+    /// <summary>The stream window advertised in SETTINGS_INITIAL_WINDOW_SIZE, and the connection window set at start-up.</summary>
+    public const int ReceiveWindow = 16 * 1024 * 1024;
+
+    private const int DefaultWindow = 65_535;
+    private const int MaxStreamId = int.MaxValue;
+    private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    private readonly Stream _transport;
+    private readonly object _sync = new();
+    private readonly Dictionary<int, Http2UnaryCall> _streams = [];
+    private readonly Queue<Http2UnaryCall> _waiting = new();
+    private readonly List<Http2UnaryCall> _blocked = [];
+    private List<Http2UnaryCall> _toSignal = []; // finished under _sync, signalled once it is released
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[] _out = new byte[64 * 1024];
+    private byte[] _outSpare = new byte[64 * 1024];
+    private byte[] _headerScratch = new byte[1024];
+    private int _outLength;
+    private bool _flushScheduled;
+    private int _nextStreamId = 1;
+    private int _peerMaxConcurrent = int.MaxValue;
+    private int _peerMaxFrame = 16_384;
+    private int _peerInitialWindow = DefaultWindow;
+    private long _sendWindow = DefaultWindow;
+    private int _connectionReceivedUnacknowledged;
+    private bool _goAway;
+    private int _goAwayLastStreamId = MaxStreamId;
+    private volatile bool _closed;
+    private bool _closeAfterFlush;
+
+    [ThreadStatic]
+    private static List<Http2UnaryCall>? t_spare;
+
+    private Http2Connection(Stream transport, string authority)
+    {
+        _transport = transport;
+        Authority = authority;
+    }
+
+    /// <summary>host:port as sent in <c>:authority</c>.</summary>
+    public string Authority { get; }
+
+    /// <summary>Whether new calls may start here: open, no GOAWAY received, stream ids left.</summary>
+    public bool IsUsable => !_closed && !Volatile.Read(ref _goAway);
+
+    /// <summary>Whether the connection is closed (failed, or drained after GOAWAY).</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Calls open or waiting for a stream slot.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _streams.Count + _waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>The peer's SETTINGS_MAX_CONCURRENT_STREAMS (int.MaxValue until it sets one).</summary>
+    public int PeerMaxConcurrentStreams => Volatile.Read(ref _peerMaxConcurrent);
+
+    /// <summary>Why the connection closed, when it did.</summary>
+    public string? CloseReason { get; private set; }
+
+    /// <summary>Opens a connection to <paramref name="address"/> and completes the SETTINGS exchange (the peer's SETTINGS received).</summary>
+    public static async Task<Http2Connection> ConnectAsync(Uri address, Func<SslClientAuthenticationOptions>? tls, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
+        try
+        {
+            await socket.ConnectAsync(new DnsEndPoint(address.Host, address.Port), cts.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        try
+        {
+            if (tls is not null)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(tls(), cts.Token).ConfigureAwait(false);
+                if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                {
+                    throw new IOException($"the server at {address.Authority} did not negotiate h2 via ALPN");
+                }
+            }
+
+            var connection = new Http2Connection(stream, address.Authority);
+            connection.Begin();
+            await connection._ready.Task.WaitAsync(cts.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="call"/>: opens its stream now, or queues it until a stream slot is free
+    /// (SETTINGS_MAX_CONCURRENT_STREAMS). A call that cannot start (connection closed or going away, deadline
+    /// passed) completes at once.
+    /// </summary>
+    public void Start(Http2UnaryCall call)
+    {
+        call.Connection = this;
+        lock (_sync)
+        {
+            if (_closed || _goAway)
+            {
+                FinishLocked(call, 14, CloseReason ?? "the connection is going away");
+            }
+            else if (_streams.Count >= _peerMaxConcurrent || _waiting.Count > 0)
+            {
+                call.State = Http2UnaryCall.CallState.Waiting;
+                _waiting.Enqueue(call);
+            }
+            else
+            {
+                OpenStreamLocked(call);
+            }
+        }
+
+        SignalCompleted();
+    }
+
+    /// <summary>Cancels <paramref name="call"/> if it is still running here (RST_STREAM CANCEL when its stream is open).</summary>
+    public void Cancel(Http2UnaryCall call, int grpcStatus, string message)
+    {
+        lock (_sync)
+        {
+            if (call.Connection != this || call.State is Http2UnaryCall.CallState.Done or Http2UnaryCall.CallState.Idle)
+            {
+                return;
+            }
+
+            if (call.State == Http2UnaryCall.CallState.Open)
+            {
+                WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
+            }
+
+            FinishLocked(call, grpcStatus, message);
+        }
+
+        SignalCompleted();
+    }
+
+    /// <summary>Fails with DEADLINE_EXCEEDED every call whose deadline is before <paramref name="now"/> (stopwatch ticks).</summary>
+    public void ExpireDeadlines(long now)
+    {
+        lock (_sync)
+        {
+            foreach (var call in _streams.Values)
+            {
+                if (call.DeadlineTimestamp != 0 && call.DeadlineTimestamp <= now)
+                {
+                    _toSignal.Add(call);
+                }
+            }
+
+            foreach (var call in _waiting)
+            {
+                if (call.DeadlineTimestamp != 0 && call.DeadlineTimestamp <= now)
+                {
+                    _toSignal.Add(call);
+                }
+            }
+
+            if (_toSignal.Count == 0)
+            {
+                return;
+            }
+
+            // FinishLocked appends to _toSignal itself: take the expired ones out first.
+            var expired = _toSignal;
+            _toSignal = [];
+            foreach (var call in expired)
+            {
+                if (call.State == Http2UnaryCall.CallState.Open)
+                {
+                    WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
+                }
+
+                FinishLocked(call, 4, "deadline exceeded");
+            }
+        }
+
+        SignalCompleted();
+    }
+
+    /// <summary>Closes the connection: every call still here fails with UNAVAILABLE.</summary>
+    public void Abort(string reason)
+    {
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            CloseReason = reason;
+            foreach (var call in _streams.Values)
+            {
+                call.State = Http2UnaryCall.CallState.Done;
+                call.SetOutcome(14, reason);
+                _toSignal.Add(call);
+            }
+
+            _streams.Clear();
+            while (_waiting.TryDequeue(out var call))
+            {
+                call.SetOutcome(14, reason);
+                _toSignal.Add(call);
+            }
+
+            _blocked.Clear();
+        }
+
+        _ready.TrySetException(new IOException(reason));
+        try
+        {
+            _transport.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing a broken transport may fail; it is closed either way.
+        }
+
+        SignalCompleted();
+    }
+
+    /// <summary>Sends GOAWAY(NO_ERROR) and closes, failing what is still outstanding.</summary>
+    public async ValueTask CloseAsync()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            WriteGoAwayLocked(Http2ErrorCode.NoError);
+        }
+
+        try
+        {
+            await FlushOnceAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The peer may be gone already.
+        }
+
+        Abort("the client closed the connection");
+    }
+
+    private void Begin()
+    {
+        lock (_sync)
+        {
+            Preface.CopyTo(Reserve(Preface.Length));
+            var settings = Reserve(Http2FrameHeader.Size + 12);
+            Http2FrameHeader.Write(settings, 12, Http2FrameType.Settings, 0, 0);
+            WriteSetting(settings[9..], Http2SettingId.EnablePush, 0);
+            WriteSetting(settings[15..], Http2SettingId.InitialWindowSize, ReceiveWindow);
+            WriteWindowUpdateLocked(0, ReceiveWindow - DefaultWindow);
+            ScheduleFlushLocked();
+        }
+
+        _ = ReadLoopAsync();
+    }
+
+    private static void WriteSetting(Span<byte> destination, Http2SettingId id, uint value)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)id);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[2..], value);
+    }
+
+    private void OpenStreamLocked(Http2UnaryCall call)
+    {
+        Span<byte> timeoutField = stackalloc byte[GrpcTimeout.MaxFieldSize];
+        var timeoutLength = 0;
+        if (call.DeadlineTimestamp != 0)
+        {
+            var remaining = call.DeadlineTimestamp - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                FinishLocked(call, 4, "deadline exceeded before the call was sent");
+                return;
+            }
+
+            timeoutLength = GrpcTimeout.WriteField(timeoutField, remaining);
+        }
+
+        if (_nextStreamId > MaxStreamId - 2)
+        {
+            // Stream ids are exhausted: let the pool open a new connection (RFC 9113 section 5.1.1).
+            _goAway = true;
+            FinishLocked(call, 14, "stream identifiers exhausted");
+            return;
+        }
+
+        var id = _nextStreamId;
+        _nextStreamId += 2;
+        call.StreamId = id;
+        call.State = Http2UnaryCall.CallState.Open;
+        call.SendWindow = _peerInitialWindow;
+        _streams.Add(id, call);
+
+        var fixedBlock = call.Method.HeaderBlock.Span;
+        var blockLength = fixedBlock.Length + timeoutLength;
+        if (blockLength <= _peerMaxFrame)
+        {
+            var frame = Reserve(Http2FrameHeader.Size + blockLength);
+            Http2FrameHeader.Write(frame, blockLength, Http2FrameType.Headers, Http2Flags.EndHeaders, id);
+            fixedBlock.CopyTo(frame[Http2FrameHeader.Size..]);
+            timeoutField[..timeoutLength].CopyTo(frame[(Http2FrameHeader.Size + fixedBlock.Length)..]);
+        }
+        else
+        {
+            WriteLargeHeaderBlockLocked(id, fixedBlock, timeoutField[..timeoutLength]);
+        }
+
+        WriteDataLocked(call);
+        ScheduleFlushLocked();
+    }
+
+    private void WriteLargeHeaderBlockLocked(int streamId, ReadOnlySpan<byte> fixedBlock, ReadOnlySpan<byte> timeoutField)
+    {
+        var length = fixedBlock.Length + timeoutField.Length;
+        if (_headerScratch.Length < length)
+        {
+            _headerScratch = new byte[length];
+        }
+
+        fixedBlock.CopyTo(_headerScratch);
+        timeoutField.CopyTo(_headerScratch.AsSpan(fixedBlock.Length));
+
+        // HEADERS then CONTINUATION frames, back to back (nothing may come between them on the connection).
+        var offset = 0;
+        var type = Http2FrameType.Headers;
+        while (offset < length)
+        {
+            var n = Math.Min(_peerMaxFrame, length - offset);
+            var last = offset + n == length;
+            var frame = Reserve(Http2FrameHeader.Size + n);
+            Http2FrameHeader.Write(frame, n, type, last ? Http2Flags.EndHeaders : (byte)0, streamId);
+            _headerScratch.AsSpan(offset, n).CopyTo(frame[Http2FrameHeader.Size..]);
+            offset += n;
+            type = Http2FrameType.Continuation;
+        }
+    }
+
+    /// <summary>Sends as much of the call's framed request as the connection and stream windows allow; the rest waits for WINDOW_UPDATE.</summary>
+    private void WriteDataLocked(Http2UnaryCall call)
+    {
+        var total = call.BodyTotal;
+        var message = call.Message.Span;
+        Span<byte> prefix = stackalloc byte[5];
+        prefix[0] = 0; // not compressed
+        BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)message.Length);
+        while (call.BodySent < total)
+        {
+            var n = (int)Math.Min(Math.Min(total - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
+            if (n <= 0)
+            {
+                if (!call.Blocked)
+                {
+                    call.Blocked = true;
+                    _blocked.Add(call);
+                }
+
+                return;
+            }
+
+            var end = call.BodySent + n == total;
+            var frame = Reserve(Http2FrameHeader.Size + n);
+            Http2FrameHeader.Write(frame, n, Http2FrameType.Data, end ? Http2Flags.EndStream : (byte)0, call.StreamId);
+            var payload = frame[Http2FrameHeader.Size..];
+            var from = call.BodySent;
+            var written = 0;
+            if (from < 5)
+            {
+                // The 5-byte gRPC message prefix: compressed flag, big-endian length.
+                var p = Math.Min(5 - from, n);
+                prefix.Slice(from, p).CopyTo(payload);
+                written = p;
+                from += p;
+            }
+
+            if (written < n)
+            {
+                message.Slice(from - 5, n - written).CopyTo(payload[written..]);
+            }
+
+            call.BodySent += n;
+            call.SendWindow -= n;
+            _sendWindow -= n;
+        }
+
+        if (call.Blocked)
+        {
+            call.Blocked = false;
+            _blocked.Remove(call);
+        }
+    }
+
+    private void ResumeBlockedLocked()
+    {
+        for (var i = 0; i < _blocked.Count && _sendWindow > 0;)
+        {
+            var call = _blocked[i];
+            WriteDataLocked(call);
+            if (call.Blocked)
+            {
+                i++;
+            }
+        }
+
+        ScheduleFlushLocked();
+    }
+
+    /// <summary>Ends a call (under the lock): takes it out of every structure, records the outcome, opens waiting calls, and queues the signal.</summary>
+    private void FinishLocked(Http2UnaryCall call, int grpcStatus, string? message)
+    {
+        var wasOpen = call.State == Http2UnaryCall.CallState.Open;
+        if (wasOpen)
+        {
+            _streams.Remove(call.StreamId);
+            if (call.Blocked)
+            {
+                call.Blocked = false;
+                _blocked.Remove(call);
+            }
+        }
+        else if (call.State == Http2UnaryCall.CallState.Waiting)
+        {
+            RemoveWaiting(call);
+        }
+
+        call.SetOutcome(grpcStatus, message);
+        _toSignal.Add(call);
+        if (wasOpen)
+        {
+            StartWaitingLocked();
+        }
+    }
+
+    private void StartWaitingLocked()
+    {
+        while (_waiting.Count > 0 && !_goAway && !_closed && _streams.Count < _peerMaxConcurrent)
+        {
+            OpenStreamLocked(_waiting.Dequeue());
+        }
+
+        if (_goAway && _streams.Count == 0 && !_closed)
+        {
+            CloseReason ??= "closed after GOAWAY";
+            _closeAfterFlush = true;
+            ScheduleFlushLocked();
+        }
+    }
+
+    private void RemoveWaiting(Http2UnaryCall call)
+    {
+        var n = _waiting.Count;
+        for (var i = 0; i < n; i++)
+        {
+            var c = _waiting.Dequeue();
+            if (!ReferenceEquals(c, call))
+            {
+                _waiting.Enqueue(c);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Signals the calls finished under the lock, outside it: their continuations run on this thread. The list is
+    /// swapped with a per-thread spare, so nothing is allocated unless a continuation finishes more calls while
+    /// the outer batch is being signalled.
+    /// </summary>
+    private void SignalCompleted()
+    {
+        List<Http2UnaryCall> batch;
+        lock (_sync)
+        {
+            if (_toSignal.Count == 0)
+            {
+                return;
+            }
+
+            batch = _toSignal;
+            _toSignal = t_spare ?? [];
+            t_spare = null;
+        }
+
+        foreach (var call in batch)
+        {
+            call.Signal();
+        }
+
+        batch.Clear();
+        t_spare = batch;
+    }
+}

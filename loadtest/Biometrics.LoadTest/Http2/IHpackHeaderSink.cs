@@ -1,0 +1,8 @@
+namespace Biometrics.LoadTest.Http2;
+
+/// <summary>Receives the fields of a header block as <see cref="HpackDecoder"/> decodes them. The spans are only valid during the call.</summary>
+public interface IHpackHeaderSink
+{
+    /// <summary>One header field, in block order.</summary>
+    void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
+}
