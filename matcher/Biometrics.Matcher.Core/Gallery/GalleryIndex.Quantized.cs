@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Biometrics.Matcher.Gallery;
 
@@ -22,12 +24,13 @@ public sealed partial class GalleryIndex
     private unsafe TopKHeap[] QuantizedSearch(float[] qn, int n, int k, int count)
     {
         var d = Dimension;
-        var qcodes = GC.AllocateUninitializedArray<short>(n * d, pinned: true);
+        var dp = Int8Kernels.PaddedDimension(d);
+        var qcodes = GC.AllocateUninitializedArray<byte>(n * dp, pinned: true);
         var qscale = new float[n];
         var qres = new float[n];
         for (var j = 0; j < n; j++)
         {
-            Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * d, d), out qscale[j], out qres[j]);
+            Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), out qscale[j], out qres[j]);
         }
 
         var candidates = Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * k));
@@ -42,7 +45,7 @@ public sealed partial class GalleryIndex
             }
         }
 
-        RunPartitioned(count, workers, (w, start, end) => QuantizedRange(qcodes, qscale, perWorker[w], start, end));
+        RunPartitioned(count, workers, Int8Kernels.PanelRows, (w, start, end) => QuantizedRange(qcodes, qscale, perWorker[w], start, end));
 
         var final = new TopKHeap[n];
         List<int>? fallback = null;
@@ -98,75 +101,71 @@ public sealed partial class GalleryIndex
         return final;
     }
 
+    /// <summary>
+    /// Scores rows [start, end) (start a multiple of 16) against every query, panel by panel: each 16-row panel is
+    /// scored against up to eight queries at a time while it is in L1, the raw integer sums are corrected for the query
+    /// offset, scaled, and compared with each query's heap threshold sixteen rows at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void QuantizedRange(short[] qcodes, float[] qscale, TopKHeap[] heaps, int start, int end)
+    private unsafe void QuantizedRange(byte[] qcodes, float[] qscale, TopKHeap[] heaps, int start, int end)
     {
-        var d = Dimension;
+        const int P = Int8Kernels.PanelRows;
         var n = heaps.Length;
-        var block = _options.RowBlock;
-        var res = stackalloc int[4];
-        fixed (short* qbase = qcodes)
+        var dp = Int8Kernels.PaddedDimension(Dimension);
+        var groups = dp / Int8Kernels.GroupDims;
+        var raw = stackalloc int[Int8Kernels.MaxTile * P];
+        var approx = stackalloc float[P];
+        fixed (byte* qbase = qcodes)
         {
             for (var r = start; r < end;)
             {
                 var seg = Segment(r);
                 var off = r & (GallerySegment.Rows - 1);
-                var len = Math.Min(Math.Min(end - r, block), GallerySegment.Rows - off);
-                var codes = seg.Codes + ((nint)off * d);
-                var scales = seg.Scale;
-                var j = 0;
-                for (; j + 4 <= n; j += 4)
+                var segEnd = Math.Min(end, r - off + GallerySegment.Rows);
+                var scales = seg.ScalePointer;
+                var sums = seg.CodeSumPointer;
+                var panelBytes = seg.PanelBytes;
+                var panel = seg.Panel(off);
+                for (; r < segEnd; r += P, off += P, panel += panelBytes)
                 {
-                    short* q0 = qbase + ((nint)j * d), q1 = q0 + d, q2 = q1 + d, q3 = q2 + d;
-                    TopKHeap h0 = heaps[j], h1 = heaps[j + 1], h2 = heaps[j + 2], h3 = heaps[j + 3];
-                    float s0 = qscale[j], s1 = qscale[j + 1], s2 = qscale[j + 2], s3 = qscale[j + 3];
-                    for (var t = 0; t < len; t++)
+                    var valid = segEnd - r >= P ? 0xFFFFu : (1u << (segEnd - r)) - 1;
+                    var scaleLo = Vector256.Load(scales + off);
+                    var scaleHi = Vector256.Load(scales + off + 8);
+                    var offsetLo = Vector256.Load(sums + off) * Int8Kernels.QueryOffset;
+                    var offsetHi = Vector256.Load(sums + off + 8) * Int8Kernels.QueryOffset;
+                    for (var j = 0; j < n; j += Int8Kernels.MaxTile)
                     {
-                        Int8Kernels.Dot4(codes + ((nint)t * d), q0, q1, q2, q3, d, res);
-                        var sg = scales[off + t];
-                        var row = r + t;
-                        var a0 = s0 * sg * res[0];
-                        if (a0 > h0.Threshold)
+                        var t = Math.Min(Int8Kernels.MaxTile, n - j);
+                        Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw);
+                        for (var jj = 0; jj < t; jj++)
                         {
-                            h0.Offer(a0, row);
-                        }
+                            var h = heaps[j + jj];
+                            var sq = qscale[j + jj];
+                            var lo = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P)) - offsetLo) * (scaleLo * sq);
+                            var hi = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P) + 8) - offsetHi) * (scaleHi * sq);
+                            var th = Vector256.Create(h.Threshold);
+                            var mask = (Vector256.GreaterThan(lo, th).ExtractMostSignificantBits()
+                                | (Vector256.GreaterThan(hi, th).ExtractMostSignificantBits() << 8)) & valid;
+                            if (mask == 0)
+                            {
+                                continue;
+                            }
 
-                        var a1 = s1 * sg * res[1];
-                        if (a1 > h1.Threshold)
-                        {
-                            h1.Offer(a1, row);
-                        }
-
-                        var a2 = s2 * sg * res[2];
-                        if (a2 > h2.Threshold)
-                        {
-                            h2.Offer(a2, row);
-                        }
-
-                        var a3 = s3 * sg * res[3];
-                        if (a3 > h3.Threshold)
-                        {
-                            h3.Offer(a3, row);
+                            lo.Store(approx);
+                            hi.Store(approx + 8);
+                            while (mask != 0)
+                            {
+                                var i = BitOperations.TrailingZeroCount(mask);
+                                mask &= mask - 1;
+                                var a = approx[i];
+                                if (a > h.Threshold)
+                                {
+                                    h.Offer(a, r + i);
+                                }
+                            }
                         }
                     }
                 }
-
-                for (; j < n; j++)
-                {
-                    var q = qbase + ((nint)j * d);
-                    var h = heaps[j];
-                    var sq = qscale[j];
-                    for (var t = 0; t < len; t++)
-                    {
-                        var a = sq * scales[off + t] * Int8Kernels.Dot1(codes + ((nint)t * d), q, d);
-                        if (a > h.Threshold)
-                        {
-                            h.Offer(a, r + t);
-                        }
-                    }
-                }
-
-                r += len;
             }
         }
     }

@@ -100,7 +100,7 @@ public sealed partial class GalleryIndex
             }
         }
 
-        RunPartitioned(count, workers, (w, start, end) => ExactRange(qn, queryIndexes, perWorker[w], start, end));
+        RunPartitioned(count, workers, 1, (w, start, end) => ExactRange(qn, queryIndexes, perWorker[w], start, end));
         return Merge(perWorker, m, k);
     }
 
@@ -135,8 +135,11 @@ public sealed partial class GalleryIndex
     private int WorkerCount(int count) =>
         count >= _options.ParallelMinRows ? Math.Max(1, Math.Min(_options.MaxDegreeOfParallelism, count / 1024)) : 1;
 
-    /// <summary>Splits [0, count) into <paramref name="workers"/> contiguous ranges and runs them (in parallel when more than one).</summary>
-    private static void RunPartitioned(int count, int workers, Action<int, int, int> body)
+    /// <summary>
+    /// Splits [0, count) into <paramref name="workers"/> contiguous ranges whose starts are multiples of
+    /// <paramref name="align"/> (a power of two) and runs them (in parallel when more than one).
+    /// </summary>
+    private static void RunPartitioned(int count, int workers, int align, Action<int, int, int> body)
     {
         if (workers == 1)
         {
@@ -146,8 +149,8 @@ public sealed partial class GalleryIndex
 
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            var start = (int)((long)count * w / workers);
-            var end = (int)((long)count * (w + 1) / workers);
+            var start = (int)((long)count * w / workers) & ~(align - 1);
+            var end = w == workers - 1 ? count : (int)((long)count * (w + 1) / workers) & ~(align - 1);
             body(w, start, end);
         });
     }

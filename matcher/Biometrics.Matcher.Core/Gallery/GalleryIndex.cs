@@ -87,7 +87,7 @@ public sealed partial class GalleryIndex : IDisposable
         var normalized = new float[Dimension];
         NormalizeInto(embedding, normalized, nameof(embedding));
         var code = new sbyte[Dimension];
-        Int8Kernels.QuantizeRow(normalized, code, out var scale, out var res, out var cn);
+        Int8Kernels.QuantizeRow(normalized, code, out var scale, out var res, out var cn, out var codeSum);
 
         _lock.EnterWriteLock();
         try
@@ -98,7 +98,7 @@ public sealed partial class GalleryIndex : IDisposable
                 row = AppendSlot(subjectId);
             }
 
-            WriteRow(row, normalized, code, scale, res, cn);
+            WriteRow(row, normalized, code, scale, res, cn, codeSum);
         }
         finally
         {
@@ -172,6 +172,7 @@ public sealed partial class GalleryIndex : IDisposable
                     {
                         var start = c * Chunk;
                         var end = Math.Min(n, start + Chunk);
+                        var code = new sbyte[Dimension];
                         float mr = 0, mc = 0;
                         for (var i = start; i < end; i++)
                         {
@@ -186,10 +187,8 @@ public sealed partial class GalleryIndex : IDisposable
                             var dst = seg.FloatRow(off);
                             var v = new ReadOnlySpan<float>(srcPtr + ((long)i * Dimension), Dimension);
                             TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), dst);
-                            Int8Kernels.QuantizeRow(dst, seg.CodeRow(off), out var s, out var r, out var cn);
-                            seg.Scale[off] = s;
-                            seg.ResidualNorm[off] = r;
-                            seg.CodeNorm[off] = cn;
+                            Int8Kernels.QuantizeRow(dst, code, out var s, out var r, out var cn, out var sum);
+                            seg.WriteCode(off, code, s, r, cn, sum);
                             mr = Math.Max(mr, r);
                             mc = Math.Max(mc, cn);
                         }
@@ -323,15 +322,12 @@ public sealed partial class GalleryIndex : IDisposable
         return row;
     }
 
-    private void WriteRow(int row, ReadOnlySpan<float> normalized, ReadOnlySpan<sbyte> code, float scale, float residual, float codeNorm)
+    private void WriteRow(int row, ReadOnlySpan<float> normalized, ReadOnlySpan<sbyte> code, float scale, float residual, float codeNorm, int codeSum)
     {
         var seg = Segment(row);
         var off = row & (GallerySegment.Rows - 1);
         normalized.CopyTo(seg.FloatRow(off));
-        code.CopyTo(seg.CodeRow(off));
-        seg.Scale[off] = scale;
-        seg.ResidualNorm[off] = residual;
-        seg.CodeNorm[off] = codeNorm;
+        seg.WriteCode(off, code, scale, residual, codeNorm, codeSum);
         _maxResidualNorm = Math.Max(_maxResidualNorm, residual);
         _maxCodeNorm = Math.Max(_maxCodeNorm, codeNorm);
     }

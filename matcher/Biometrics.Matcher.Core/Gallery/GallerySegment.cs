@@ -1,13 +1,17 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Biometrics.Matcher.Gallery;
 
 /// <summary>
-/// A fixed-capacity slab of gallery rows: float vectors and their int8 codes in contiguous aligned native memory,
-/// plus per-row quantisation metadata. Segments never move, so growing the gallery never copies rows.
+/// A fixed-capacity slab of gallery rows: float vectors and their int8 codes in contiguous aligned native memory
+/// (huge pages where the OS allows), plus per-row quantisation metadata. Segments never move, so growing the gallery
+/// never copies rows. Codes are kept in 16-row panels (see <see cref="Int8Kernels"/>), floats row-major.
 /// Not thread-safe by itself: <see cref="GalleryIndex"/> guards it with its reader-writer lock.
 /// </summary>
 internal sealed unsafe class GallerySegment : IDisposable
 {
-    /// <summary>Rows per segment (a power of two so a row slot splits into segment and offset by shifting).</summary>
+    /// <summary>Rows per segment (a power of two so a row slot splits into segment and offset by shifting; a multiple of 16).</summary>
     public const int RowsShift = 16;
     public const int Rows = 1 << RowsShift;
 
@@ -17,22 +21,27 @@ internal sealed unsafe class GallerySegment : IDisposable
     public GallerySegment(int dimension)
     {
         Dimension = dimension;
-        _floats = AlignedMemoryHandle.Allocate((nuint)Rows * (nuint)dimension * sizeof(float));
-        _codes = AlignedMemoryHandle.Allocate((nuint)Rows * (nuint)dimension);
-        Scale = new float[Rows];
+        PanelBytes = Int8Kernels.PanelBytes(dimension);
+        _floats = AlignedMemoryHandle.Allocate((nuint)Rows * (nuint)dimension * sizeof(float), hugePages: true);
+        _codes = AlignedMemoryHandle.Allocate((nuint)(Rows / Int8Kernels.PanelRows) * (nuint)PanelBytes, hugePages: true);
+        Scale = GC.AllocateArray<float>(Rows, pinned: true);
         ResidualNorm = new float[Rows];
         CodeNorm = new float[Rows];
+        CodeSum = GC.AllocateArray<int>(Rows, pinned: true);
     }
 
     public int Dimension { get; }
 
+    /// <summary>Bytes of one 16-row panel of codes.</summary>
+    public int PanelBytes { get; }
+
     /// <summary>Row-major float vectors (L2-normalised).</summary>
     public float* Floats => (float*)_floats.Pointer;
 
-    /// <summary>Row-major int8 codes: vector ~= Scale[row] * code.</summary>
+    /// <summary>int8 codes in 16-row panels: vector ~= Scale[row] * code.</summary>
     public sbyte* Codes => (sbyte*)_codes.Pointer;
 
-    /// <summary>Per-row symmetric scale: max |v| / 127.</summary>
+    /// <summary>Per-row symmetric scale: max |v| / 127 (pinned, see <see cref="ScalePointer"/>).</summary>
     public float[] Scale { get; }
 
     /// <summary>Per-row ||v - Scale*code||_2, used to bound the quantised score's error.</summary>
@@ -41,18 +50,40 @@ internal sealed unsafe class GallerySegment : IDisposable
     /// <summary>Per-row ||Scale*code||_2.</summary>
     public float[] CodeNorm { get; }
 
+    /// <summary>Per-row sum of the codes, to remove the query offset of the 7-bit query bytes (pinned).</summary>
+    public int[] CodeSum { get; }
+
+    /// <summary><see cref="Scale"/> as a pointer (the array lives on the pinned object heap and never moves).</summary>
+    public float* ScalePointer => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Scale));
+
+    /// <summary><see cref="CodeSum"/> as a pointer (pinned object heap).</summary>
+    public int* CodeSumPointer => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(CodeSum));
+
     public Span<float> FloatRow(int offset) => new(Floats + ((nint)offset * Dimension), Dimension);
 
-    public Span<sbyte> CodeRow(int offset) => new(Codes + ((nint)offset * Dimension), Dimension);
+    /// <summary>The panel holding row <paramref name="offset"/> (offset must be a multiple of 16 for the panel's first row).</summary>
+    public sbyte* Panel(int offset) => Codes + ((nint)(offset / Int8Kernels.PanelRows) * PanelBytes);
+
+    /// <summary>Writes the codes and the quantisation metadata of one row.</summary>
+    public void WriteCode(int offset, ReadOnlySpan<sbyte> code, float scale, float residualNorm, float codeNorm, int codeSum)
+    {
+        Int8Kernels.StoreRow(Panel(offset), offset % Int8Kernels.PanelRows, code);
+        Scale[offset] = scale;
+        ResidualNorm[offset] = residualNorm;
+        CodeNorm[offset] = codeNorm;
+        CodeSum[offset] = codeSum;
+    }
+
+    /// <summary>Reads one row's codes back (tests and swap-remove).</summary>
+    public void ReadCode(int offset, Span<sbyte> code) => Int8Kernels.LoadRow(Panel(offset), offset % Int8Kernels.PanelRows, code);
 
     /// <summary>Copies one row (float, code and metadata) from another slot, for swap-remove.</summary>
     public void CopyRowFrom(GallerySegment source, int sourceOffset, int offset)
     {
         source.FloatRow(sourceOffset).CopyTo(FloatRow(offset));
-        source.CodeRow(sourceOffset).CopyTo(CodeRow(offset));
-        Scale[offset] = source.Scale[sourceOffset];
-        ResidualNorm[offset] = source.ResidualNorm[sourceOffset];
-        CodeNorm[offset] = source.CodeNorm[sourceOffset];
+        var code = Dimension <= 4096 ? stackalloc sbyte[Dimension] : new sbyte[Dimension];
+        source.ReadCode(sourceOffset, code);
+        WriteCode(offset, code, source.Scale[sourceOffset], source.ResidualNorm[sourceOffset], source.CodeNorm[sourceOffset], source.CodeSum[sourceOffset]);
     }
 
     public void Dispose()

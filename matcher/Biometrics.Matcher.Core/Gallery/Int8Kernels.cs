@@ -6,40 +6,75 @@ using System.Runtime.Intrinsics.X86;
 namespace Biometrics.Matcher.Gallery;
 
 /// <summary>
-/// Quantisation and integer dot-product kernels of the quantised scan. Gallery rows are int8 with a per-row
-/// symmetric scale (v ~= s * c, c in [-127, 127]); queries are int16 with their own scale (c in [-32767, 32767] for D = 512),
-/// so the query side adds almost no error. Products are summed exactly in int32 with <c>vpmaddwd</c>
-/// (AVX-512BW, else AVX2, else scalar); no saturation is possible for dimensions up to <see cref="MaxDimension"/>.
-/// All methods are thread-safe (pure).
+/// Quantisation and integer dot-product kernels of the quantised scan.
 /// </summary>
+/// <remarks>
+/// <para>Gallery rows are int8 with a per-row symmetric scale (v ~= s * c, c in [-127, 127]). Queries are 7-bit: a
+/// symmetric code c_q in [-63, 63] with its own scale, stored as the unsigned byte u = c_q + 64 in [1, 127], so that
+/// <c>vpmaddubsw</c> (u8 x s8 -> s16 pair sums) can multiply them: a pair sum is at most 2 * 127 * 127 = 32,258 &lt; 32,767
+/// and never saturates. <c>vpmaddwd</c> with ones widens the pair sums to int32, so every integer dot product is exact.
+/// The offset is removed afterwards with the row's code sum: sum(c_q * c) = sum(u * c) - 64 * sum(c).</para>
+/// <para>Codes are stored in panels of <see cref="PanelRows"/> rows: for each group of four dimensions, 64 bytes holding
+/// the four codes of row 0, then row 1, ..., row 15. One 512-bit load is a group of all 16 rows; a query's four bytes
+/// are broadcast against it and the int32 lane i accumulates row i, so no horizontal sum is needed, and up to
+/// <see cref="MaxTile"/> queries share each loaded group while their accumulators stay in registers. Dimensions that
+/// are not a multiple of four are padded with code 0 (query byte 64), which adds nothing.</para>
+/// <para>All methods are thread-safe (pure).</para>
+/// </remarks>
 internal static unsafe class Int8Kernels
 {
-    /// <summary>Largest dimension the quantised scan accepts (the query code range shrinks as D grows).</summary>
-    public const int MaxDimension = 8192;
+    /// <summary>Rows per panel (one int32 lane of a 512-bit register per row).</summary>
+    public const int PanelRows = 16;
 
-    /// <summary>
-    /// Largest query code for dimension <paramref name="dim"/> such that no int32 sum can overflow:
-    /// D * 127 * qmax &lt;= 2^31 - 1 (32767 for D = 512).
-    /// </summary>
-    public static int QueryCodeMaxFor(int dim) => (int)Math.Min(32767L, int.MaxValue / (127L * dim));
+    /// <summary>Dimensions per group (four bytes of a row per int32 lane).</summary>
+    public const int GroupDims = 4;
+
+    /// <summary>Bytes of one group of a panel: 16 rows x 4 dimensions.</summary>
+    public const int GroupBytes = PanelRows * GroupDims;
+
+    /// <summary>Largest magnitude of a signed query code.</summary>
+    public const int QueryCodeMax = 63;
+
+    /// <summary>Added to a signed query code to make it the unsigned byte <c>vpmaddubsw</c> takes.</summary>
+    public const int QueryOffset = 64;
+
+    /// <summary>Most queries scored together against one panel (their accumulators stay in registers).</summary>
+    public const int MaxTile = 8;
+
+    /// <summary>Largest dimension the quantised scan accepts: D * 127 * 127 must fit an int32 accumulator lane.</summary>
+    public const int MaxDimension = 65_536;
 
     /// <summary>The SIMD path in use, for benchmark reports.</summary>
     public static string Isa =>
-        Avx512BW.IsSupported ? "AVX-512BW (vpmovsxbw + vpmaddwd)" : Avx2.IsSupported ? "AVX2 (vpmovsxbw + vpmaddwd)" : "scalar";
+        Avx512BW.IsSupported ? "AVX-512BW (vpmaddubsw + vpmaddwd, 16-row panels, 7-bit queries)"
+        : Avx2.IsSupported ? "AVX2 (vpmaddubsw + vpmaddwd, 16-row panels, 7-bit queries)"
+        : "scalar";
 
-    /// <summary>Quantises a normalised row to int8 and returns the metadata the error bound needs.</summary>
-    public static void QuantizeRow(ReadOnlySpan<float> v, Span<sbyte> code, out float scale, out float residualNorm, out float codeNorm)
+    /// <summary>The dimension rounded up to a multiple of <see cref="GroupDims"/>.</summary>
+    public static int PaddedDimension(int dim) => (dim + GroupDims - 1) & ~(GroupDims - 1);
+
+    /// <summary>Bytes of one panel of codes for dimension <paramref name="dim"/>.</summary>
+    public static int PanelBytes(int dim) => PanelRows * PaddedDimension(dim);
+
+    /// <summary>Quantises a normalised row to int8 and returns the metadata the scan and the error bound need.</summary>
+    /// <param name="v">The normalised row.</param>
+    /// <param name="code">Receives the codes (same length as <paramref name="v"/>).</param>
+    /// <param name="scale">v ~= scale * code.</param>
+    /// <param name="residualNorm">||v - scale * code||_2.</param>
+    /// <param name="codeNorm">||scale * code||_2.</param>
+    /// <param name="codeSum">The sum of the codes (removes the query offset).</param>
+    public static void QuantizeRow(ReadOnlySpan<float> v, Span<sbyte> code, out float scale, out float residualNorm, out float codeNorm, out int codeSum)
     {
-        var maxAbs = TensorPrimitives.MaxMagnitude(v);
-        maxAbs = MathF.Abs(maxAbs);
+        var maxAbs = MathF.Abs(TensorPrimitives.MaxMagnitude(v));
         scale = maxAbs > 0 ? maxAbs / 127f : 1f;
         var inv = 1f / scale;
         double res = 0, cn = 0;
+        var sum = 0;
         for (var i = 0; i < v.Length; i++)
         {
-            var c = (int)MathF.Round(v[i] * inv);
-            c = Math.Clamp(c, -127, 127);
+            var c = Math.Clamp((int)MathF.Round(v[i] * inv), -127, 127);
             code[i] = (sbyte)c;
+            sum += c;
             var rec = (double)scale * c;
             var d = v[i] - rec;
             res += d * d;
@@ -48,127 +83,259 @@ internal static unsafe class Int8Kernels
 
         residualNorm = (float)Math.Sqrt(res);
         codeNorm = (float)Math.Sqrt(cn);
+        codeSum = sum;
     }
 
-    /// <summary>Quantises a normalised query to int16; returns the scale and ||q - scale*code||_2.</summary>
-    public static void QuantizeQuery(ReadOnlySpan<float> q, Span<short> code, out float scale, out float residualNorm)
+    /// <summary>
+    /// Quantises a normalised query to offset 7-bit bytes (u = c_q + 64, c_q in [-63, 63]); <paramref name="code"/> has
+    /// <see cref="PaddedDimension"/> bytes and the padding is set to the offset (a zero code).
+    /// Returns the scale (q ~= scale * c_q) and ||q - scale * c_q||_2.
+    /// </summary>
+    public static void QuantizeQuery(ReadOnlySpan<float> q, Span<byte> code, out float scale, out float residualNorm)
     {
-        var qmax = QueryCodeMaxFor(q.Length);
         var maxAbs = MathF.Abs(TensorPrimitives.MaxMagnitude(q));
-        scale = maxAbs > 0 ? maxAbs / qmax : 1f;
+        scale = maxAbs > 0 ? maxAbs / QueryCodeMax : 1f;
         var inv = 1f / scale;
         double res = 0;
         for (var i = 0; i < q.Length; i++)
         {
-            var c = (int)MathF.Round(q[i] * inv);
-            c = Math.Clamp(c, -qmax, qmax);
-            code[i] = (short)c;
+            var c = Math.Clamp((int)MathF.Round(q[i] * inv), -QueryCodeMax, QueryCodeMax);
+            code[i] = (byte)(c + QueryOffset);
             var d = q[i] - ((double)scale * c);
             res += d * d;
         }
 
+        code[q.Length..].Fill(QueryOffset);
         residualNorm = (float)Math.Sqrt(res);
     }
 
-    /// <summary>Integer dot products of one int8 row with four int16 queries.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Dot4(sbyte* row, short* q0, short* q1, short* q2, short* q3, int dim, int* result)
+    /// <summary>Stores one row's codes into its slot of a panel (padding dimensions get code 0).</summary>
+    public static void StoreRow(sbyte* panel, int rowInPanel, ReadOnlySpan<sbyte> code)
     {
-        if (Avx512BW.IsSupported && (dim & 31) == 0)
+        var groups = PaddedDimension(code.Length) / GroupDims;
+        var p = panel + (rowInPanel * GroupDims);
+        for (var g = 0; g < groups; g++)
         {
-            var a0 = Vector512<int>.Zero;
-            var a1 = Vector512<int>.Zero;
-            var a2 = Vector512<int>.Zero;
-            var a3 = Vector512<int>.Zero;
-            for (var i = 0; i < dim; i += 32)
+            for (var k = 0; k < GroupDims; k++)
             {
-                var g = Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i));
-                a0 = Avx512F.Add(a0, Avx512BW.MultiplyAddAdjacent(g, Vector512.Load(q0 + i)));
-                a1 = Avx512F.Add(a1, Avx512BW.MultiplyAddAdjacent(g, Vector512.Load(q1 + i)));
-                a2 = Avx512F.Add(a2, Avx512BW.MultiplyAddAdjacent(g, Vector512.Load(q2 + i)));
-                a3 = Avx512F.Add(a3, Avx512BW.MultiplyAddAdjacent(g, Vector512.Load(q3 + i)));
+                var i = (g * GroupDims) + k;
+                p[(g * GroupBytes) + k] = i < code.Length ? code[i] : (sbyte)0;
+            }
+        }
+    }
+
+    /// <summary>Reads one row's codes back from its slot of a panel.</summary>
+    public static void LoadRow(sbyte* panel, int rowInPanel, Span<sbyte> code)
+    {
+        var p = panel + (rowInPanel * GroupDims);
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = p[((i / GroupDims) * GroupBytes) + (i % GroupDims)];
+        }
+    }
+
+    /// <summary>
+    /// Raw integer scores sum(u * c) of the 16 rows of one panel against <paramref name="count"/> queries (1 to
+    /// <see cref="MaxTile"/>): <c>result[j * 16 + i]</c> is query j against row i. Query j's bytes start at
+    /// <c>queries + j * PaddedDimension</c>; <paramref name="groups"/> is PaddedDimension / 4.
+    /// Subtract 64 * codeSum of the row for the signed dot product.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result)
+    {
+        var stride = groups * GroupDims;
+        if (Avx512BW.IsSupported)
+        {
+            var j = 0;
+            for (; j + 8 <= count; j += 8)
+            {
+                Tile8Avx512(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
             }
 
-            result[0] = Vector512.Sum(a0);
-            result[1] = Vector512.Sum(a1);
-            result[2] = Vector512.Sum(a2);
-            result[3] = Vector512.Sum(a3);
+            if (j + 4 <= count)
+            {
+                Tile4Avx512(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                j += 4;
+            }
+
+            if (j + 2 <= count)
+            {
+                Tile2Avx512(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                j += 2;
+            }
+
+            if (j < count)
+            {
+                Tile1Avx512(panel, queries + (j * stride), groups, result + (j * PanelRows));
+            }
+
             return;
         }
 
-        if (Avx2.IsSupported && (dim & 15) == 0)
+        if (Avx2.IsSupported)
         {
-            var a0 = Vector256<int>.Zero;
-            var a1 = Vector256<int>.Zero;
-            var a2 = Vector256<int>.Zero;
-            var a3 = Vector256<int>.Zero;
-            for (var i = 0; i < dim; i += 16)
+            for (var j = 0; j < count; j++)
             {
-                var g = Avx2.ConvertToVector256Int16(Vector128.Load(row + i));
-                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(g, Vector256.Load(q0 + i)));
-                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(g, Vector256.Load(q1 + i)));
-                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(g, Vector256.Load(q2 + i)));
-                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(g, Vector256.Load(q3 + i)));
+                Tile1Avx2(panel, queries + (j * stride), groups, result + (j * PanelRows));
             }
 
-            result[0] = Vector256.Sum(a0);
-            result[1] = Vector256.Sum(a1);
-            result[2] = Vector256.Sum(a2);
-            result[3] = Vector256.Sum(a3);
             return;
         }
 
-        result[0] = DotScalar(row, q0, dim);
-        result[1] = DotScalar(row, q1, dim);
-        result[2] = DotScalar(row, q2, dim);
-        result[3] = DotScalar(row, q3, dim);
+        ScorePanelScalar(panel, queries, count, groups, result);
     }
 
-    /// <summary>Integer dot product of one int8 row with one int16 query.</summary>
+    /// <summary>The scalar reference of <see cref="ScorePanel"/> (same inputs, same outputs).</summary>
+    public static void ScorePanelScalar(sbyte* panel, byte* queries, int count, int groups, int* result)
+    {
+        var stride = groups * GroupDims;
+        for (var j = 0; j < count; j++)
+        {
+            var q = queries + (j * stride);
+            for (var i = 0; i < PanelRows; i++)
+            {
+                var sum = 0;
+                for (var g = 0; g < groups; g++)
+                {
+                    var p = panel + (g * GroupBytes) + (i * GroupDims);
+                    for (var k = 0; k < GroupDims; k++)
+                    {
+                        sum += q[(g * GroupDims) + k] * p[k];
+                    }
+                }
+
+                result[(j * PanelRows) + i] = sum;
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Dot1(sbyte* row, short* q, int dim)
+    private static Vector512<int> Mac(Vector512<int> acc, int queryQuad, Vector512<sbyte> group, Vector512<short> ones) =>
+        Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.Create(queryQuad).AsByte(), group), ones));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8Avx512(sbyte* panel, byte* queries, int stride, int groups, int* result)
     {
-        if (Avx512BW.IsSupported && (dim & 31) == 0)
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var a2 = Vector512<int>.Zero;
+        var a3 = Vector512<int>.Zero;
+        var a4 = Vector512<int>.Zero;
+        var a5 = Vector512<int>.Zero;
+        var a6 = Vector512<int>.Zero;
+        var a7 = Vector512<int>.Zero;
+        for (var g = 0; g < groups; g++)
         {
-            var a = Vector512<int>.Zero;
-            var b = Vector512<int>.Zero;
-            var i = 0;
-            for (; i + 64 <= dim; i += 64)
-            {
-                a = Avx512F.Add(a, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i)), Vector512.Load(q + i)));
-                b = Avx512F.Add(b, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i + 32)), Vector512.Load(q + i + 32)));
-            }
-
-            for (; i < dim; i += 32)
-            {
-                a = Avx512F.Add(a, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i)), Vector512.Load(q + i)));
-            }
-
-            return Vector512.Sum(Avx512F.Add(a, b));
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+            a1 = Mac(a1, q[s], x, ones);
+            a2 = Mac(a2, q[2 * s], x, ones);
+            a3 = Mac(a3, q[3 * s], x, ones);
+            a4 = Mac(a4, q[4 * s], x, ones);
+            a5 = Mac(a5, q[5 * s], x, ones);
+            a6 = Mac(a6, q[6 * s], x, ones);
+            a7 = Mac(a7, q[7 * s], x, ones);
         }
 
-        if (Avx2.IsSupported && (dim & 15) == 0)
-        {
-            var a = Vector256<int>.Zero;
-            for (var i = 0; i < dim; i += 16)
-            {
-                a = Avx2.Add(a, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(row + i)), Vector256.Load(q + i)));
-            }
-
-            return Vector256.Sum(a);
-        }
-
-        return DotScalar(row, q, dim);
+        a0.Store(result);
+        a1.Store(result + 16);
+        a2.Store(result + 32);
+        a3.Store(result + 48);
+        a4.Store(result + 64);
+        a5.Store(result + 80);
+        a6.Store(result + 96);
+        a7.Store(result + 112);
     }
 
-    public static int DotScalar(sbyte* row, short* q, int dim)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4Avx512(sbyte* panel, byte* queries, int stride, int groups, int* result)
     {
-        var sum = 0;
-        for (var i = 0; i < dim; i++)
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var a2 = Vector512<int>.Zero;
+        var a3 = Vector512<int>.Zero;
+        for (var g = 0; g < groups; g++)
         {
-            sum += row[i] * q[i];
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+            a1 = Mac(a1, q[s], x, ones);
+            a2 = Mac(a2, q[2 * s], x, ones);
+            a3 = Mac(a3, q[3 * s], x, ones);
         }
 
-        return sum;
+        a0.Store(result);
+        a1.Store(result + 16);
+        a2.Store(result + 32);
+        a3.Store(result + 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2Avx512(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q0[g + s], x, ones);
+        }
+
+        a0.Store(result);
+        a1.Store(result + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1Avx512(sbyte* panel, byte* query, int groups, int* result)
+    {
+        // Two accumulators so consecutive groups do not wait on one add chain.
+        var ones = Vector512.Create((short)1);
+        var q = (int*)query;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            a0 = Mac(a0, q[g], Vector512.Load(panel + (g * GroupBytes)), ones);
+            a1 = Mac(a1, q[g + 1], Vector512.Load(panel + ((g + 1) * GroupBytes)), ones);
+        }
+
+        if (g < groups)
+        {
+            a0 = Mac(a0, q[g], Vector512.Load(panel + (g * GroupBytes)), ones);
+        }
+
+        Avx512F.Add(a0, a1).Store(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1Avx2(sbyte* panel, byte* query, int groups, int* result)
+    {
+        // 256-bit: rows 0-7 are the first 32 bytes of a group, rows 8-15 the second.
+        var ones = Vector256.Create((short)1);
+        var q = (int*)query;
+        var lo = Vector256<int>.Zero;
+        var hi = Vector256<int>.Zero;
+        for (var g = 0; g < groups; g++)
+        {
+            var b = Vector256.Create(q[g]).AsByte();
+            var p = panel + (g * GroupBytes);
+            lo = Avx2.Add(lo, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(b, Vector256.Load(p)), ones));
+            hi = Avx2.Add(hi, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(b, Vector256.Load(p + 32)), ones));
+        }
+
+        lo.Store(result);
+        hi.Store(result + 8);
     }
 }

@@ -230,4 +230,36 @@ public sealed class GalleryIndexTests
         var counts = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.All(counts, c => Assert.True(c > 0));
     }
+
+    [Theory]
+    [InlineData(37, 3001)] // dimension padded to 40; last panel partly filled; two workers
+    [InlineData(512, 65_553)] // crosses a segment boundary with a partial panel in the second segment
+    public void QuantizedSearch_OddDimensionPartialPanelsAndRemoves_Top1IdenticalToExact(int dim, int n)
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0 };
+        using var g = new GalleryIndex("residents", "m1", dim, options);
+        var rng = new Random(dim + n);
+        var v = RandomVectors.Unit(rng, n, dim);
+        g.AddRange(Enumerable.Range(0, n).Select(i => $"s{i}").ToArray(), v);
+        for (var i = 0; i < n; i += 97)
+        {
+            Assert.True(g.Remove($"s{i}")); // swap-remove moves the last row's codes into the hole
+        }
+
+        var queries = new float[24 * dim];
+        for (var j = 0; j < 24; j++)
+        {
+            // Mostly probes near a stored row (including the last rows and rows moved by the removes), some strangers.
+            var src = j < 16 ? v.AsSpan(((j * 613) % n) * dim, dim) : v.AsSpan((n - 1 - j) * dim, dim);
+            var probe = j % 4 == 3 ? RandomVectors.Unit(rng, 1, dim) : RandomVectors.Near(rng, src, 0.3f);
+            probe.CopyTo(queries.AsSpan(j * dim));
+        }
+
+        var exact = g.SearchBatch(queries, 3, GallerySearchMode.Exact);
+        var quant = g.SearchBatch(queries, 3, GallerySearchMode.Quantized);
+        for (var j = 0; j < exact.Length; j++)
+        {
+            Assert.Equal(exact[j][0], quant[j][0]);
+        }
+    }
 }

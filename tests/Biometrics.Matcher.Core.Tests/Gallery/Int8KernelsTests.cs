@@ -4,50 +4,145 @@ namespace Biometrics.Matcher.Core.Tests.Gallery;
 
 public sealed unsafe class Int8KernelsTests
 {
+    private const int P = Int8Kernels.PanelRows;
+
     [Theory]
-    [InlineData(512)]
-    [InlineData(128)]
-    [InlineData(40)]
-    public void Dot4AndDot1_RandomCodes_EqualScalarReference(int dim)
+    [InlineData(512, 1)]
+    [InlineData(512, 2)]
+    [InlineData(512, 4)]
+    [InlineData(512, 8)]
+    [InlineData(512, 15)] // 8 + 4 + 2 + 1
+    [InlineData(128, 7)]
+    [InlineData(40, 3)]
+    [InlineData(37, 5)] // not a multiple of four: padded
+    [InlineData(6, 8)]
+    [InlineData(1, 1)]
+    public void ScorePanel_RandomCodes_EqualsScalarReference(int dim, int queries)
     {
-        var rng = new Random(dim);
-        var row = new sbyte[dim];
-        var q = new short[4 * dim];
-        for (var i = 0; i < dim; i++)
+        var rng = new Random((dim * 31) + queries);
+        var rows = RandomCodes(rng, P, dim);
+        var q = RandomQueryBytes(rng, queries, dim);
+        AssertPanelMatchesReference(rows, q, dim, queries);
+    }
+
+    [Theory]
+    [InlineData(127, 127)] // largest positive pair sum: 2 * 127 * 127 = 32,258, just under the int16 limit
+    [InlineData(127, -127)] // most negative pair sum
+    [InlineData(1, -127)]
+    [InlineData(64, 0)]
+    public void ScorePanel_ExtremeCodes_DoesNotSaturate(int queryByte, int code)
+    {
+        const int Dim = 512;
+        var rows = Enumerable.Repeat((sbyte)code, P * Dim).ToArray();
+        var q = Enumerable.Repeat((byte)queryByte, Int8Kernels.MaxTile * Dim).ToArray();
+        var raw = ScoreThroughPanel(rows, q, Dim, Int8Kernels.MaxTile);
+        Assert.All(raw, s => Assert.Equal(queryByte * code * Dim, s));
+    }
+
+    [Fact]
+    public void ScorePanel_MixedExtremes_EqualsScalarReference()
+    {
+        // Alternating -127/127 codes against 127/1 query bytes: every pair sum sits at a boundary of its range.
+        const int Dim = 64;
+        var rng = new Random(5);
+        var rows = new sbyte[P * Dim];
+        for (var i = 0; i < rows.Length; i++)
         {
-            row[i] = (sbyte)rng.Next(-127, 128);
+            rows[i] = rng.Next(2) == 0 ? (sbyte)-127 : (sbyte)127;
         }
 
+        var q = new byte[3 * Dim];
         for (var i = 0; i < q.Length; i++)
         {
-            q[i] = (short)rng.Next(-Int8Kernels.QueryCodeMaxFor(dim), Int8Kernels.QueryCodeMaxFor(dim) + 1);
+            q[i] = rng.Next(2) == 0 ? (byte)1 : (byte)127;
         }
 
-        var res = stackalloc int[4];
-        fixed (sbyte* r = row)
-        fixed (short* qp = q)
+        AssertPanelMatchesReference(rows, q, Dim, 3);
+    }
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(37)]
+    public void StoreRowLoadRow_RoundTrip_KeepsCodesAndZeroPadding(int dim)
+    {
+        var rng = new Random(dim);
+        var rows = RandomCodes(rng, P, dim);
+        var panel = new sbyte[Int8Kernels.PanelBytes(dim)];
+        fixed (sbyte* p = panel)
         {
-            Int8Kernels.Dot4(r, qp, qp + dim, qp + (2 * dim), qp + (3 * dim), dim, res);
-            for (var t = 0; t < 4; t++)
+            for (var i = 0; i < P; i++)
             {
-                var expected = Int8Kernels.DotScalar(r, qp + (t * dim), dim);
-                Assert.Equal(expected, res[t]);
-                Assert.Equal(expected, Int8Kernels.Dot1(r, qp + (t * dim), dim));
+                Int8Kernels.StoreRow(p, i, rows.AsSpan(i * dim, dim));
+            }
+
+            var back = new sbyte[dim];
+            for (var i = 0; i < P; i++)
+            {
+                Int8Kernels.LoadRow(p, i, back);
+                Assert.Equal(rows.AsSpan(i * dim, dim).ToArray(), back);
+            }
+        }
+
+        var padded = Int8Kernels.PaddedDimension(dim);
+        for (var g = dim; g < padded; g++)
+        {
+            for (var i = 0; i < P; i++)
+            {
+                Assert.Equal(0, panel[((g / 4) * Int8Kernels.GroupBytes) + (i * 4) + (g % 4)]);
             }
         }
     }
 
     [Fact]
-    public void Dot1_ExtremeCodes_DoesNotOverflow()
+    public void OffsetCorrection_RandomVectors_EqualsSignedDotOfCodes()
     {
         const int Dim = 512;
-        var row = Enumerable.Repeat((sbyte)127, Dim).ToArray();
-        var q = Enumerable.Repeat((short)Int8Kernels.QueryCodeMaxFor(Dim), Dim).ToArray();
-        fixed (sbyte* r = row)
-        fixed (short* qp = q)
+        var rng = new Random(12);
+        var g = RandomVectors.Unit(rng, P, Dim);
+        var q = RandomVectors.Unit(rng, 1, Dim);
+        var codes = new sbyte[P * Dim];
+        var sums = new int[P];
+        for (var i = 0; i < P; i++)
         {
-            Assert.Equal(127L * Int8Kernels.QueryCodeMaxFor(Dim) * Dim, Int8Kernels.Dot1(r, qp, Dim));
+            Int8Kernels.QuantizeRow(g.AsSpan(i * Dim, Dim), codes.AsSpan(i * Dim, Dim), out _, out _, out _, out sums[i]);
+            Assert.Equal(codes.AsSpan(i * Dim, Dim).ToArray().Sum(c => c), sums[i]);
         }
+
+        var qb = new byte[Dim];
+        Int8Kernels.QuantizeQuery(q, qb, out _, out _);
+        var raw = ScoreThroughPanel(codes, qb, Dim, 1);
+        for (var i = 0; i < P; i++)
+        {
+            var signed = 0;
+            for (var k = 0; k < Dim; k++)
+            {
+                signed += (qb[k] - Int8Kernels.QueryOffset) * codes[(i * Dim) + k];
+            }
+
+            Assert.Equal(signed, raw[i] - (Int8Kernels.QueryOffset * sums[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(37)]
+    public void QuantizeQuery_UnitVector_BytesInRangeResidualWithinHalfStepPaddingIsOffset(int dim)
+    {
+        var q = RandomVectors.Unit(new Random(13), 1, dim);
+        var code = new byte[Int8Kernels.PaddedDimension(dim)];
+        Int8Kernels.QuantizeQuery(q, code, out var scale, out var residual);
+        Assert.All(code.Take(dim), b => Assert.InRange(b, 1, 127));
+        Assert.Contains(code.Take(dim), b => b == 1 || b == 127); // the largest component uses the full range
+        Assert.All(code.Skip(dim), b => Assert.Equal(Int8Kernels.QueryOffset, b));
+        Assert.True(residual <= scale / 2 * Math.Sqrt(dim));
+        double err = 0;
+        for (var i = 0; i < dim; i++)
+        {
+            var e = q[i] - (scale * (code[i] - Int8Kernels.QueryOffset));
+            err += e * e;
+        }
+
+        Assert.Equal(Math.Sqrt(err), residual, 4);
     }
 
     [Fact]
@@ -55,9 +150,83 @@ public sealed unsafe class Int8KernelsTests
     {
         var v = RandomVectors.Unit(new Random(11), 1, 512);
         var code = new sbyte[512];
-        Int8Kernels.QuantizeRow(v, code, out var scale, out var residual, out var codeNorm);
+        Int8Kernels.QuantizeRow(v, code, out var scale, out var residual, out var codeNorm, out var sum);
         Assert.Equal(127, code.Max(c => Math.Abs((int)c)));
         Assert.True(residual <= scale / 2 * Math.Sqrt(512));
         Assert.Equal(1f, codeNorm, 2);
+        Assert.Equal(code.Sum(c => c), sum);
+    }
+
+    private static sbyte[] RandomCodes(Random rng, int rows, int dim)
+    {
+        var c = new sbyte[rows * dim];
+        for (var i = 0; i < c.Length; i++)
+        {
+            c[i] = (sbyte)rng.Next(-127, 128);
+        }
+
+        return c;
+    }
+
+    /// <summary>Query bytes, row-major with the padded stride the kernel expects (padding = offset, like QuantizeQuery).</summary>
+    private static byte[] RandomQueryBytes(Random rng, int queries, int dim)
+    {
+        var q = new byte[queries * dim];
+        for (var i = 0; i < q.Length; i++)
+        {
+            q[i] = (byte)rng.Next(0, 128);
+        }
+
+        return q;
+    }
+
+    private static void AssertPanelMatchesReference(sbyte[] rows, byte[] q, int dim, int queries)
+    {
+        var raw = ScoreThroughPanel(rows, q, dim, queries);
+        for (var j = 0; j < queries; j++)
+        {
+            for (var i = 0; i < P; i++)
+            {
+                var expected = 0;
+                for (var k = 0; k < dim; k++)
+                {
+                    expected += q[(j * dim) + k] * rows[(i * dim) + k];
+                }
+
+                Assert.Equal(expected, raw[(j * P) + i]);
+            }
+        }
+    }
+
+    /// <summary>Lays rows out as one panel, pads the queries, and runs the SIMD kernel and its scalar reference; both must agree.</summary>
+    private static int[] ScoreThroughPanel(sbyte[] rows, byte[] q, int dim, int queries)
+    {
+        var dp = Int8Kernels.PaddedDimension(dim);
+        var panel = new sbyte[Int8Kernels.PanelBytes(dim)];
+        var qp = new byte[queries * dp];
+        Array.Fill(qp, (byte)Int8Kernels.QueryOffset);
+        for (var j = 0; j < queries; j++)
+        {
+            q.AsSpan(j * dim, dim).CopyTo(qp.AsSpan(j * dp));
+        }
+
+        var simd = new int[queries * P];
+        var scalar = new int[queries * P];
+        fixed (sbyte* p = panel)
+        fixed (byte* qq = qp)
+        fixed (int* s = simd)
+        fixed (int* r = scalar)
+        {
+            for (var i = 0; i < P; i++)
+            {
+                Int8Kernels.StoreRow(p, i, rows.AsSpan(i * dim, dim));
+            }
+
+            Int8Kernels.ScorePanel(p, qq, queries, dp / Int8Kernels.GroupDims, s);
+            Int8Kernels.ScorePanelScalar(p, qq, queries, dp / Int8Kernels.GroupDims, r);
+        }
+
+        Assert.Equal(scalar, simd);
+        return simd;
     }
 }
