@@ -1,17 +1,22 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Biometrics.LoadTest.Engine;
+using Biometrics.LoadTest.Http2;
 using Biometrics.Protos.V1;
+using Google.Protobuf;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
 /// Enrolment.Enrol with a template: step <c>n</c> enrols seeded subject <c>firstSubject + n</c> into
 /// <paramref name="galleries"/> (request id derived from the subject, so a re-run is idempotent). The verdict
-/// label is the enrolment status (ENROLLED, INVALID...). Templates are computed on the calling thread:
-/// about 10 microseconds each. Thread-safe.
+/// label is the enrolment status (ENROLLED, INVALID...). Templates are computed and serialised on the calling
+/// thread (about 10 microseconds each; every step is a different subject, so there is no pool). Thread-safe.
 /// </summary>
 public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOnlyList<string> galleries) : ILoadTarget
 {
+    private GrpcMethod? _method;
+
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Enrolment/Enrol (templates from subject {firstSubject:N0}, galleries {string.Join(",", galleries)})";
 
@@ -29,13 +34,20 @@ public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOn
     }
 
     /// <inheritdoc />
-    public ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
-        => MatcherStep.Run(async () =>
-        {
-            var request = Request(client, firstSubject + context.Sequence, galleries);
-            var response = await client.Invoker.AsyncUnaryCall(MatcherClient.Enrol, null, client.Options(cancellationToken), request).ResponseAsync.ConfigureAwait(false);
-            return StepResult.Ok(response.Status.ToString().ToUpperInvariant());
-        }, cancellationToken);
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        _method = client.Unary.Method(MatcherClient.Enrol.FullName);
+        await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var request = Request(client, firstSubject + context.Sequence, galleries).ToByteArray();
+        var result = await client.Unary.UnaryAsync(_method!, request, EnrolResponse.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
+        return result.Response is { } response ? StepResult.Ok(EnumLabel<EnrolStatus>.Of(response.Status)) : StepResult.Fail(result.Label);
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

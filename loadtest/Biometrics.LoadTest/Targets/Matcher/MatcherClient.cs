@@ -1,15 +1,18 @@
 using System.Security.Cryptography.X509Certificates;
 using Biometrics.Grpc;
 using Biometrics.LoadTest.Data;
+using Biometrics.LoadTest.Http2;
 using Biometrics.Protos.V1;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
-/// The matcher's methods on one <see cref="GrpcChannel"/> (several HTTP/2 connections), with the gate's bearer
-/// token and deadline on every call, plus the synthetic-face settings the scenarios share. Thread-safe.
+/// The matcher's methods, with the gate's bearer token and deadline on every call, plus the synthetic-face
+/// settings the scenarios share. Unary calls (Verify, Identify, Enrol) go through the tool's own lean HTTP/2
+/// client (<see cref="Unary"/>, opened on first use); streaming calls (GateSession, EnrolStream for <c>seed</c>)
+/// through one <see cref="GrpcChannel"/> of our gRPC layer. Thread-safe.
 /// </summary>
-public sealed class MatcherClient : IDisposable
+public sealed class MatcherClient : IDisposable, IAsyncDisposable
 {
     /// <summary>Matcher.Verify.</summary>
     public static readonly Method<VerifyRequest, Verdict> Verify = new(MethodType.Unary, "biometrics.v1.Matcher", "Verify", Marshallers.Create<VerifyRequest>(), Marshallers.Create<Verdict>());
@@ -27,6 +30,7 @@ public sealed class MatcherClient : IDisposable
     public static readonly Method<EnrolRequest, EnrolResponse> EnrolStream = new(MethodType.DuplexStreaming, "biometrics.v1.Enrolment", "EnrolStream", Marshallers.Create<EnrolRequest>(), Marshallers.Create<EnrolResponse>());
 
     private readonly GrpcChannel _channel;
+    private readonly Lazy<Http2GrpcClient> _unary;
     private readonly Metadata? _headers;
     private readonly TimeSpan? _deadline;
 
@@ -51,7 +55,17 @@ public sealed class MatcherClient : IDisposable
         Invoker = _channel.CreateCallInvoker();
         _headers = connection.BearerToken is null ? null : new Metadata().Add("authorization", "Bearer " + connection.BearerToken);
         _deadline = connection.Deadline;
+        _unary = new Lazy<Http2GrpcClient>(() => new Http2GrpcClient(connection), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The lean HTTP/2 client for unary calls (its connections open on <see cref="ConnectUnaryAsync"/> or the first call).</summary>
+    public Http2GrpcClient Unary => _unary.Value;
+
+    /// <summary>The per-call deadline (<c>--deadline</c>), if any.</summary>
+    public TimeSpan? Deadline => _deadline;
+
+    /// <summary>Opens the unary client's connections (failures are retried by the calls, which report UNAVAILABLE meanwhile).</summary>
+    public async ValueTask ConnectUnaryAsync(CancellationToken cancellationToken) => await Unary.ConnectAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Where and how the matcher is reached.</summary>
     public ConnectionOptions Connection { get; }
@@ -106,4 +120,15 @@ public sealed class MatcherClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _channel.Dispose();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_unary.IsValueCreated)
+        {
+            await _unary.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _channel.Dispose();
+    }
 }

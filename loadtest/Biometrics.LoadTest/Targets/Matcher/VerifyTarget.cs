@@ -1,24 +1,29 @@
+using System.Runtime.CompilerServices;
 using Biometrics.LoadTest.Engine;
+using Biometrics.LoadTest.Http2;
 using Biometrics.Protos.V1;
+using Google.Protobuf;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
 /// Matcher.Verify (1:1): each step claims a seeded enrolled subject and sends a genuine probe (share
-/// <c>genuine</c>) or an impostor one. Requests are built once into a pool at start-up so the hot path only
-/// serialises. The verdict label is the decision (ACCEPT, REJECT, RETRY, REFER). Thread-safe.
+/// <c>genuine</c>) or an impostor one. Requests are built and serialised once into a pool at start-up, so the hot
+/// path only frames bytes (lean HTTP/2 client). The verdict label is the decision (ACCEPT, REJECT, RETRY, REFER).
+/// Thread-safe.
 /// </summary>
 public sealed class VerifyTarget(MatcherClient client, long subjects, double genuineShare, bool skipWatchlist, int pool = 4096) : ILoadTarget
 {
-    private VerifyRequest[] _requests = [];
+    private byte[][] _requests = [];
+    private GrpcMethod? _method;
 
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Matcher/Verify ({subjects:N0} subjects, {genuineShare:P0} genuine{(skipWatchlist ? ", no watchlist" : string.Empty)})";
 
     /// <inheritdoc />
-    public ValueTask InitializeAsync(CancellationToken cancellationToken)
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _requests = new VerifyRequest[pool];
+        _requests = new byte[pool][];
         for (var i = 0; i < pool; i++)
         {
             var subject = (long)(MatcherStep.Uniform(i, client.Faces.Seed) * subjects);
@@ -30,19 +35,20 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
                 GateId = "load",
                 LaneId = "lane-" + (i % 700),
                 SkipWatchlist = skipWatchlist,
-            };
+            }.ToByteArray();
         }
 
-        return ValueTask.CompletedTask;
+        _method = client.Unary.Method(MatcherClient.Verify.FullName);
+        await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
-        => MatcherStep.Run(async () =>
-        {
-            var verdict = await client.Invoker.AsyncUnaryCall(MatcherClient.Verify, null, client.Options(cancellationToken), _requests[context.Sequence % _requests.Length]).ResponseAsync.ConfigureAwait(false);
-            return StepResult.Ok(verdict.Decision.ToString().ToUpperInvariant());
-        }, cancellationToken);
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var result = await client.Unary.UnaryAsync(_method!, _requests[context.Sequence % _requests.Length], Verdict.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
+        return result.Response is { } verdict ? StepResult.Ok(EnumLabel<Decision>.Of(verdict.Decision)) : StepResult.Fail(result.Label);
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using Biometrics.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Biometrics.LoadTest.Tests.Http2;
+
+/// <summary>
+/// Kestrel on a free loopback port (h2c, at most 8 streams per connection, Kestrel's default windows) serving
+/// grpc.health.v1.Health through our gRPC layer, plus raw gRPC endpoints for the cases a real service seldom
+/// produces on demand: echo of the request size, an error in the trailers, a trailers-only error, a slow method,
+/// and a method that counts how many calls run at once. Started once per test class; stopped on dispose.
+/// </summary>
+public sealed class KestrelGrpcServer : IAsyncLifetime
+{
+    public const int MaxStreamsPerConnection = 8;
+    private WebApplication? _app;
+    private int _running;
+    private int _maxRunning;
+
+    public int Port { get; } = Biometrics.Testing.FreePort.Next();
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The most calls to /test.Raw/Concurrent seen running at the same time.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxRunning);
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            k.ListenLocalhost(Port, l => l.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.AddBiometricsGrpc(o =>
+        {
+            // Kestrel's own defaults (96 KiB stream and 128 KiB connection windows), so large requests wait for WINDOW_UPDATE.
+            o.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            o.InitialStreamWindowSize = 96 * 1024;
+            o.InitialConnectionWindowSize = 128 * 1024;
+        });
+        _app = builder.Build();
+        _app.MapGrpcHealthService();
+        _app.MapPost("/test.Raw/Echo", async context =>
+        {
+            // The answer is the request message's length as 8 bytes (big-endian).
+            var length = await ReadMessageLengthAsync(context.Request.Body, context.RequestAborted);
+            var answer = new byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(answer, length);
+            await WriteMessageAsync(context, answer);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/test.Raw/Fail", async context =>
+        {
+            await ReadMessageLengthAsync(context.Request.Body, context.RequestAborted);
+            context.Response.ContentType = "application/grpc";
+            await context.Response.StartAsync();
+            context.Response.AppendTrailer("grpc-status", "5");
+            context.Response.AppendTrailer("grpc-message", "subject %C3%BC missing");
+        });
+        _app.MapPost("/test.Raw/TrailersOnly", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "16";
+            context.Response.Headers["grpc-message"] = "no token";
+            return Task.CompletedTask;
+        });
+        _app.MapPost("/test.Raw/Slow", async context =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await WriteMessageAsync(context, []);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        _app.MapPost("/test.Raw/Concurrent", async context =>
+        {
+            var now = Interlocked.Increment(ref _running);
+            int max;
+            while ((max = Volatile.Read(ref _maxRunning)) < now && Interlocked.CompareExchange(ref _maxRunning, now, max) != max)
+            {
+            }
+
+            try
+            {
+                await ReadMessageLengthAsync(context.Request.Body, context.RequestAborted);
+                await Task.Delay(20, context.RequestAborted);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+
+            await WriteMessageAsync(context, [1, 2, 3]);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> ReadMessageLengthAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += n;
+        }
+
+        return total - 5;
+    }
+
+    private static async Task WriteMessageAsync(HttpContext context, byte[] message)
+    {
+        context.Response.ContentType = "application/grpc";
+        var frame = new byte[5 + message.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, 5);
+        await context.Response.Body.WriteAsync(frame);
+    }
+}
