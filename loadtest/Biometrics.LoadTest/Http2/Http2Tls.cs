@@ -19,7 +19,14 @@ public static class Http2Tls
             return null;
         }
 
-        var ca = options.CaCertificateFile is null ? null : X509Certificate2.CreateFromPemFile(options.CaCertificateFile);
+        X509Certificate2Collection? ca = null;
+        if (options.CaCertificateFile is { } file)
+        {
+            // Certificates only (no key): one CA or a bundle.
+            ca = [];
+            ca.ImportFromPemFile(file);
+        }
+
         var host = options.Address.IdnHost;
         return () => new SslClientAuthenticationOptions
         {
@@ -29,7 +36,7 @@ public static class Http2Tls
         };
     }
 
-    private static bool Validate(bool insecure, X509Certificate2? ca, X509Certificate? cert, SslPolicyErrors errors)
+    private static bool Validate(bool insecure, X509Certificate2Collection? ca, X509Certificate? cert, SslPolicyErrors errors)
     {
         if (insecure || errors == SslPolicyErrors.None)
         {
@@ -43,7 +50,7 @@ public static class Http2Tls
 
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         using var leaf = new X509Certificate2(cert);
         return chain.Build(leaf);

@@ -43,7 +43,10 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         var options = new GrpcChannelOptions { EnableMultipleHttp2Connections = true };
         if (connection.CaCertificateFile is { } ca)
         {
-            options.RootCertificates = [X509Certificate2.CreateFromPemFile(ca)];
+            // A CA file holds certificates only; CreateFromPemFile would look for a private key in it.
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(ca);
+            options.RootCertificates = roots;
         }
 
         if (connection.InsecureSkipVerify)

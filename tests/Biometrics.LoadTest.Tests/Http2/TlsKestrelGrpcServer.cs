@@ -1,0 +1,63 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Biometrics.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Biometrics.LoadTest.Tests.Http2;
+
+/// <summary>
+/// Kestrel with TLS (h2 via ALPN) and our gRPC layer's Health service on a free loopback port, with a self-signed
+/// certificate for 127.0.0.1 made at start-up; its PEM file is <see cref="CaFile"/>. Stopped and the file deleted on dispose.
+/// </summary>
+public sealed class TlsKestrelGrpcServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public int Port { get; } = Biometrics.Testing.FreePort.Next();
+
+    public Uri Address => new($"https://127.0.0.1:{Port}");
+
+    public string CaFile { get; } = Path.Combine(Path.GetTempPath(), $"biometrics-load-ca-{Guid.NewGuid():N}.pem");
+
+    public async Task InitializeAsync()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=biometrics-load test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        await File.WriteAllTextAsync(CaFile, created.ExportCertificatePem());
+        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(Port, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            l.UseHttps(certificate);
+        }));
+        builder.Services.AddBiometricsGrpc();
+        _app = builder.Build();
+        _app.MapGrpcHealthService();
+        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await _app.DisposeAsync();
+        }
+
+        File.Delete(CaFile);
+    }
+}
