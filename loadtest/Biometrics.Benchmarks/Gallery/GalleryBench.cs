@@ -11,7 +11,8 @@ namespace Biometrics.Benchmarks.Gallery;
 /// latency from the scheduled arrival, as a load generator measures it). Every phase also reports the process CPU time
 /// per query, which stays meaningful when other work shares the machine.
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
-/// (<c>--rate 0</c> skips the open-loop run, <c>--exact 0</c> skips the exact float phases).
+/// (<c>--rate 0</c> skips the open-loop run, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
+/// the finer query code).
 /// </summary>
 public static class GalleryBench
 {
@@ -25,7 +26,8 @@ public static class GalleryBench
         var callers = Arg(args, "--callers", 32);
         var rate = Arg(args, "--rate", 200);
         var exact = Arg(args, "--exact", 1) != 0;
-        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {Environment.ProcessorCount} cores");
+        var queryBits = Arg(args, "--query-bits", new GalleryIndexOptions().QueryBits);
+        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {Environment.ProcessorCount} cores");
 
         var rng = new Random(1);
         var data = new float[(long)rows * Dim];
@@ -35,7 +37,7 @@ public static class GalleryBench
         }
 
         var ids = Enumerable.Range(0, rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        using var index = new GalleryIndex("bench", "bench-model");
+        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits });
         var sw = Stopwatch.StartNew();
         index.AddRange(ids, data);
         Console.WriteLine($"bulk load (AddRange): {sw.Elapsed.TotalSeconds:F2} s");

@@ -30,7 +30,7 @@ public sealed partial class GalleryIndex
         var qres = new float[n];
         for (var j = 0; j < n; j++)
         {
-            Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), out qscale[j], out qres[j]);
+            Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), _options.QueryBits, out qscale[j], out qres[j]);
         }
 
         var candidates = Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * k));
@@ -113,6 +113,8 @@ public sealed partial class GalleryIndex
         var n = heaps.Length;
         var dp = Int8Kernels.PaddedDimension(Dimension);
         var groups = dp / Int8Kernels.GroupDims;
+        var bits = _options.QueryBits;
+        var queryOffset = Int8Kernels.QueryOffset(bits);
         var raw = stackalloc int[Int8Kernels.MaxTile * P];
         var approx = stackalloc float[P];
         fixed (byte* qbase = qcodes)
@@ -131,12 +133,12 @@ public sealed partial class GalleryIndex
                     var valid = segEnd - r >= P ? 0xFFFFu : (1u << (segEnd - r)) - 1;
                     var scaleLo = Vector256.Load(scales + off);
                     var scaleHi = Vector256.Load(scales + off + 8);
-                    var offsetLo = Vector256.Load(sums + off) * Int8Kernels.QueryOffset;
-                    var offsetHi = Vector256.Load(sums + off + 8) * Int8Kernels.QueryOffset;
+                    var offsetLo = Vector256.Load(sums + off) * queryOffset;
+                    var offsetHi = Vector256.Load(sums + off + 8) * queryOffset;
                     for (var j = 0; j < n; j += Int8Kernels.MaxTile)
                     {
                         var t = Math.Min(Int8Kernels.MaxTile, n - j);
-                        Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw);
+                        Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw, bits);
                         for (var jj = 0; jj < t; jj++)
                         {
                             var h = heaps[j + jj];

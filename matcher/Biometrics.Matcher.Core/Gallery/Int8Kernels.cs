@@ -13,7 +13,10 @@ namespace Biometrics.Matcher.Gallery;
 /// symmetric code c_q in [-63, 63] with its own scale, stored as the unsigned byte u = c_q + 64 in [1, 127], so that
 /// <c>vpmaddubsw</c> (u8 x s8 -> s16 pair sums) can multiply them: a pair sum is at most 2 * 127 * 127 = 32,258 &lt; 32,767
 /// and never saturates. <c>vpmaddwd</c> with ones widens the pair sums to int32, so every integer dot product is exact.
-/// The offset is removed afterwards with the row's code sum: sum(c_q * c) = sum(u * c) - 64 * sum(c).</para>
+/// The offset is removed afterwards with the row's code sum: sum(c_q * c) = sum(u * c) - 64 * sum(c).
+/// With 6-bit queries (c_q in [-31, 31], u = c_q + 32 in [1, 63]) a pair sum is at most 2 * 63 * 127 = 16,002, so the
+/// pair sums of two groups are added in int16 (<c>vpaddw</c>) before one widening: 1.5 multiply-port instructions per
+/// 64 multiply-adds instead of 2 (Zen 4 runs both on the same two 256-bit pipes), at the price of a coarser query.</para>
 /// <para>Codes are stored in panels of <see cref="PanelRows"/> rows: for each group of four dimensions, 64 bytes holding
 /// the four codes of row 0, then row 1, ..., row 15. One 512-bit load is a group of all 16 rows; a query's four bytes
 /// are broadcast against it and the int32 lane i accumulates row i, so no horizontal sum is needed, and up to
@@ -32,11 +35,11 @@ internal static unsafe class Int8Kernels
     /// <summary>Bytes of one group of a panel: 16 rows x 4 dimensions.</summary>
     public const int GroupBytes = PanelRows * GroupDims;
 
-    /// <summary>Largest magnitude of a signed query code.</summary>
-    public const int QueryCodeMax = 63;
+    /// <summary>Query precision with the most headroom: 7-bit codes, one <c>vpmaddwd</c> widening per group.</summary>
+    public const int WideQueryBits = 7;
 
-    /// <summary>Added to a signed query code to make it the unsigned byte <c>vpmaddubsw</c> takes.</summary>
-    public const int QueryOffset = 64;
+    /// <summary>Query precision of the faster path: 6-bit codes, two groups' pair sums added in int16 per widening.</summary>
+    public const int NarrowQueryBits = 6;
 
     /// <summary>Most queries scored together against one panel (their accumulators stay in registers).</summary>
     public const int MaxTile = 8;
@@ -46,9 +49,15 @@ internal static unsafe class Int8Kernels
 
     /// <summary>The SIMD path in use, for benchmark reports.</summary>
     public static string Isa =>
-        Avx512BW.IsSupported ? "AVX-512BW (vpmaddubsw + vpmaddwd, 16-row panels, 7-bit queries)"
-        : Avx2.IsSupported ? "AVX2 (vpmaddubsw + vpmaddwd, 16-row panels, 7-bit queries)"
+        Avx512BW.IsSupported ? "AVX-512BW (vpmaddubsw + vpmaddwd, 16-row panels)"
+        : Avx2.IsSupported ? "AVX2 (vpmaddubsw + vpmaddwd, 16-row panels)"
         : "scalar";
+
+    /// <summary>Largest magnitude of a signed query code of <paramref name="bits"/> bits (63 for 7, 31 for 6).</summary>
+    public static int QueryCodeMax(int bits) => (1 << (bits - 1)) - 1;
+
+    /// <summary>Added to a signed query code to make it the unsigned byte <c>vpmaddubsw</c> takes (64 for 7 bits, 32 for 6).</summary>
+    public static int QueryOffset(int bits) => 1 << (bits - 1);
 
     /// <summary>The dimension rounded up to a multiple of <see cref="GroupDims"/>.</summary>
     public static int PaddedDimension(int dim) => (dim + GroupDims - 1) & ~(GroupDims - 1);
@@ -87,25 +96,27 @@ internal static unsafe class Int8Kernels
     }
 
     /// <summary>
-    /// Quantises a normalised query to offset 7-bit bytes (u = c_q + 64, c_q in [-63, 63]); <paramref name="code"/> has
-    /// <see cref="PaddedDimension"/> bytes and the padding is set to the offset (a zero code).
-    /// Returns the scale (q ~= scale * c_q) and ||q - scale * c_q||_2.
+    /// Quantises a normalised query to offset bytes of <paramref name="bits"/> bits (7: u = c_q + 64, c_q in [-63, 63];
+    /// 6: u = c_q + 32, c_q in [-31, 31]); <paramref name="code"/> has <see cref="PaddedDimension"/> bytes and the padding
+    /// is set to the offset (a zero code). Returns the scale (q ~= scale * c_q) and ||q - scale * c_q||_2.
     /// </summary>
-    public static void QuantizeQuery(ReadOnlySpan<float> q, Span<byte> code, out float scale, out float residualNorm)
+    public static void QuantizeQuery(ReadOnlySpan<float> q, Span<byte> code, int bits, out float scale, out float residualNorm)
     {
+        var qmax = QueryCodeMax(bits);
+        var offset = QueryOffset(bits);
         var maxAbs = MathF.Abs(TensorPrimitives.MaxMagnitude(q));
-        scale = maxAbs > 0 ? maxAbs / QueryCodeMax : 1f;
+        scale = maxAbs > 0 ? maxAbs / qmax : 1f;
         var inv = 1f / scale;
         double res = 0;
         for (var i = 0; i < q.Length; i++)
         {
-            var c = Math.Clamp((int)MathF.Round(q[i] * inv), -QueryCodeMax, QueryCodeMax);
-            code[i] = (byte)(c + QueryOffset);
+            var c = Math.Clamp((int)MathF.Round(q[i] * inv), -qmax, qmax);
+            code[i] = (byte)(c + offset);
             var d = q[i] - ((double)scale * c);
             res += d * d;
         }
 
-        code[q.Length..].Fill(QueryOffset);
+        code[q.Length..].Fill((byte)offset);
         residualNorm = (float)Math.Sqrt(res);
     }
 
@@ -138,12 +149,41 @@ internal static unsafe class Int8Kernels
     /// Raw integer scores sum(u * c) of the 16 rows of one panel against <paramref name="count"/> queries (1 to
     /// <see cref="MaxTile"/>): <c>result[j * 16 + i]</c> is query j against row i. Query j's bytes start at
     /// <c>queries + j * PaddedDimension</c>; <paramref name="groups"/> is PaddedDimension / 4.
-    /// Subtract 64 * codeSum of the row for the signed dot product.
+    /// Subtract <see cref="QueryOffset"/> * codeSum of the row for the signed dot product. With
+    /// <paramref name="bits"/> = 6 every query byte must be at most 63 (as <see cref="QuantizeQuery"/> makes them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result)
+    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result, int bits)
     {
         var stride = groups * GroupDims;
+        if (Avx512BW.IsSupported && bits <= NarrowQueryBits)
+        {
+            var j = 0;
+            for (; j + 8 <= count; j += 8)
+            {
+                Tile8Avx512Narrow(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+            }
+
+            if (j + 4 <= count)
+            {
+                Tile4Avx512Narrow(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                j += 4;
+            }
+
+            if (j + 2 <= count)
+            {
+                Tile2Avx512Narrow(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                j += 2;
+            }
+
+            if (j < count)
+            {
+                Tile1Avx512Narrow(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+            }
+
+            return;
+        }
+
         if (Avx512BW.IsSupported)
         {
             var j = 0;
@@ -317,6 +357,163 @@ internal static unsafe class Int8Kernels
         }
 
         Avx512F.Add(a0, a1).Store(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Mac2(Vector512<int> acc, int quadA, int quadB, Vector512<sbyte> groupA, Vector512<sbyte> groupB, Vector512<short> ones)
+    {
+        // 6-bit query bytes: each pair sum is at most 2 * 63 * 127 = 16,002, so two of them add in int16 without overflow.
+        var pa = Avx512BW.MultiplyAddAdjacent(Vector512.Create(quadA).AsByte(), groupA);
+        var pb = Avx512BW.MultiplyAddAdjacent(Vector512.Create(quadB).AsByte(), groupB);
+        return Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(Avx512BW.Add(pa, pb), ones));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8Avx512Narrow(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var a2 = Vector512<int>.Zero;
+        var a3 = Vector512<int>.Zero;
+        var a4 = Vector512<int>.Zero;
+        var a5 = Vector512<int>.Zero;
+        var a6 = Vector512<int>.Zero;
+        var a7 = Vector512<int>.Zero;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac2(a0, q[0], q[1], x, y, ones);
+            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
+            a2 = Mac2(a2, q[2 * s], q[(2 * s) + 1], x, y, ones);
+            a3 = Mac2(a3, q[3 * s], q[(3 * s) + 1], x, y, ones);
+            a4 = Mac2(a4, q[4 * s], q[(4 * s) + 1], x, y, ones);
+            a5 = Mac2(a5, q[5 * s], q[(5 * s) + 1], x, y, ones);
+            a6 = Mac2(a6, q[6 * s], q[(6 * s) + 1], x, y, ones);
+            a7 = Mac2(a7, q[7 * s], q[(7 * s) + 1], x, y, ones);
+        }
+
+        if (g < groups)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+            a1 = Mac(a1, q[s], x, ones);
+            a2 = Mac(a2, q[2 * s], x, ones);
+            a3 = Mac(a3, q[3 * s], x, ones);
+            a4 = Mac(a4, q[4 * s], x, ones);
+            a5 = Mac(a5, q[5 * s], x, ones);
+            a6 = Mac(a6, q[6 * s], x, ones);
+            a7 = Mac(a7, q[7 * s], x, ones);
+        }
+
+        a0.Store(result);
+        a1.Store(result + 16);
+        a2.Store(result + 32);
+        a3.Store(result + 48);
+        a4.Store(result + 64);
+        a5.Store(result + 80);
+        a6.Store(result + 96);
+        a7.Store(result + 112);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4Avx512Narrow(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var a2 = Vector512<int>.Zero;
+        var a3 = Vector512<int>.Zero;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac2(a0, q[0], q[1], x, y, ones);
+            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
+            a2 = Mac2(a2, q[2 * s], q[(2 * s) + 1], x, y, ones);
+            a3 = Mac2(a3, q[3 * s], q[(3 * s) + 1], x, y, ones);
+        }
+
+        if (g < groups)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+            a1 = Mac(a1, q[s], x, ones);
+            a2 = Mac(a2, q[2 * s], x, ones);
+            a3 = Mac(a3, q[3 * s], x, ones);
+        }
+
+        a0.Store(result);
+        a1.Store(result + 16);
+        a2.Store(result + 32);
+        a3.Store(result + 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2Avx512Narrow(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var a1 = Vector512<int>.Zero;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac2(a0, q[0], q[1], x, y, ones);
+            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
+        }
+
+        if (g < groups)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+            a1 = Mac(a1, q[s], x, ones);
+        }
+
+        a0.Store(result);
+        a1.Store(result + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1Avx512Narrow(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector512.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var a0 = Vector512<int>.Zero;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac2(a0, q[0], q[1], x, y, ones);
+        }
+
+        if (g < groups)
+        {
+            var x = Vector512.Load(panel + (g * GroupBytes));
+            var q = q0 + g;
+            a0 = Mac(a0, q[0], x, ones);
+        }
+
+        a0.Store(result);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
 
-// The kernels and heaps are internal; the unit tests check them against scalar references.
+// The kernels and heaps are internal; the unit tests check them against scalar references and the benchmarks time them.
 [assembly: InternalsVisibleTo("Biometrics.Matcher.Core.Tests")]
+[assembly: InternalsVisibleTo("Biometrics.Benchmarks")]

@@ -134,8 +134,10 @@ public sealed class GalleryIndexTests
         }
     }
 
-    [Fact]
-    public void QuantizedSearch_50kRandomWithPlantedNearDuplicates_Top1IdenticalToExact()
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void QuantizedSearch_50kRandomWithPlantedNearDuplicates_Top1IdenticalToExact(int bits)
     {
         var rng = new Random(42);
         const int Random = 50_000;
@@ -165,7 +167,7 @@ public sealed class GalleryIndexTests
 
         queries.AddRange(RandomVectors.Unit(rng, 50, Dim)); // probes with no mate in the gallery
 
-        using var g = new GalleryIndex("watchlist", "m1");
+        using var g = new GalleryIndex("watchlist", "m1", options: new GalleryIndexOptions { QueryBits = bits });
         g.AddRange(ids, data.ToArray());
         var q = queries.ToArray();
         var exact = g.SearchBatch(q, 5, GallerySearchMode.Exact);
@@ -232,11 +234,12 @@ public sealed class GalleryIndexTests
     }
 
     [Theory]
-    [InlineData(37, 3001)] // dimension padded to 40; last panel partly filled; two workers
-    [InlineData(512, 65_553)] // crosses a segment boundary with a partial panel in the second segment
-    public void QuantizedSearch_OddDimensionPartialPanelsAndRemoves_Top1IdenticalToExact(int dim, int n)
+    [InlineData(37, 3001, 6)] // dimension padded to 40; last panel partly filled; two workers
+    [InlineData(37, 3001, 7)]
+    [InlineData(512, 65_553, 6)] // crosses a segment boundary with a partial panel in the second segment
+    public void QuantizedSearch_OddDimensionPartialPanelsAndRemoves_Top1IdenticalToExact(int dim, int n, int bits)
     {
-        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0 };
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, QueryBits = bits };
         using var g = new GalleryIndex("residents", "m1", dim, options);
         var rng = new Random(dim + n);
         var v = RandomVectors.Unit(rng, n, dim);

@@ -7,42 +7,59 @@ public sealed unsafe class Int8KernelsTests
     private const int P = Int8Kernels.PanelRows;
 
     [Theory]
-    [InlineData(512, 1)]
-    [InlineData(512, 2)]
-    [InlineData(512, 4)]
-    [InlineData(512, 8)]
-    [InlineData(512, 15)] // 8 + 4 + 2 + 1
-    [InlineData(128, 7)]
-    [InlineData(40, 3)]
-    [InlineData(37, 5)] // not a multiple of four: padded
-    [InlineData(6, 8)]
-    [InlineData(1, 1)]
-    public void ScorePanel_RandomCodes_EqualsScalarReference(int dim, int queries)
+    [InlineData(512, 1, 7)]
+    [InlineData(512, 2, 7)]
+    [InlineData(512, 4, 7)]
+    [InlineData(512, 8, 7)]
+    [InlineData(512, 15, 7)] // 8 + 4 + 2 + 1
+    [InlineData(128, 7, 7)]
+    [InlineData(40, 3, 7)]
+    [InlineData(37, 5, 7)] // not a multiple of four: padded
+    [InlineData(6, 8, 7)]
+    [InlineData(1, 1, 7)]
+    [InlineData(512, 1, 6)]
+    [InlineData(512, 2, 6)]
+    [InlineData(512, 4, 6)]
+    [InlineData(512, 8, 6)]
+    [InlineData(512, 15, 6)]
+    [InlineData(44, 9, 6)] // odd number of groups: the last group is widened alone
+    [InlineData(37, 5, 6)]
+    [InlineData(4, 3, 6)] // a single group
+    [InlineData(1, 1, 6)]
+    public void ScorePanel_RandomCodes_EqualsScalarReference(int dim, int queries, int bits)
     {
-        var rng = new Random((dim * 31) + queries);
+        var rng = new Random((dim * 31) + queries + bits);
         var rows = RandomCodes(rng, P, dim);
-        var q = RandomQueryBytes(rng, queries, dim);
-        AssertPanelMatchesReference(rows, q, dim, queries);
+        var q = RandomQueryBytes(rng, queries, dim, bits);
+        AssertPanelMatchesReference(rows, q, dim, queries, bits);
     }
 
     [Theory]
-    [InlineData(127, 127)] // largest positive pair sum: 2 * 127 * 127 = 32,258, just under the int16 limit
-    [InlineData(127, -127)] // most negative pair sum
-    [InlineData(1, -127)]
-    [InlineData(64, 0)]
-    public void ScorePanel_ExtremeCodes_DoesNotSaturate(int queryByte, int code)
+    [InlineData(127, 127, 7)] // largest positive pair sum: 2 * 127 * 127 = 32,258, just under the int16 limit
+    [InlineData(127, -127, 7)] // most negative pair sum
+    [InlineData(1, -127, 7)]
+    [InlineData(64, 0, 7)]
+    [InlineData(63, 127, 6)] // two groups' pair sums added in int16: 4 * 63 * 127 = 32,004
+    [InlineData(63, -127, 6)]
+    [InlineData(1, 127, 6)]
+    [InlineData(32, -1, 6)]
+    public void ScorePanel_ExtremeCodes_DoesNotSaturate(int queryByte, int code, int bits)
     {
-        const int Dim = 512;
-        var rows = Enumerable.Repeat((sbyte)code, P * Dim).ToArray();
-        var q = Enumerable.Repeat((byte)queryByte, Int8Kernels.MaxTile * Dim).ToArray();
-        var raw = ScoreThroughPanel(rows, q, Dim, Int8Kernels.MaxTile);
-        Assert.All(raw, s => Assert.Equal(queryByte * code * Dim, s));
+        foreach (var dim in new[] { 512, 36 })
+        {
+            var rows = Enumerable.Repeat((sbyte)code, P * dim).ToArray();
+            var q = Enumerable.Repeat((byte)queryByte, Int8Kernels.MaxTile * dim).ToArray();
+            var raw = ScoreThroughPanel(rows, q, dim, Int8Kernels.MaxTile, bits);
+            Assert.All(raw, s => Assert.Equal(queryByte * code * dim, s));
+        }
     }
 
-    [Fact]
-    public void ScorePanel_MixedExtremes_EqualsScalarReference()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(6)]
+    public void ScorePanel_MixedExtremes_EqualsScalarReference(int bits)
     {
-        // Alternating -127/127 codes against 127/1 query bytes: every pair sum sits at a boundary of its range.
+        // Alternating -127/127 codes against the largest and smallest query bytes: pair sums sit at the ends of their range.
         const int Dim = 64;
         var rng = new Random(5);
         var rows = new sbyte[P * Dim];
@@ -52,12 +69,13 @@ public sealed unsafe class Int8KernelsTests
         }
 
         var q = new byte[3 * Dim];
+        var top = (byte)((1 << bits) - 1);
         for (var i = 0; i < q.Length; i++)
         {
-            q[i] = rng.Next(2) == 0 ? (byte)1 : (byte)127;
+            q[i] = rng.Next(2) == 0 ? (byte)1 : top;
         }
 
-        AssertPanelMatchesReference(rows, q, Dim, 3);
+        AssertPanelMatchesReference(rows, q, Dim, 3, bits);
     }
 
     [Theory]
@@ -93,8 +111,10 @@ public sealed unsafe class Int8KernelsTests
         }
     }
 
-    [Fact]
-    public void OffsetCorrection_RandomVectors_EqualsSignedDotOfCodes()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(6)]
+    public void OffsetCorrection_RandomVectors_EqualsSignedDotOfCodes(int bits)
     {
         const int Dim = 512;
         var rng = new Random(12);
@@ -109,36 +129,39 @@ public sealed unsafe class Int8KernelsTests
         }
 
         var qb = new byte[Dim];
-        Int8Kernels.QuantizeQuery(q, qb, out _, out _);
-        var raw = ScoreThroughPanel(codes, qb, Dim, 1);
+        Int8Kernels.QuantizeQuery(q, qb, bits, out _, out _);
+        var raw = ScoreThroughPanel(codes, qb, Dim, 1, bits);
         for (var i = 0; i < P; i++)
         {
             var signed = 0;
             for (var k = 0; k < Dim; k++)
             {
-                signed += (qb[k] - Int8Kernels.QueryOffset) * codes[(i * Dim) + k];
+                signed += (qb[k] - Int8Kernels.QueryOffset(bits)) * codes[(i * Dim) + k];
             }
 
-            Assert.Equal(signed, raw[i] - (Int8Kernels.QueryOffset * sums[i]));
+            Assert.Equal(signed, raw[i] - (Int8Kernels.QueryOffset(bits) * sums[i]));
         }
     }
 
     [Theory]
-    [InlineData(512)]
-    [InlineData(37)]
-    public void QuantizeQuery_UnitVector_BytesInRangeResidualWithinHalfStepPaddingIsOffset(int dim)
+    [InlineData(512, 7)]
+    [InlineData(37, 7)]
+    [InlineData(512, 6)]
+    [InlineData(37, 6)]
+    public void QuantizeQuery_UnitVector_BytesInRangeResidualWithinHalfStepPaddingIsOffset(int dim, int bits)
     {
         var q = RandomVectors.Unit(new Random(13), 1, dim);
         var code = new byte[Int8Kernels.PaddedDimension(dim)];
-        Int8Kernels.QuantizeQuery(q, code, out var scale, out var residual);
-        Assert.All(code.Take(dim), b => Assert.InRange(b, 1, 127));
-        Assert.Contains(code.Take(dim), b => b == 1 || b == 127); // the largest component uses the full range
-        Assert.All(code.Skip(dim), b => Assert.Equal(Int8Kernels.QueryOffset, b));
+        Int8Kernels.QuantizeQuery(q, code, bits, out var scale, out var residual);
+        var top = (2 * Int8Kernels.QueryCodeMax(bits)) + 1;
+        Assert.All(code.Take(dim), b => Assert.InRange(b, 1, top));
+        Assert.Contains(code.Take(dim), b => b == 1 || b == top); // the largest component uses the full range
+        Assert.All(code.Skip(dim), b => Assert.Equal(Int8Kernels.QueryOffset(bits), b));
         Assert.True(residual <= scale / 2 * Math.Sqrt(dim));
         double err = 0;
         for (var i = 0; i < dim; i++)
         {
-            var e = q[i] - (scale * (code[i] - Int8Kernels.QueryOffset));
+            var e = q[i] - (scale * (code[i] - Int8Kernels.QueryOffset(bits)));
             err += e * e;
         }
 
@@ -169,20 +192,20 @@ public sealed unsafe class Int8KernelsTests
     }
 
     /// <summary>Query bytes, row-major with the padded stride the kernel expects (padding = offset, like QuantizeQuery).</summary>
-    private static byte[] RandomQueryBytes(Random rng, int queries, int dim)
+    private static byte[] RandomQueryBytes(Random rng, int queries, int dim, int bits)
     {
         var q = new byte[queries * dim];
         for (var i = 0; i < q.Length; i++)
         {
-            q[i] = (byte)rng.Next(0, 128);
+            q[i] = (byte)rng.Next(0, 1 << bits);
         }
 
         return q;
     }
 
-    private static void AssertPanelMatchesReference(sbyte[] rows, byte[] q, int dim, int queries)
+    private static void AssertPanelMatchesReference(sbyte[] rows, byte[] q, int dim, int queries, int bits)
     {
-        var raw = ScoreThroughPanel(rows, q, dim, queries);
+        var raw = ScoreThroughPanel(rows, q, dim, queries, bits);
         for (var j = 0; j < queries; j++)
         {
             for (var i = 0; i < P; i++)
@@ -199,12 +222,12 @@ public sealed unsafe class Int8KernelsTests
     }
 
     /// <summary>Lays rows out as one panel, pads the queries, and runs the SIMD kernel and its scalar reference; both must agree.</summary>
-    private static int[] ScoreThroughPanel(sbyte[] rows, byte[] q, int dim, int queries)
+    private static int[] ScoreThroughPanel(sbyte[] rows, byte[] q, int dim, int queries, int bits)
     {
         var dp = Int8Kernels.PaddedDimension(dim);
         var panel = new sbyte[Int8Kernels.PanelBytes(dim)];
         var qp = new byte[queries * dp];
-        Array.Fill(qp, (byte)Int8Kernels.QueryOffset);
+        Array.Fill(qp, (byte)Int8Kernels.QueryOffset(bits));
         for (var j = 0; j < queries; j++)
         {
             q.AsSpan(j * dim, dim).CopyTo(qp.AsSpan(j * dp));
@@ -222,7 +245,7 @@ public sealed unsafe class Int8KernelsTests
                 Int8Kernels.StoreRow(p, i, rows.AsSpan(i * dim, dim));
             }
 
-            Int8Kernels.ScorePanel(p, qq, queries, dp / Int8Kernels.GroupDims, s);
+            Int8Kernels.ScorePanel(p, qq, queries, dp / Int8Kernels.GroupDims, s, bits);
             Int8Kernels.ScorePanelScalar(p, qq, queries, dp / Int8Kernels.GroupDims, r);
         }
 
