@@ -49,40 +49,15 @@ public sealed partial class GalleryIndex
 
         var final = new TopKHeap[n];
         List<int>? fallback = null;
+        var workerHeaps = new TopKHeap[workers];
         for (var j = 0; j < n; j++)
         {
-            var q = new ReadOnlySpan<float>(qn, j * d, d);
-            var heap = new TopKHeap(k);
-            var outsideBound = float.NegativeInfinity;
-            foreach (var worker in perWorker)
+            for (var w = 0; w < workers; w++)
             {
-                var src = worker[j];
-                if (src.IsFull)
-                {
-                    outsideBound = Math.Max(outsideBound, src.Threshold);
-                }
-
-                foreach (var row in src.RowSlots)
-                {
-                    var s = TensorPrimitives.Dot(Segment(row).FloatRow(row & (GallerySegment.Rows - 1)), q);
-                    heap.Offer(s, row);
-                }
+                workerHeaps[w] = perWorker[w][j];
             }
 
-            final[j] = heap;
-            if (float.IsNegativeInfinity(outsideBound))
-            {
-                continue; // every row was a candidate: nothing outside to beat the winner
-            }
-
-            var bound = (_maxResidualNorm * (1f + RoundingAllowance)) + (qres[j] * _maxCodeNorm) + RoundingAllowance;
-            var best = float.NegativeInfinity;
-            foreach (var s in heap.Scores)
-            {
-                best = Math.Max(best, s);
-            }
-
-            if (best < outsideBound + bound)
+            if (!RerankAndCertify(new ReadOnlySpan<float>(qn, j * d, d), workerHeaps, qres[j], k, out final[j]))
             {
                 (fallback ??= []).Add(j);
             }
@@ -99,6 +74,44 @@ public sealed partial class GalleryIndex
         }
 
         return final;
+    }
+
+    /// <summary>
+    /// Re-ranks the candidates of every worker's heap for one query by exact float dot products into the top
+    /// <paramref name="k"/>, and returns whether its top-1 is certified (no row outside the candidates can beat it).
+    /// Call under the read lock.
+    /// </summary>
+    private bool RerankAndCertify(ReadOnlySpan<float> q, TopKHeap[] workerHeaps, float queryResidual, int k, out TopKHeap heap)
+    {
+        heap = new TopKHeap(k);
+        var outsideBound = float.NegativeInfinity;
+        foreach (var src in workerHeaps)
+        {
+            if (src.IsFull)
+            {
+                outsideBound = Math.Max(outsideBound, src.Threshold);
+            }
+
+            foreach (var row in src.RowSlots)
+            {
+                var s = TensorPrimitives.Dot(Segment(row).FloatRow(row & (GallerySegment.Rows - 1)), q);
+                heap.Offer(s, row);
+            }
+        }
+
+        if (float.IsNegativeInfinity(outsideBound))
+        {
+            return true; // every row was a candidate: nothing outside to beat the winner
+        }
+
+        var bound = (_maxResidualNorm * (1f + RoundingAllowance)) + (queryResidual * _maxCodeNorm) + RoundingAllowance;
+        var best = float.NegativeInfinity;
+        foreach (var s in heap.Scores)
+        {
+            best = Math.Max(best, s);
+        }
+
+        return best >= outsideBound + bound;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed partial class GalleryIndex : IDisposable
     private float _maxResidualNorm;
     private float _maxCodeNorm;
     private long _exactFallbacks;
+    private long _version;
     private bool _disposed;
 
     /// <summary>Creates an empty gallery.</summary>
@@ -92,6 +93,7 @@ public sealed partial class GalleryIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_rowById.TryGetValue(subjectId, out var row))
             {
@@ -138,6 +140,7 @@ public sealed partial class GalleryIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             var rows = new int[n];
             for (var i = 0; i < n; i++)
@@ -214,6 +217,7 @@ public sealed partial class GalleryIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_rowById.Remove(subjectId, out var row))
             {
@@ -286,6 +290,7 @@ public sealed partial class GalleryIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            _version++;
             if (_disposed)
             {
                 return;

@@ -28,8 +28,20 @@ public sealed record GalleryIndexOptions
     /// </summary>
     public int QueryBits { get; init; } = 6;
 
+    /// <summary>
+    /// Rows per step of the shared scan that <see cref="GallerySearchBatcher"/> runs over big quantised galleries
+    /// (a power of two from 16 to 65,536): a query arriving during a scan joins at the next step and wraps around,
+    /// so it waits at most one step, not one whole pass. Galleries of fewer than two steps are searched in plain batches.
+    /// </summary>
+    public int ScanChunkRows { get; init; } = 32_768;
+
     internal void Validate()
     {
+        if (ScanChunkRows < Int8Kernels.PanelRows || ScanChunkRows > GallerySegment.Rows || (ScanChunkRows & (ScanChunkRows - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GalleryIndexOptions), "ScanChunkRows must be a power of two from 16 to 65,536");
+        }
+
         if (QueryBits is not (Int8Kernels.NarrowQueryBits or Int8Kernels.WideQueryBits))
         {
             throw new ArgumentOutOfRangeException(nameof(GalleryIndexOptions), "QueryBits must be 6 or 7");

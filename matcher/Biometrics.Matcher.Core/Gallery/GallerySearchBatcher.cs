@@ -4,12 +4,17 @@ using System.Threading.Channels;
 namespace Biometrics.Matcher.Gallery;
 
 /// <summary>
-/// Collects 1:N queries that arrive together and runs them as one <see cref="GalleryIndex.SearchBatch"/>, so
-/// concurrent callers share each pass over the gallery memory. Results come back per caller through tasks.
+/// Lets concurrent 1:N callers share the passes over the gallery memory. Results come back per caller through tasks.
 /// </summary>
 /// <remarks>
-/// Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. One background loop runs the
-/// batches (each batch itself uses all cores for big galleries). Invalid queries fail alone, never their batch.
+/// <para>Big quantised galleries (at least two <see cref="GalleryIndexOptions.ScanChunkRows"/> steps) are served by a
+/// shared circular scan: one loop scans the gallery step by step for every query in flight (up to
+/// <see cref="GallerySearchBatcherOptions.MaxBatch"/>); a query arriving meanwhile joins at the next step and leaves
+/// once it has gone round, so it waits for one step (about 1 ms at 1,000,000 rows), not for the rest of a pass.
+/// Smaller galleries are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/> each).
+/// Either way the top-1 is certified equal to the exact search.</para>
+/// <para>Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. One background loop runs the
+/// scan and the batches (each step or batch itself uses all cores for big galleries). Invalid queries fail alone.</para>
 /// </remarks>
 public sealed class GallerySearchBatcher : IAsyncDisposable
 {
@@ -19,6 +24,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     private readonly Task _loop;
     private long _batches;
     private long _queries;
+    private long _scanSteps;
 
     /// <summary>Starts the batching loop over <paramref name="index"/> (which the caller keeps owning).</summary>
     public GallerySearchBatcher(GalleryIndex index, GallerySearchBatcherOptions? options = null)
@@ -31,8 +37,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Batches run so far.</summary>
+    /// <summary>Plain batches run so far plus full passes of the shared scan (queries per pass ~= QueriesRun / BatchesRun).</summary>
     public long BatchesRun => Interlocked.Read(ref _batches);
+
+    /// <summary>Shared-scan steps run so far (tests).</summary>
+    internal long ScanSteps => Interlocked.Read(ref _scanSteps);
 
     /// <summary>Queries answered so far (mean batch size = QueriesRun / BatchesRun).</summary>
     public long QueriesRun => Interlocked.Read(ref _queries);
@@ -80,36 +89,160 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<Request>(_options.MaxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var active = new List<Request>(_options.MaxBatch);
+        var scans = new List<GalleryScanQuery>(_options.MaxBatch);
+        var step = 0;
+        while (true)
         {
-            batch.Clear();
-            Drain(reader, batch);
-            if (_options.MaxWait > TimeSpan.Zero && batch.Count < _options.MaxBatch)
+            if (active.Count == 0)
             {
-                using var cts = new CancellationTokenSource(_options.MaxWait);
-                try
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
                 {
-                    while (batch.Count < _options.MaxBatch && await reader.WaitToReadAsync(cts.Token).ConfigureAwait(false))
-                    {
-                        Drain(reader, batch);
-                    }
+                    break;
                 }
-                catch (OperationCanceledException)
+
+                step = 0;
+            }
+
+            batch.Clear();
+            Drain(reader, batch, _options.MaxBatch - active.Count);
+            if (batch.Count > 0)
+            {
+                if (active.Count > 0 || _index.SharedScanApplies(_options.Mode))
                 {
-                    // the wait window closed: run what we have
+                    Join(batch, active);
+                }
+                else
+                {
+                    await GatherAsync(reader, batch).ConfigureAwait(false);
+                    RunBatch(batch);
                 }
             }
 
-            if (batch.Count > 0)
+            if (active.Count > 0)
             {
-                RunBatch(batch);
+                step = RunStep(active, scans, step);
             }
         }
     }
 
-    private void Drain(ChannelReader<Request> reader, List<Request> batch)
+    /// <summary>Plain batch: with MaxWait, waits a little for more queries after the first one.</summary>
+    private async Task GatherAsync(ChannelReader<Request> reader, List<Request> batch)
     {
-        while (batch.Count < _options.MaxBatch && reader.TryRead(out var r))
+        if (_options.MaxWait <= TimeSpan.Zero || batch.Count >= _options.MaxBatch)
+        {
+            return;
+        }
+
+        using var cts = new CancellationTokenSource(_options.MaxWait);
+        try
+        {
+            while (batch.Count < _options.MaxBatch && await reader.WaitToReadAsync(cts.Token).ConfigureAwait(false))
+            {
+                Drain(reader, batch, _options.MaxBatch - batch.Count);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the wait window closed: run what we have
+        }
+    }
+
+    /// <summary>Queries that arrived join the shared scan at its next step.</summary>
+    private void Join(List<Request> batch, List<Request> active)
+    {
+        foreach (var r in batch)
+        {
+            try
+            {
+                r.Scan = _index.StartSharedScan(r.Query, r.K);
+                active.Add(r);
+            }
+            catch (Exception ex)
+            {
+                r.Completion.TrySetException(ex);
+                r.Registration.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One step of the shared scan for every query in flight; answers the queries that have seen every row.</summary>
+    private int RunStep(List<Request> active, List<GalleryScanQuery> scans, int step)
+    {
+        active.RemoveAll(r =>
+        {
+            if (!r.Completion.Task.IsCompleted)
+            {
+                return false;
+            }
+
+            r.Registration.Dispose(); // cancelled while in flight
+            return true;
+        });
+        if (active.Count == 0)
+        {
+            return step;
+        }
+
+        scans.Clear();
+        foreach (var r in active)
+        {
+            scans.Add(r.Scan!);
+        }
+
+        try
+        {
+            step = _index.RunSharedScanStep(scans, step);
+            Interlocked.Increment(ref _scanSteps);
+            if (step == 0)
+            {
+                Interlocked.Increment(ref _batches); // one more full pass over the gallery
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var r in active)
+            {
+                r.Completion.TrySetException(ex);
+                r.Registration.Dispose();
+            }
+
+            active.Clear();
+            return 0;
+        }
+
+        for (var i = active.Count - 1; i >= 0; i--)
+        {
+            var r = active[i];
+            if (!r.Scan!.Done)
+            {
+                continue;
+            }
+
+            active.RemoveAt(i);
+            try
+            {
+                r.Completion.TrySetResult(Trim(_index.FinishSharedScan(r.Scan, r.K, _options.Mode), r.K));
+                Interlocked.Increment(ref _queries);
+            }
+            catch (Exception ex)
+            {
+                r.Completion.TrySetException(ex);
+            }
+            finally
+            {
+                r.Registration.Dispose();
+            }
+        }
+
+        return step;
+    }
+
+    private static GalleryMatch[] Trim(GalleryMatch[] r, int k) => r.Length > k ? r[..k] : r;
+
+    private static void Drain(ChannelReader<Request> reader, List<Request> batch, int max)
+    {
+        while (batch.Count < max && reader.TryRead(out var r))
         {
             if (!r.Completion.Task.IsCompleted)
             {
@@ -166,5 +299,8 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         public TaskCompletionSource<GalleryMatch[]> Completion { get; } = completion;
 
         public CancellationTokenRegistration Registration { get; set; }
+
+        /// <summary>The query's state in the shared scan, once it has joined.</summary>
+        public GalleryScanQuery? Scan { get; set; }
     }
 }

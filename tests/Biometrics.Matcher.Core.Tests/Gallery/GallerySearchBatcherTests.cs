@@ -61,4 +61,92 @@ public sealed class GallerySearchBatcherTests
         var t = batcher.SearchAsync(RandomVectors.Unit(new Random(23), 1, Dim), 1, cts.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.WaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task SearchAsync_SharedScanWithStaggeredCallers_Top1IdenticalToExact()
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, ScanChunkRows = 1024 };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var rng = new Random(30);
+        const int N = 5000; // five scan steps, the last one partial
+        var v = RandomVectors.Unit(rng, N, Dim);
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), v);
+        var probes = new List<float[]>();
+        for (var i = 0; i < 40; i++)
+        {
+            probes.Add(i % 5 == 4 ? RandomVectors.Unit(rng, 1, Dim) : RandomVectors.Near(rng, v.AsSpan(((i * 677) % N) * Dim, Dim), 0.5f));
+        }
+
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 16 });
+        var tasks = new List<Task<GalleryMatch[]>>();
+        for (var i = 0; i < probes.Count; i++)
+        {
+            tasks.Add(batcher.SearchAsync(probes[i], 1 + (i % 4)));
+            if (i % 7 == 0)
+            {
+                await Task.Delay(1).WaitAsync(TimeSpan.FromSeconds(10)); // later callers join a scan already under way
+            }
+        }
+
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < probes.Count; i++)
+        {
+            var exact = g.Search(probes[i], 1 + (i % 4), GallerySearchMode.Exact);
+            Assert.Equal(exact.Length, results[i].Length);
+            Assert.Equal(exact[0], results[i][0]);
+        }
+
+        Assert.Equal(probes.Count, batcher.QueriesRun);
+        Assert.True(batcher.BatchesRun >= 1);
+        Assert.True(batcher.ScanSteps >= 5, $"{batcher.ScanSteps} shared-scan steps");
+    }
+
+    [Fact]
+    public async Task SearchAsync_RowsMovedDuringSharedScan_StillFindsThem()
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, ScanChunkRows = 512 };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var rng = new Random(31);
+        const int N = 4000;
+        var v = RandomVectors.Unit(rng, N, Dim);
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), v);
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 8 });
+
+        // Removing s1, s2, ... swap-moves the last rows to the front, behind a scan that may already have passed it.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 1; i <= 300 && !cts.IsCancellationRequested; i++)
+            {
+                g.Remove($"s{i}");
+                await Task.Delay(1).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        });
+        var checks = 0;
+        while (!writer.IsCompleted)
+        {
+            var target = N - 1 - (checks % 50); // never removed, moved by the removes
+            var hit = await batcher.SearchAsync(v.AsMemory(target * Dim, Dim), 2).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal($"s{target}", hit[0].SubjectId);
+            Assert.Equal(1f, hit[0].Score, 4);
+            checks++;
+        }
+
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(checks > 0);
+        Assert.True(batcher.ScanSteps > 0);
+    }
+
+    [Fact]
+    public async Task SearchAsync_InvalidQueryDuringSharedScan_FailsAlone()
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ScanChunkRows = 256 };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var v = RandomVectors.Unit(new Random(32), 1000, Dim);
+        g.AddRange(Enumerable.Range(0, 1000).Select(i => $"s{i}").ToArray(), v);
+        await using var batcher = new GallerySearchBatcher(g);
+        var ok = batcher.SearchAsync(v.AsMemory(5 * Dim, Dim), 1);
+        Assert.Throws<ArgumentException>(() => { _ = batcher.SearchAsync(new float[Dim], 1); });
+        Assert.Equal("s5", (await ok.WaitAsync(TimeSpan.FromSeconds(30)))[0].SubjectId);
+    }
 }
