@@ -26,7 +26,9 @@ internal sealed partial class Http2Connection
         if (!_flushScheduled && (_outLength > 0 || _closeAfterFlush))
         {
             _flushScheduled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // On this thread's local queue: it runs once the current work item (say, a batch of calls) is done, so
+            // everything the batch appended goes out in one write, and no other thread has to be woken for it.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
     }
 

@@ -147,6 +147,11 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             {
                 OpenStreamLocked(call);
             }
+
+            if (_toSignal.Count == 0)
+            {
+                return;
+            }
         }
 
         SignalCompleted();

@@ -18,6 +18,7 @@ namespace Biometrics.LoadTest.Http2;
 public sealed class Http2GrpcClient : IAsyncDisposable
 {
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
+    private const uint CallsPerConnectionRun = 16;
     private static readonly long s_retryDelay = Stopwatch.Frequency / 5;
 
     private readonly ConnectionOptions _options;
@@ -193,8 +194,9 @@ public sealed class Http2GrpcClient : IAsyncDisposable
 
     private Http2Connection? PickConnection()
     {
+        // Runs of consecutive calls share a connection, so a batch started together goes out in one write.
         var n = _connections.Length;
-        var first = (int)((uint)Interlocked.Increment(ref _next) % (uint)n);
+        var first = (int)(((uint)Interlocked.Increment(ref _next) / CallsPerConnectionRun) % (uint)n);
         for (var k = 0; k < n; k++)
         {
             var c = Volatile.Read(ref _connections[(first + k) % n]);
@@ -219,7 +221,7 @@ public sealed class Http2GrpcClient : IAsyncDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<GrpcResponse> ConnectThenStartAsync(Http2UnaryCall call, CancellationToken cancellationToken)
     {
-        var slot = (int)((uint)Volatile.Read(ref _next) % (uint)_connections.Length);
+        var slot = (int)(((uint)Volatile.Read(ref _next) / CallsPerConnectionRun) % (uint)_connections.Length);
         Task<Http2Connection?>? connecting;
         lock (_slotLock)
         {
