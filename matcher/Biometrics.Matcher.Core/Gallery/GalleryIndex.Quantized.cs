@@ -14,14 +14,18 @@ namespace Biometrics.Matcher.Gallery;
 /// make any worker's candidate heap has an approximate score ≤ T (the largest full-heap threshold), hence a real score
 /// ≤ T + B. If the best re-ranked candidate's exact float score is ≥ T + B + ε (ε covers float rounding of the exact
 /// dot products), no row outside the candidates can beat it, and top-1 equals the exact float search's top-1.
-/// Otherwise the query is re-run by the exact scan (counted in <see cref="ExactFallbacks"/>).
+/// Otherwise the query is scanned once more with 16 times the candidates (counted in <see cref="QuantizedRetries"/>), and
+/// only if that cannot certify it either, re-run by the exact scan (counted in <see cref="ExactFallbacks"/>).
 /// </remarks>
 public sealed partial class GalleryIndex
 {
     /// <summary>Float rounding allowance on 512-term dot products of unit vectors (generous: about 100 ulps of 1.0 per term group).</summary>
     private const float RoundingAllowance = 1e-4f;
 
-    private unsafe TopKHeap[] QuantizedSearch(float[] qn, int n, int k, int count)
+    /// <summary>Candidate multiplier of the second quantised round for queries the first round could not certify.</summary>
+    private const int RetryWiden = 16;
+
+    private unsafe TopKHeap[] QuantizedSearch(float[] qn, int n, int k, int count, int widen = 1)
     {
         var d = Dimension;
         var dp = Int8Kernels.PaddedDimension(d);
@@ -33,7 +37,7 @@ public sealed partial class GalleryIndex
             Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), _options.QueryBits, out qscale[j], out qres[j]);
         }
 
-        var candidates = Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * k));
+        var candidates = Candidates(k, count, widen);
         var workers = WorkerCount(count);
         var perWorker = new TopKHeap[workers][];
         for (var w = 0; w < workers; w++)
@@ -63,7 +67,23 @@ public sealed partial class GalleryIndex
             }
         }
 
-        if (fallback is not null)
+        if (fallback is not null && widen == 1)
+        {
+            // Second round with many more candidates: a lower threshold leaves a wider margin for the certificate.
+            Interlocked.Add(ref _quantizedRetries, fallback.Count);
+            var again = new float[fallback.Count * d];
+            for (var i = 0; i < fallback.Count; i++)
+            {
+                Array.Copy(qn, fallback[i] * d, again, i * d, d);
+            }
+
+            var retried = QuantizedSearch(again, fallback.Count, k, count, RetryWiden);
+            for (var i = 0; i < fallback.Count; i++)
+            {
+                final[fallback[i]] = retried[i];
+            }
+        }
+        else if (fallback is not null)
         {
             Interlocked.Add(ref _exactFallbacks, fallback.Count);
             var exact = ExactSearch(qn, [.. fallback], k, count);
@@ -75,6 +95,10 @@ public sealed partial class GalleryIndex
 
         return final;
     }
+
+    /// <summary>Candidates each worker keeps per query (times <paramref name="widen"/> in the second round).</summary>
+    private int Candidates(int k, int count, int widen) =>
+        Math.Max(1, Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * k) * widen));
 
     /// <summary>
     /// Re-ranks the candidates of every worker's heap for one query by exact float dot products into the top

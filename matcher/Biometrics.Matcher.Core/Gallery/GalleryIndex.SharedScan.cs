@@ -48,7 +48,7 @@ public sealed partial class GalleryIndex
             ObjectDisposedException.ThrowIf(_disposed, this);
             var count = _idByRow.Count;
             var kk = Math.Max(1, Math.Min(k, count));
-            var candidates = Math.Max(1, Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * kk)));
+            var candidates = Candidates(kk, count, 1);
             var heaps = new TopKHeap[WorkerCount(count)];
             for (var w = 0; w < heaps.Length; w++)
             {
@@ -141,10 +141,11 @@ public sealed partial class GalleryIndex
     }
 
     /// <summary>
-    /// Answers a query that has been through every step: exact re-rank of its candidates and the top-1 certificate
-    /// (exact scan when it fails), or a fresh search when the gallery changed under it.
+    /// Answers a query that has been through every step: exact re-rank of its candidates and the top-1 certificate, or
+    /// a fresh search when the gallery changed under it. Returns null when the first round could not certify it: the
+    /// query has been reset to go round once more with 16 times the candidates (after that, the exact scan decides).
     /// </summary>
-    internal GalleryMatch[] FinishSharedScan(GalleryScanQuery query, int k, GallerySearchMode mode)
+    internal GalleryMatch[]? FinishSharedScan(GalleryScanQuery query, int k, GallerySearchMode mode)
     {
         if (!query.Stale)
         {
@@ -154,7 +155,23 @@ public sealed partial class GalleryIndex
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (query.Version == _version)
                 {
-                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, query.K, out var heap))
+                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, query.K, out var heap) && query.Round == 0)
+                    {
+                        Interlocked.Increment(ref _quantizedRetries);
+                        var count = _idByRow.Count;
+                        var heaps = new TopKHeap[query.Heaps.Length];
+                        for (var w = 0; w < heaps.Length; w++)
+                        {
+                            heaps[w] = new TopKHeap(Candidates(query.K, count, RetryWiden));
+                        }
+
+                        query.Heaps = heaps;
+                        query.Round = 1;
+                        query.StepsLeft = (count + _options.ScanChunkRows - 1) / _options.ScanChunkRows;
+                        return null;
+                    }
+
+                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, query.K, out heap))
                     {
                         Interlocked.Increment(ref _exactFallbacks);
                         heap = ExactSearch(query.Normalized, [0], query.K, _idByRow.Count)[0];

@@ -25,6 +25,7 @@ public sealed partial class GalleryIndex : IDisposable
     private float _maxResidualNorm;
     private float _maxCodeNorm;
     private long _exactFallbacks;
+    private long _quantizedRetries;
     private long _version;
     private bool _disposed;
 
@@ -76,6 +77,12 @@ public sealed partial class GalleryIndex : IDisposable
     /// (expected to stay near zero for real face galleries).
     /// </summary>
     public long ExactFallbacks => Interlocked.Read(ref _exactFallbacks);
+
+    /// <summary>
+    /// How many quantised queries could not certify their top-1 with the usual candidates and were scanned once more with
+    /// 16 times as many (cheaper than the exact scan; most then certify).
+    /// </summary>
+    public long QuantizedRetries => Interlocked.Read(ref _quantizedRetries);
 
     /// <summary>The SIMD instruction set the quantised scan uses on this machine.</summary>
     public static string QuantizedIsa => Int8Kernels.Isa;

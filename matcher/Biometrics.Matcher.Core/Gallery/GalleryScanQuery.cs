@@ -35,7 +35,10 @@ internal sealed class GalleryScanQuery
     public int K { get; }
 
     /// <summary>Candidate heap of each worker.</summary>
-    public TopKHeap[] Heaps { get; }
+    public TopKHeap[] Heaps { get; set; }
+
+    /// <summary>0 for the first round; 1 once it goes round again with more candidates.</summary>
+    public int Round { get; set; }
 
     /// <summary>Scan steps still to run before every row has been scored.</summary>
     public int StepsLeft { get; set; }

@@ -219,20 +219,27 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 continue;
             }
 
-            active.RemoveAt(i);
+            GalleryMatch[]? result;
             try
             {
-                r.Completion.TrySetResult(Trim(_index.FinishSharedScan(r.Scan, r.K, _options.Mode), r.K));
-                Interlocked.Increment(ref _queries);
+                result = _index.FinishSharedScan(r.Scan, r.K, _options.Mode);
+                if (result is null)
+                {
+                    continue; // not certified yet: goes round once more with more candidates
+                }
             }
             catch (Exception ex)
             {
+                active.RemoveAt(i);
                 r.Completion.TrySetException(ex);
-            }
-            finally
-            {
                 r.Registration.Dispose();
+                continue;
             }
+
+            active.RemoveAt(i);
+            r.Completion.TrySetResult(Trim(result, r.K));
+            Interlocked.Increment(ref _queries);
+            r.Registration.Dispose();
         }
 
         return step;

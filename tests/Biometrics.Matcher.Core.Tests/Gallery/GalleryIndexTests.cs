@@ -265,4 +265,27 @@ public sealed class GalleryIndexTests
             Assert.Equal(exact[j][0], quant[j][0]);
         }
     }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void QuantizedSearch_TooFewCandidatesToCertify_RetriesThenStaysExact(int bits)
+    {
+        // One candidate per worker: the first round can rarely certify, so the second round (16 candidates) and, failing
+        // that, the exact scan must answer; the top-1 stays identical to the exact search either way.
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, MinCandidates = 1, CandidateFactor = 1, QueryBits = bits };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var rng = new Random(50 + bits);
+        const int N = 4000;
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), RandomVectors.Unit(rng, N, Dim));
+        var queries = RandomVectors.Unit(rng, 12, Dim); // strangers: no mate, the hardest case for the certificate
+        var exact = g.SearchBatch(queries, 1, GallerySearchMode.Exact);
+        var quant = g.SearchBatch(queries, 1, GallerySearchMode.Quantized);
+        for (var j = 0; j < exact.Length; j++)
+        {
+            Assert.Equal(exact[j][0], quant[j][0]);
+        }
+
+        Assert.True(g.QuantizedRetries > 0, "no second round was needed");
+    }
 }

@@ -149,4 +149,24 @@ public sealed class GallerySearchBatcherTests
         Assert.Throws<ArgumentException>(() => { _ = batcher.SearchAsync(new float[Dim], 1); });
         Assert.Equal("s5", (await ok.WaitAsync(TimeSpan.FromSeconds(30)))[0].SubjectId);
     }
+
+    [Fact]
+    public async Task SearchAsync_SharedScanCannotCertify_GoesRoundAgainAndStaysExact()
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, ScanChunkRows = 512, MinCandidates = 1, CandidateFactor = 1 };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var rng = new Random(33);
+        const int N = 3000;
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), RandomVectors.Unit(rng, N, Dim));
+        await using var batcher = new GallerySearchBatcher(g);
+        var probes = Enumerable.Range(0, 10).Select(_ => RandomVectors.Unit(rng, 1, Dim)).ToArray();
+        var results = await Task.WhenAll(probes.Select(p => batcher.SearchAsync(p, 1))).WaitAsync(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < probes.Length; i++)
+        {
+            Assert.Equal(g.Search(probes[i], 1, GallerySearchMode.Exact)[0], results[i][0]);
+        }
+
+        Assert.True(g.QuantizedRetries > 0, "no second round was needed");
+        Assert.Equal(probes.Length, batcher.QueriesRun);
+    }
 }
