@@ -9,7 +9,9 @@
 # Both run under /usr/bin/time: the script prints each tool's CPU (user + system) per call, and the load
 # tester's once more net of its engine (a `--scenario noop` run at the same rate and length; set
 # SKIP_BASELINE=1 to leave it out), which is what its HTTP/2 client costs per call. It also prints the
-# load average, since other work on the machine changes every figure.
+# load average, since other work on the machine changes every figure. The .NET thread pool spins idle workers
+# for a while before they sleep, which shows as CPU that is no work; LOADER_SPIN_LIMIT=0 runs both load-tester
+# processes with DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 so that their CPU is the work done.
 # The server is the gRPC test host (tests/Biometrics.Grpc.TestServer) until the matcher exists; set
 # SERVER_URL to use a running server instead (nothing is started then). Set SKIP_BUILD=1 to reuse builds.
 # Exit code 0 when the throughputs agree, 1 when they do not, 2 on set-up problems.
@@ -30,6 +32,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   [[ -n "${SERVER_URL:-}" ]] || dotnet build tests/Biometrics.Grpc.TestServer/Biometrics.Grpc.TestServer.csproj -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
 fi
 LOAD=loadtest/Biometrics.LoadTest/bin/$CONFIG/net10.0/biometrics-load
+loader_env=()
+[[ -n "${LOADER_SPIN_LIMIT:-}" ]] && loader_env=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="$LOADER_SPIN_LIMIT")
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -68,12 +72,12 @@ h2_ok=$(sed -nE 's/.* ([0-9]+) succeeded.*/\1/p' "$work/h2load.txt" | head -1)
 
 log "biometrics-load: --rate $RATE for ${SECONDS_RUN}s (after 2 s warm-up)"
 /usr/bin/time -f '%U %S' -o "$work/load.cpu" \
-  "$LOAD" run --scenario unary --target "$SERVER_URL" --method "$METHOD" --rate "$RATE" --warmup 2s --duration "${SECONDS_RUN}s" \
+  env "${loader_env[@]}" "$LOAD" run --scenario unary --target "$SERVER_URL" --method "$METHOD" --rate "$RATE" --warmup 2s --duration "${SECONDS_RUN}s" \
   --connections "$CLIENTS" --no-progress --report-dir "$work/report" --report-name crosscheck >&2
 if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
   log "biometrics-load engine alone: --scenario noop --rate $RATE for ${SECONDS_RUN}s (after 2 s warm-up)"
   /usr/bin/time -f '%U %S' -o "$work/noop.cpu" \
-    "$LOAD" run --scenario noop --rate "$RATE" --warmup 2s --duration "${SECONDS_RUN}s" --no-progress \
+    env "${loader_env[@]}" "$LOAD" run --scenario noop --rate "$RATE" --warmup 2s --duration "${SECONDS_RUN}s" --no-progress \
     --report-dir "$work/noop" --report-name noop >/dev/null 2>&1
 fi
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
