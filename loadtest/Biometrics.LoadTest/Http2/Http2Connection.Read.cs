@@ -101,6 +101,11 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
         {
             Abort(_closed ? CloseReason ?? "closed" : "connection lost: " + e.Message);
         }
+        catch (Exception e)
+        {
+            // Nothing may escape unobserved: pending calls would wait forever.
+            await FailConnectionAsync(Http2ErrorCode.InternalError, "client error: " + e.Message).ConfigureAwait(false);
+        }
     }
 
     private async Task FailConnectionAsync(Http2ErrorCode code, string reason)

@@ -68,6 +68,12 @@ internal sealed partial class Http2Connection
             Abort("connection lost while writing: " + e.Message);
             return;
         }
+        catch (Exception e)
+        {
+            // Nothing may escape unobserved: pending calls would wait forever.
+            Abort("client error while writing: " + e.Message);
+            return;
+        }
 
         Abort(CloseReason ?? "closed after GOAWAY");
     }

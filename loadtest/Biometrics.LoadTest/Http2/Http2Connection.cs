@@ -63,21 +63,6 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// <summary>Whether the connection is closed (failed, or drained after GOAWAY).</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>Calls open or waiting for a stream slot.</summary>
-    public int Outstanding
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _streams.Count + _waiting.Count;
-            }
-        }
-    }
-
-    /// <summary>The peer's SETTINGS_MAX_CONCURRENT_STREAMS (int.MaxValue until it sets one).</summary>
-    public int PeerMaxConcurrentStreams => Volatile.Read(ref _peerMaxConcurrent);
-
     /// <summary>Why the connection closed, when it did.</summary>
     public string? CloseReason { get; private set; }
 
@@ -278,6 +263,12 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
 
         try
         {
+            // Give a flush already under way a moment to write the GOAWAY too.
+            for (var i = 0; i < 50 && Volatile.Read(ref _flushScheduled) && !_closed; i++)
+            {
+                await Task.Delay(10).ConfigureAwait(false);
+            }
+
             await FlushOnceAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
