@@ -146,7 +146,15 @@ public sealed class Http2GrpcClient : IAsyncDisposable
 
         foreach (var connection in live)
         {
-            await connection.CloseAsync().ConfigureAwait(false);
+            try
+            {
+                // A peer that stopped reading could hold the GOAWAY write forever: give up after a while.
+                await connection.CloseAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                connection.Abort("the client closed the connection");
+            }
         }
     }
 
