@@ -125,7 +125,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             }
             else if (_streams.Count >= _peerMaxConcurrent || _waiting.Count > 0)
             {
-                call.State = Http2UnaryCall.CallState.Waiting;
+                call.State = Http2CallState.Waiting;
                 _waiting.Enqueue(call);
             }
             else
@@ -147,12 +147,12 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     {
         lock (_sync)
         {
-            if (call.Connection != this || call.State is Http2UnaryCall.CallState.Done or Http2UnaryCall.CallState.Idle)
+            if (call.Connection != this || call.State is Http2CallState.Done or Http2CallState.Idle)
             {
                 return;
             }
 
-            if (call.State == Http2UnaryCall.CallState.Open)
+            if (call.State == Http2CallState.Open)
             {
                 WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
             }
@@ -194,7 +194,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             _toSignal = [];
             foreach (var call in expired)
             {
-                if (call.State == Http2UnaryCall.CallState.Open)
+                if (call.State == Http2CallState.Open)
                 {
                     WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
                 }
@@ -220,7 +220,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             CloseReason = reason;
             foreach (var call in _streams.Values)
             {
-                call.State = Http2UnaryCall.CallState.Done;
+                call.State = Http2CallState.Done;
                 call.SetOutcome(14, reason);
                 _toSignal.Add(call);
             }
@@ -328,7 +328,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         var id = _nextStreamId;
         _nextStreamId += 2;
         call.StreamId = id;
-        call.State = Http2UnaryCall.CallState.Open;
+        call.State = Http2CallState.Open;
         call.SendWindow = _peerInitialWindow;
         _streams.Add(id, call);
 
@@ -448,7 +448,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// <summary>Ends a call (under the lock): takes it out of every structure, records the outcome, opens waiting calls, and queues the signal.</summary>
     private void FinishLocked(Http2UnaryCall call, int grpcStatus, string? message)
     {
-        var wasOpen = call.State == Http2UnaryCall.CallState.Open;
+        var wasOpen = call.State == Http2CallState.Open;
         if (wasOpen)
         {
             _streams.Remove(call.StreamId);
@@ -458,7 +458,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
                 _blocked.Remove(call);
             }
         }
-        else if (call.State == Http2UnaryCall.CallState.Waiting)
+        else if (call.State == Http2CallState.Waiting)
         {
             RemoveWaiting(call);
         }

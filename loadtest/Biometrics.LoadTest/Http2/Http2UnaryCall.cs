@@ -8,6 +8,7 @@ namespace Biometrics.LoadTest.Http2;
 /// stream (id, send progress, windows) and response (statuses, body). Its fields change only under its
 /// connection's lock until it is completed; then they are read-only until <see cref="Release"/> returns it to the
 /// pool. It is the <see cref="IValueTaskSource{TResult}"/> behind the call's <see cref="ValueTask{TResult}"/>.
+/// Thread-safety: not thread-safe by itself; its connection's lock and the complete-then-release order make it safe.
 /// </summary>
 internal sealed class Http2UnaryCall : IValueTaskSource<GrpcResponse>
 {
@@ -17,14 +18,6 @@ internal sealed class Http2UnaryCall : IValueTaskSource<GrpcResponse>
     private bool _released = true;
 
     public Http2UnaryCall(Http2GrpcClient owner) => _owner = owner;
-
-    public enum CallState : byte
-    {
-        Idle,
-        Waiting,
-        Open,
-        Done,
-    }
 
     // Request side.
     public Http2Connection? Connection { get; set; }
@@ -51,7 +44,7 @@ internal sealed class Http2UnaryCall : IValueTaskSource<GrpcResponse>
 
     public bool Blocked { get; set; }
 
-    public CallState State { get; set; }
+    public Http2CallState State { get; set; }
 
     // Response side.
     public int HttpStatus { get; set; }
@@ -83,7 +76,7 @@ internal sealed class Http2UnaryCall : IValueTaskSource<GrpcResponse>
         SendWindow = 0;
         ReceivedUnacknowledged = 0;
         Blocked = false;
-        State = CallState.Idle;
+        State = Http2CallState.Idle;
         HttpStatus = 0;
         GrpcStatus = -1;
         GrpcMessage = null;
@@ -105,7 +98,7 @@ internal sealed class Http2UnaryCall : IValueTaskSource<GrpcResponse>
     /// <summary>Records how the call ended (under the connection lock). Checks that an OK response carried exactly one uncompressed message.</summary>
     public void SetOutcome(int grpcStatus, string? message)
     {
-        State = CallState.Done;
+        State = Http2CallState.Done;
         GrpcStatus = grpcStatus;
         GrpcMessage = message;
         if (grpcStatus == 0 && HttpStatus == 200)
