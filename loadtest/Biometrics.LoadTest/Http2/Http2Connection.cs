@@ -28,6 +28,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     private readonly Queue<Http2UnaryCall> _waiting = new();
     private readonly List<Http2UnaryCall> _blocked = [];
     private List<Http2UnaryCall> _toSignal = []; // finished under _sync, signalled once it is released
+    private readonly List<Http2UnaryCall> _expired = []; // scratch of ExpireDeadlines, under _sync
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _out = new byte[64 * 1024];
     private byte[] _outSpare = new byte[64 * 1024];
@@ -172,7 +173,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             {
                 if (call.DeadlineTimestamp != 0 && call.DeadlineTimestamp <= now)
                 {
-                    _toSignal.Add(call);
+                    _expired.Add(call);
                 }
             }
 
@@ -180,19 +181,16 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             {
                 if (call.DeadlineTimestamp != 0 && call.DeadlineTimestamp <= now)
                 {
-                    _toSignal.Add(call);
+                    _expired.Add(call);
                 }
             }
 
-            if (_toSignal.Count == 0)
+            if (_expired.Count == 0)
             {
                 return;
             }
 
-            // FinishLocked appends to _toSignal itself: take the expired ones out first.
-            var expired = _toSignal;
-            _toSignal = [];
-            foreach (var call in expired)
+            foreach (var call in _expired)
             {
                 if (call.State == Http2CallState.Open)
                 {
@@ -201,6 +199,8 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
 
                 FinishLocked(call, 4, "deadline exceeded");
             }
+
+            _expired.Clear();
         }
 
         SignalCompleted();
