@@ -168,7 +168,7 @@ for run in $RUNS; do
     identify) measure identify "$LOAD" run --scenario identify "${common[@]}" --gallery-size "$SUBJECTS" --rate "$IDENTIFY_RATE" \
       --p99-ms 50 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/identify" ;;
     mixed) measure mixed "$LOAD" run --scenario mixed "${common[@]}" --subjects "$SUBJECTS" --rate "$MIXED_RATE" \
-      --watchlist-size "$WATCHLIST" --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/mixed" ;;
+      --watchlist-size "$WATCHLIST" --enrol-token-file "$KEYS/enrolment.token" --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/mixed" ;;
     restart)
       stop_pid "$MATCHER_PID"; MATCHER_PID=
       start_matcher >"$work/restart"

@@ -81,7 +81,11 @@ public static partial class ScenarioFactory
                 options.Set("name", name + "-watchlist");
                 var watch = Make(options, "watchlist", new IdentifyTarget(client, "watchlist", watchFirst, watchSize, 1, options.Double("watchlist-hit-share", 0.001)), total, settings, ArrivalProcess.Poisson, w);
                 options.Set("name", name + "-enrol");
-                var enrol = Make(options, "enrol", new EnrolTarget(client, options.Long("first-subject", subjects), galleries), total, settings, ArrivalProcess.Poisson, e);
+                // Enrolment desks hold another role than gates: their share uses --enrol-token(-file) when given.
+                var desk = Token(options, "enrol-token") is { } deskToken
+                    ? new MatcherClient(client.Connection with { BearerToken = deskToken }, client.Faces, client.ModelId)
+                    : client;
+                var enrol = Make(options, "enrol", new EnrolTarget(desk, options.Long("first-subject", subjects), galleries), total, settings, ArrivalProcess.Poisson, e);
                 return [verify, watch, enrol];
             }
         }

@@ -37,22 +37,20 @@ public static partial class ScenarioFactory
             throw new UsageException($"--target must be http://host:port or https://host:port, got '{target}'");
         }
 
-        var token = options.String("token");
-        if (options.String("token-file") is { } tokenFile)
-        {
-            token = File.ReadAllText(tokenFile).Trim();
-        }
-
         return new ConnectionOptions
         {
             Address = uri,
-            BearerToken = token,
+            BearerToken = Token(options, "token"),
             CaCertificateFile = options.String("ca"),
             InsecureSkipVerify = options.Flag("insecure"),
             Deadline = options.Has("deadline") ? options.Duration("deadline", TimeSpan.Zero) : null,
             Connections = (int)options.Long("connections", 4),
         };
     }
+
+    /// <summary>The bearer token from <c>--NAME</c> or the file named by <c>--NAME-file</c> (which wins), or null.</summary>
+    public static string? Token(ArgumentMap options, string name)
+        => options.String(name + "-file") is { } file ? File.ReadAllText(file).Trim() : options.String(name);
 
     /// <summary>
     /// Builds a scenario around <paramref name="target"/>. Timeline (open model): a linear ramp over
