@@ -22,13 +22,13 @@ public sealed class ReportFixture : IAsyncLifetime
                 await Task.Delay(1 + (int)(ctx.Sequence % 5), ct).ConfigureAwait(false);
             }
 
-            // Two request messages per step, as a gate session streams probes.
+            // Two request messages per step, as a gate session streams probes; the "server" reports 0.3 ms.
             return (ctx.Sequence % 50) switch
             {
                 0 => StepResult.Fail("UNAVAILABLE") with { Messages = 2 },
-                < 40 => new StepResult(true, "OK", "ACCEPT", 2),
-                < 48 => new StepResult(true, "OK", "REJECT", 2),
-                _ => new StepResult(true, "OK", "REFER", 2),
+                < 40 => new StepResult(true, "OK", "ACCEPT", 2, 300_000),
+                < 48 => new StepResult(true, "OK", "REJECT", 2, 300_000),
+                _ => new StepResult(true, "OK", "REFER", 2, 300_000),
             };
         }), [new LoadSimulation.RampingInject(400, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), new LoadSimulation.Inject(400, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4))])
         {

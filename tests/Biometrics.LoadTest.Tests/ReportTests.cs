@@ -28,6 +28,9 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.Equal(2 * 1600, first.GetProperty("messages").GetInt64());
         Assert.True(first.GetProperty("peakInFlight").GetInt64() >= 1);
         Assert.True(scenarios[1].GetProperty("timeSeries")[0].GetProperty("inFlightMax").GetInt64() >= 1);
+        Assert.InRange(first.GetProperty("serverTime").GetProperty("p99Ms").GetDouble(), 0.3, 0.302);
+        Assert.Equal(1568, first.GetProperty("serverTime").GetProperty("count").GetInt64()); // the 32 failures report none
+        Assert.Equal(JsonValueKind.Null, scenarios[1].GetProperty("serverTime").ValueKind);
         Assert.True(first.GetProperty("verdicts").GetProperty("ACCEPT").GetInt64() > 1000);
         Assert.False(doc.RootElement.GetProperty("passed").GetBoolean()); // 2 % errors > 0.1 % allowed
     }
@@ -42,6 +45,16 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         var series = File.ReadAllLines(Path.Combine(fixture.Directory, "report-timeseries.csv"));
         Assert.Equal(1 + 4 + 3, series.Length);
         Assert.All(series.Skip(1), l => Assert.Equal(13, l.Split(',').Length));
+    }
+
+    [Fact]
+    public void Evaluate_ServerP99_PassesWhereTheServerReportsAndFailsWhereItReportsNone()
+    {
+        var checks = new SloTargets { ServerP99Ms = 1 }.Evaluate(fixture.Report);
+
+        Assert.Collection(checks,
+            c => Assert.True(c.Passed && c.Scenario == "verify-like", c.Actual),
+            c => Assert.False(c.Passed || c.Scenario != "queue", c.Actual));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class CommandLine
         gate:     --token T | --token-file F  --ca ca.pem  --insecure  --deadline 2s  --connections 4
                   --enrol-token T | --enrol-token-file F (mixed: the enrolment desks' token)
         reports:  --report-dir DIR (default reports/loadtest-<time>)  --report-name report  --title T  --no-progress
-        SLOs:     --p50-ms X  --p99-ms X  --p999-ms X  --min-rps X  --max-error-rate 0.001  --max-drop-rate 0
+        SLOs:     --p50-ms X  --p99-ms X  --p999-ms X  --server-p99-ms X  --min-rps X  --max-error-rate 0.001  --max-drop-rate 0
         exit code: 0 ok, 1 an SLO was missed, 2 usage error, 3 failure
         """;
 

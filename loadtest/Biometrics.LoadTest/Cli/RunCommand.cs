@@ -20,6 +20,7 @@ public static class RunCommand
             P50Ms = settings.OptionalDouble("p50-ms"),
             P99Ms = settings.OptionalDouble("p99-ms"),
             P999Ms = settings.OptionalDouble("p999-ms"),
+            ServerP99Ms = settings.OptionalDouble("server-p99-ms"),
             MinRps = settings.OptionalDouble("min-rps"),
             MaxErrorRate = settings.OptionalDouble("max-error-rate"),
             MaxDropRate = settings.OptionalDouble("max-drop-rate"),

@@ -47,6 +47,9 @@ public sealed class ScenarioStatistics
     /// <summary>Latency from the actual start to completion, nanoseconds.</summary>
     public LatencyHistogram ServiceTime { get; } = new(SubBucketBits);
 
+    /// <summary>Time the server reports for its own part of each call, nanoseconds (only steps that carry one).</summary>
+    public LatencyHistogram ServerTime { get; } = new(SubBucketBits);
+
     /// <summary>Steps sent after warm-up.</summary>
     public long Sent => Volatile.Read(ref _sent);
 
@@ -124,6 +127,11 @@ public sealed class ScenarioStatistics
         var latency = ToNs(endTimestamp - scheduledTimestamp);
         Latency.Record(latency);
         ServiceTime.Record(ToNs(endTimestamp - startTimestamp));
+        if (result.ServerNanoseconds > 0)
+        {
+            ServerTime.Record(result.ServerNanoseconds);
+        }
+
         var second = SecondOf(scheduledTimestamp);
         second.Latency.Record(latency);
         var done = (endTimestamp - _measureStart) / _ticksPerSecond;
@@ -222,6 +230,7 @@ public sealed class ScenarioStatistics
             DropRate = scheduled == 0 ? 0 : (double)Dropped / scheduled,
             Latency = LatencySummary.From(Latency),
             ServiceTime = LatencySummary.From(ServiceTime),
+            ServerTime = ServerTime.TotalCount == 0 ? null : LatencySummary.From(ServerTime),
             HistogramRelativeError = Latency.RelativeError,
             Statuses = Snapshot(_statuses),
             Verdicts = Snapshot(_verdicts),

@@ -10,7 +10,9 @@ namespace Biometrics.LoadTest.Engine;
 /// <param name="Verdict">Optional verdict label, counted per label.</param>
 /// <param name="Messages">Request messages the step sent when it sends more than one (the probes of a gate session);
 /// 0 when not counted. Summed per second into the report's message rate.</param>
-public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null, int Messages = 0)
+/// <param name="ServerNanoseconds">The time the server itself reports having spent on the call (a verdict's
+/// <c>timings.total_ms</c>), nanoseconds; 0 when the server reports none.</param>
+public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null, int Messages = 0, long ServerNanoseconds = 0)
 {
     /// <summary>A success with status <c>OK</c> and no verdict.</summary>
     public static StepResult Ok() => new(true, "OK");

@@ -13,12 +13,12 @@ public static class CsvReport
     public static string RenderSummary(RunReport report)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("scenario,model,measured_s,scheduled,sent,ok,errors,dropped,unfinished,offered_rps,throughput_rps,ok_rps,error_rate,drop_rate,min_ms,mean_ms,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,service_p50_ms,service_p99_ms,peak_in_flight,messages,messages_per_s");
+        sb.AppendLine("scenario,model,measured_s,scheduled,sent,ok,errors,dropped,unfinished,offered_rps,throughput_rps,ok_rps,error_rate,drop_rate,min_ms,mean_ms,p50_ms,p90_ms,p99_ms,p99_9_ms,max_ms,service_p50_ms,service_p99_ms,server_p50_ms,server_p99_ms,peak_in_flight,messages,messages_per_s");
         foreach (var s in report.Scenarios)
         {
             var l = s.Latency;
             Row(sb, s.Name, s.Model, N(s.MeasuredSeconds), s.Scheduled, s.Sent, s.Ok, s.Errors, s.Dropped, s.Unfinished, N(s.OfferedRps), N(s.ThroughputRps), N(s.OkRps),
-                N(s.ErrorRate), N(s.DropRate), N(l.MinMs), N(l.MeanMs), N(l.P50Ms), N(l.P90Ms), N(l.P99Ms), N(l.P999Ms), N(l.MaxMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms), s.PeakInFlight, s.Messages, N(s.MessagesPerSecond));
+                N(s.ErrorRate), N(s.DropRate), N(l.MinMs), N(l.MeanMs), N(l.P50Ms), N(l.P90Ms), N(l.P99Ms), N(l.P999Ms), N(l.MaxMs), N(s.ServiceTime.P50Ms), N(s.ServiceTime.P99Ms), s.ServerTime is { } st ? N(st.P50Ms) : string.Empty, s.ServerTime is { } sp ? N(sp.P99Ms) : string.Empty, s.PeakInFlight, s.Messages, N(s.MessagesPerSecond));
         }
 
         return sb.ToString();

@@ -81,6 +81,13 @@ public sealed class ScenarioReport
     /// <summary>Latency from the actual send to the answer (excludes scheduler lag; compare with <see cref="Latency"/>).</summary>
     public required LatencySummary ServiceTime { get; init; }
 
+    /// <summary>
+    /// The time the server reports for its own part (a verdict's <c>timings.total_ms</c>, from receipt to verdict), or
+    /// null when the scenario's calls carry none. Compare with <see cref="Latency"/>: the rest is network, HTTP/2 and
+    /// queueing in front of the handler, and the load generator.
+    /// </summary>
+    public LatencySummary? ServerTime { get; init; }
+
     /// <summary>Relative error bound of every latency percentile.</summary>
     public double HistogramRelativeError { get; init; }
 

@@ -46,7 +46,8 @@ public sealed class IdentifyTarget(MatcherClient client, string gallery, long ga
         }
 
         var hit = response.Candidates.Count > 0 && response.Candidates[0].Score >= response.Threshold;
-        return StepResult.Ok(hit ? "CANDIDATE" : "NO_MATCH");
+        // search_ms is the matcher's own figure for the 1:N search (queueing for a batch included).
+        return new StepResult(true, "OK", hit ? "CANDIDATE" : "NO_MATCH", ServerNanoseconds: MatcherStep.Nanoseconds(response.SearchMs));
     }
 
     /// <inheritdoc />

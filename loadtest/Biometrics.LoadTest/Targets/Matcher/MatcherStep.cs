@@ -26,6 +26,9 @@ internal static class MatcherStep
         }
     }
 
+    /// <summary>A server-reported duration in milliseconds as nanoseconds (0 when absent or not positive).</summary>
+    public static long Nanoseconds(float? milliseconds) => milliseconds is > 0 and var ms ? Math.Max(1, (long)(ms * 1e6)) : 0;
+
     /// <summary>A number in [0, 1) that is a pure function of <paramref name="sequence"/> and <paramref name="salt"/>.</summary>
     public static double Uniform(long sequence, ulong salt)
     {

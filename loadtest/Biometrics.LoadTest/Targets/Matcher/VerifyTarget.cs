@@ -47,7 +47,9 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
     public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var result = await client.Unary.UnaryAsync(_method!, _requests[context.Sequence % _requests.Length], Verdict.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
-        return result.Response is { } verdict ? StepResult.Ok(EnumLabel<Decision>.Of(verdict.Decision)) : StepResult.Fail(result.Label);
+        return result.Response is { } verdict
+            ? new StepResult(true, "OK", EnumLabel<Decision>.Of(verdict.Decision), ServerNanoseconds: MatcherStep.Nanoseconds(verdict.Timings?.TotalMs))
+            : StepResult.Fail(result.Label);
     }
 
     /// <inheritdoc />
