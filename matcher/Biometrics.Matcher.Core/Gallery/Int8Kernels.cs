@@ -259,6 +259,13 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
+        var q4 = q3 + s;
+        var q5 = q4 + s;
+        var q6 = q5 + s;
+        var q7 = q6 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         var a2 = Vector512<int>.Zero;
@@ -270,15 +277,14 @@ internal static unsafe class Int8Kernels
         for (var g = 0; g < groups; g++)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac(a0, q[0], x, ones);
-            a1 = Mac(a1, q[s], x, ones);
-            a2 = Mac(a2, q[2 * s], x, ones);
-            a3 = Mac(a3, q[3 * s], x, ones);
-            a4 = Mac(a4, q[4 * s], x, ones);
-            a5 = Mac(a5, q[5 * s], x, ones);
-            a6 = Mac(a6, q[6 * s], x, ones);
-            a7 = Mac(a7, q[7 * s], x, ones);
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
+            a2 = Mac(a2, q2[g], x, ones);
+            a3 = Mac(a3, q3[g], x, ones);
+            a4 = Mac(a4, q4[g], x, ones);
+            a5 = Mac(a5, q5[g], x, ones);
+            a6 = Mac(a6, q6[g], x, ones);
+            a7 = Mac(a7, q7[g], x, ones);
         }
 
         a0.Store(result);
@@ -297,6 +303,9 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         var a2 = Vector512<int>.Zero;
@@ -304,11 +313,10 @@ internal static unsafe class Int8Kernels
         for (var g = 0; g < groups; g++)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac(a0, q[0], x, ones);
-            a1 = Mac(a1, q[s], x, ones);
-            a2 = Mac(a2, q[2 * s], x, ones);
-            a3 = Mac(a3, q[3 * s], x, ones);
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
+            a2 = Mac(a2, q2[g], x, ones);
+            a3 = Mac(a3, q3[g], x, ones);
         }
 
         a0.Store(result);
@@ -323,13 +331,14 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         for (var g = 0; g < groups; g++)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
             a0 = Mac(a0, q0[g], x, ones);
-            a1 = Mac(a1, q0[g + s], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
         }
 
         a0.Store(result);
@@ -374,6 +383,13 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
+        var q4 = q3 + s;
+        var q5 = q4 + s;
+        var q6 = q5 + s;
+        var q7 = q6 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         var a2 = Vector512<int>.Zero;
@@ -387,29 +403,27 @@ internal static unsafe class Int8Kernels
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
             var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac2(a0, q[0], q[1], x, y, ones);
-            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
-            a2 = Mac2(a2, q[2 * s], q[(2 * s) + 1], x, y, ones);
-            a3 = Mac2(a3, q[3 * s], q[(3 * s) + 1], x, y, ones);
-            a4 = Mac2(a4, q[4 * s], q[(4 * s) + 1], x, y, ones);
-            a5 = Mac2(a5, q[5 * s], q[(5 * s) + 1], x, y, ones);
-            a6 = Mac2(a6, q[6 * s], q[(6 * s) + 1], x, y, ones);
-            a7 = Mac2(a7, q[7 * s], q[(7 * s) + 1], x, y, ones);
+            a0 = Mac2(a0, q0[g], q0[g + 1], x, y, ones);
+            a1 = Mac2(a1, q1[g], q1[g + 1], x, y, ones);
+            a2 = Mac2(a2, q2[g], q2[g + 1], x, y, ones);
+            a3 = Mac2(a3, q3[g], q3[g + 1], x, y, ones);
+            a4 = Mac2(a4, q4[g], q4[g + 1], x, y, ones);
+            a5 = Mac2(a5, q5[g], q5[g + 1], x, y, ones);
+            a6 = Mac2(a6, q6[g], q6[g + 1], x, y, ones);
+            a7 = Mac2(a7, q7[g], q7[g + 1], x, y, ones);
         }
 
         if (g < groups)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac(a0, q[0], x, ones);
-            a1 = Mac(a1, q[s], x, ones);
-            a2 = Mac(a2, q[2 * s], x, ones);
-            a3 = Mac(a3, q[3 * s], x, ones);
-            a4 = Mac(a4, q[4 * s], x, ones);
-            a5 = Mac(a5, q[5 * s], x, ones);
-            a6 = Mac(a6, q[6 * s], x, ones);
-            a7 = Mac(a7, q[7 * s], x, ones);
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
+            a2 = Mac(a2, q2[g], x, ones);
+            a3 = Mac(a3, q3[g], x, ones);
+            a4 = Mac(a4, q4[g], x, ones);
+            a5 = Mac(a5, q5[g], x, ones);
+            a6 = Mac(a6, q6[g], x, ones);
+            a7 = Mac(a7, q7[g], x, ones);
         }
 
         a0.Store(result);
@@ -428,6 +442,9 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         var a2 = Vector512<int>.Zero;
@@ -437,21 +454,19 @@ internal static unsafe class Int8Kernels
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
             var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac2(a0, q[0], q[1], x, y, ones);
-            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
-            a2 = Mac2(a2, q[2 * s], q[(2 * s) + 1], x, y, ones);
-            a3 = Mac2(a3, q[3 * s], q[(3 * s) + 1], x, y, ones);
+            a0 = Mac2(a0, q0[g], q0[g + 1], x, y, ones);
+            a1 = Mac2(a1, q1[g], q1[g + 1], x, y, ones);
+            a2 = Mac2(a2, q2[g], q2[g + 1], x, y, ones);
+            a3 = Mac2(a3, q3[g], q3[g + 1], x, y, ones);
         }
 
         if (g < groups)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac(a0, q[0], x, ones);
-            a1 = Mac(a1, q[s], x, ones);
-            a2 = Mac(a2, q[2 * s], x, ones);
-            a3 = Mac(a3, q[3 * s], x, ones);
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
+            a2 = Mac(a2, q2[g], x, ones);
+            a3 = Mac(a3, q3[g], x, ones);
         }
 
         a0.Store(result);
@@ -466,6 +481,7 @@ internal static unsafe class Int8Kernels
         var ones = Vector512.Create((short)1);
         var s = stride / GroupDims;
         var q0 = (int*)queries;
+        var q1 = q0 + s;
         var a0 = Vector512<int>.Zero;
         var a1 = Vector512<int>.Zero;
         var g = 0;
@@ -473,17 +489,15 @@ internal static unsafe class Int8Kernels
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
             var y = Vector512.Load(panel + ((g + 1) * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac2(a0, q[0], q[1], x, y, ones);
-            a1 = Mac2(a1, q[s], q[s + 1], x, y, ones);
+            a0 = Mac2(a0, q0[g], q0[g + 1], x, y, ones);
+            a1 = Mac2(a1, q1[g], q1[g + 1], x, y, ones);
         }
 
         if (g < groups)
         {
             var x = Vector512.Load(panel + (g * GroupBytes));
-            var q = q0 + g;
-            a0 = Mac(a0, q[0], x, ones);
-            a1 = Mac(a1, q[s], x, ones);
+            a0 = Mac(a0, q0[g], x, ones);
+            a1 = Mac(a1, q1[g], x, ones);
         }
 
         a0.Store(result);
