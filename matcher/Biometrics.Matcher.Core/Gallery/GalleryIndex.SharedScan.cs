@@ -2,14 +2,19 @@ namespace Biometrics.Matcher.Gallery;
 
 /// <summary>
 /// The shared (circular) scan behind <see cref="GallerySearchBatcher"/>: instead of batches that each make a whole
-/// pass, one loop scans the gallery step by step (<see cref="GalleryIndexOptions.ScanChunkRows"/> rows, split across
-/// the workers) for every query in flight. A query joins at the next step, goes once around the gallery and leaves,
-/// so under load it waits at most one step to start instead of the rest of a pass, and each step's rows are still
-/// read from memory once for all queries in flight. A write to the gallery while a query is in flight makes it stale;
-/// it is then answered by an ordinary <see cref="SearchBatch"/> (writes are rare, correctness is not traded).
+/// pass, the gallery is cut into steps of <see cref="GalleryIndexOptions.ScanChunkRows"/> rows handed out in circular
+/// order to whichever worker is free, and each step is scored for every query in flight. A query joins at the next
+/// step, takes part in one round of steps and leaves, so under load it waits at most one step to start instead of the
+/// rest of a pass, each step's rows are still read from memory once for all queries in flight, and no worker waits for
+/// another (a worker slowed down by other processes simply takes fewer steps). A write to the gallery while a
+/// query is in flight makes it stale; it is then answered by an ordinary <see cref="SearchBatch"/> (writes are rare,
+/// correctness is not traded).
 /// </summary>
 public sealed partial class GalleryIndex
 {
+    /// <summary>Most workers a shared scan uses (the parallelism of this index).</summary>
+    internal int SharedScanWorkers => _options.MaxDegreeOfParallelism;
+
     /// <summary>Whether a batcher should drive a shared scan (a big gallery that the quantised scan would serve).</summary>
     internal bool SharedScanApplies(GallerySearchMode mode)
     {
@@ -32,9 +37,9 @@ public sealed partial class GalleryIndex
         }
     }
 
-    /// <summary>Normalises and quantises <paramref name="query"/> and sets it up to join the shared scan at any step.</summary>
+    /// <summary>Normalises and quantises <paramref name="query"/> and sets it up to join the shared scan of <paramref name="workers"/> workers.</summary>
     /// <exception cref="ArgumentException">Wrong length, NaN/Inf or a zero vector.</exception>
-    internal GalleryScanQuery StartSharedScan(ReadOnlySpan<float> query, int k)
+    internal GalleryScanQuery StartSharedScan(ReadOnlySpan<float> query, int k, int workers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var normalized = new float[Dimension];
@@ -48,15 +53,13 @@ public sealed partial class GalleryIndex
             ObjectDisposedException.ThrowIf(_disposed, this);
             var count = _idByRow.Count;
             var kk = Math.Max(1, Math.Min(k, count));
-            var candidates = Candidates(kk, count, 1);
-            var heaps = new TopKHeap[WorkerCount(count)];
-            for (var w = 0; w < heaps.Length; w++)
+            var heaps = new TopKHeap[workers];
+            for (var w = 0; w < workers; w++)
             {
-                heaps[w] = new TopKHeap(candidates);
+                heaps[w] = new TopKHeap(Candidates(kk, count, 1));
             }
 
-            var steps = (count + _options.ScanChunkRows - 1) / _options.ScanChunkRows;
-            return new GalleryScanQuery(normalized, code, scale, residual, kk, heaps, steps, _version);
+            return new GalleryScanQuery(normalized, code, scale, residual, kk, heaps, Steps(count), _version);
         }
         finally
         {
@@ -65,10 +68,11 @@ public sealed partial class GalleryIndex
     }
 
     /// <summary>
-    /// Runs scan step <paramref name="step"/> (rows [step * ScanChunkRows, ...)) for every query of
-    /// <paramref name="queries"/> that still needs it and returns the next step (wrapping to 0 after the last one).
+    /// Runs the step with sequence number <paramref name="sequence"/> (rows of step sequence mod Steps) on worker
+    /// <paramref name="worker"/> for every query of <paramref name="queries"/>, counting it done for each. Different
+    /// workers run different steps at the same time (they touch different heaps of a query).
     /// </summary>
-    internal int RunSharedScanStep(IReadOnlyList<GalleryScanQuery> queries, int step)
+    internal void RunSharedScanStep(IReadOnlyList<GalleryScanQuery> queries, int worker, long sequence)
     {
         var dp = Int8Kernels.PaddedDimension(Dimension);
         _lock.EnterReadLock();
@@ -76,63 +80,47 @@ public sealed partial class GalleryIndex
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var count = _idByRow.Count;
-            var chunk = _options.ScanChunkRows;
-            var steps = Math.Max(1, (count + chunk - 1) / chunk);
-            if (step >= steps)
-            {
-                step = 0;
-            }
-
             var live = new List<GalleryScanQuery>(queries.Count);
             foreach (var q in queries)
             {
-                if (q.Done)
-                {
-                    continue;
-                }
-
                 if (q.Version != _version)
                 {
                     q.Stale = true;
-                    continue;
                 }
-
-                live.Add(q);
+                else
+                {
+                    live.Add(q);
+                }
             }
 
-            var start = step * chunk;
-            var end = Math.Min(count, start + chunk);
-            if (live.Count > 0 && end > start)
+            if (live.Count == 0)
+            {
+                return;
+            }
+
+            var chunk = _options.ScanChunkRows;
+            var start = (int)(sequence % Steps(count)) * chunk;
+            var stop = Math.Min(count, start + chunk);
+            if (stop > start)
             {
                 var n = live.Count;
-                var workers = live[0].Heaps.Length; // same version, same count, same worker split
                 var codes = GC.AllocateUninitializedArray<byte>(n * dp, pinned: true);
                 var scales = new float[n];
-                var heaps = new TopKHeap[workers][];
-                for (var w = 0; w < workers; w++)
-                {
-                    heaps[w] = new TopKHeap[n];
-                }
-
+                var heaps = new TopKHeap[n];
                 for (var j = 0; j < n; j++)
                 {
                     live[j].Code.CopyTo(codes, j * dp);
                     scales[j] = live[j].Scale;
-                    for (var w = 0; w < workers; w++)
-                    {
-                        heaps[w][j] = live[j].Heaps[w];
-                    }
+                    heaps[j] = live[j].Heaps[worker];
                 }
 
-                RunPartitioned(end - start, workers, Int8Kernels.PanelRows, (w, s, e) => QuantizedRange(codes, scales, heaps[w], start + s, start + e));
+                QuantizedRange(codes, scales, heaps, start, stop);
             }
 
             foreach (var q in live)
             {
-                q.StepsLeft--;
+                q.StepDone();
             }
-
-            return step + 1 >= steps ? 0 : step + 1;
         }
         finally
         {
@@ -143,7 +131,8 @@ public sealed partial class GalleryIndex
     /// <summary>
     /// Answers a query that has been through every step: exact re-rank of its candidates and the top-1 certificate, or
     /// a fresh search when the gallery changed under it. Returns null when the first round could not certify it: the
-    /// query has been reset to go round once more with 16 times the candidates (after that, the exact scan decides).
+    /// query has been reset to go round once more with 16 times the candidates (the caller sets its new
+    /// <see cref="GalleryScanQuery.Join"/>; after that round, the exact scan decides). Call only when no step runs for it.
     /// </summary>
     internal GalleryMatch[]? FinishSharedScan(GalleryScanQuery query, int k, GallerySearchMode mode)
     {
@@ -167,7 +156,7 @@ public sealed partial class GalleryIndex
 
                         query.Heaps = heaps;
                         query.Round = 1;
-                        query.StepsLeft = (count + _options.ScanChunkRows - 1) / _options.ScanChunkRows;
+                        query.Restart();
                         return null;
                     }
 
@@ -188,4 +177,6 @@ public sealed partial class GalleryIndex
 
         return SearchBatch(query.Normalized, k, mode)[0];
     }
+
+    private int Steps(int count) => Math.Max(1, (count + _options.ScanChunkRows - 1) / _options.ScanChunkRows);
 }

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Threading.Channels;
 
 namespace Biometrics.Matcher.Gallery;
 
@@ -8,25 +7,33 @@ namespace Biometrics.Matcher.Gallery;
 /// </summary>
 /// <remarks>
 /// <para>Big quantised galleries (at least two <see cref="GalleryIndexOptions.ScanChunkRows"/> steps) are served by a
-/// shared circular scan: one loop scans the gallery step by step for every query in flight (up to
-/// <see cref="GallerySearchBatcherOptions.MaxBatch"/>); a query arriving meanwhile joins at the next step and leaves
-/// once it has gone round, so it waits for one step (about 1 ms at 1,000,000 rows), not for the rest of a pass.
-/// Smaller galleries are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/> each).
+/// shared circular scan: the worker threads (one per core) take the gallery's steps in circular order, each step scored
+/// for every query in flight (up to <see cref="GallerySearchBatcherOptions.MaxBatch"/>); a query arriving meanwhile
+/// joins at the next step and is answered once it has taken part in one round of steps, so it waits for one step
+/// (about 1 ms at 1,000,000 rows), not for the rest of a pass, and the workers never wait for each other. Smaller
+/// galleries are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/> each).
 /// Either way the top-1 is certified equal to the exact search.</para>
-/// <para>Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. One background loop runs the
-/// scan and the batches (each step or batch itself uses all cores for big galleries). Invalid queries fail alone.</para>
+/// <para>Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. The batcher owns its worker
+/// threads (dedicated, not the thread pool's: they block while they scan, and the pool stays free for the callers'
+/// continuations). Invalid queries fail alone.</para>
 /// </remarks>
 public sealed class GallerySearchBatcher : IAsyncDisposable
 {
     private readonly GalleryIndex _index;
     private readonly GallerySearchBatcherOptions _options;
-    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private readonly List<Request> _pending = [];
+    private readonly List<Request> _active = [];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _workers;
+    private int _running;
+    private long _cursor;
+    private bool _completed;
     private long _batches;
     private long _queries;
     private long _scanSteps;
 
-    /// <summary>Starts the batching loop over <paramref name="index"/> (which the caller keeps owning).</summary>
+    /// <summary>Starts the worker threads over <paramref name="index"/> (which the caller keeps owning).</summary>
     public GallerySearchBatcher(GalleryIndex index, GallerySearchBatcherOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -34,20 +41,24 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         _options = options ?? new GallerySearchBatcherOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxWait, TimeSpan.Zero);
-        // A dedicated thread, not a thread-pool one: the loop blocks while it scans, and the scan's second worker
-        // (Parallel.For) and the callers' continuations need the pool's threads (with the loop on a pool thread the
-        // closed-loop bench got 140 instead of 260 queries/s on 2 cores).
-        new Thread(Run) { IsBackground = true, Name = $"gallery-scan {index.Name}" }.Start();
+        var workers = Math.Max(1, index.SharedScanWorkers);
+        _workers = workers;
+        _running = workers;
+        for (var w = 0; w < workers; w++)
+        {
+            var worker = w;
+            new Thread(() => Run(worker)) { IsBackground = true, Name = $"gallery-scan {index.Name} {w}" }.Start();
+        }
     }
 
     /// <summary>Plain batches run so far plus full passes of the shared scan (queries per pass ~= QueriesRun / BatchesRun).</summary>
     public long BatchesRun => Interlocked.Read(ref _batches);
 
-    /// <summary>Shared-scan steps run so far (tests).</summary>
-    internal long ScanSteps => Interlocked.Read(ref _scanSteps);
-
-    /// <summary>Queries answered so far (mean batch size = QueriesRun / BatchesRun).</summary>
+    /// <summary>Queries answered so far.</summary>
     public long QueriesRun => Interlocked.Read(ref _queries);
+
+    /// <summary>Shared-scan steps run so far, all workers together (tests).</summary>
+    internal long ScanSteps => Interlocked.Read(ref _scanSteps);
 
     /// <summary>Queues one query; completes with its top-<paramref name="k"/> matches, best first.</summary>
     /// <exception cref="ArgumentException">Wrong length, NaN/Inf or a zero vector (thrown synchronously).</exception>
@@ -72,210 +83,303 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             request.Registration = cancellationToken.Register(static s => ((Request)s!).Completion.TrySetCanceled(), request);
         }
 
-        if (!_queue.Writer.TryWrite(request))
+        lock (_gate)
         {
-            request.Registration.Dispose();
-            throw new ObjectDisposedException(nameof(GallerySearchBatcher));
+            if (_completed)
+            {
+                request.Registration.Dispose();
+                throw new ObjectDisposedException(nameof(GallerySearchBatcher));
+            }
+
+            _pending.Add(request);
+            Monitor.PulseAll(_gate);
         }
 
         return request.Completion.Task;
     }
 
-    /// <summary>Stops accepting queries, answers the queued ones and waits for the loop to end.</summary>
+    /// <summary>Stops accepting queries, answers the queued ones and waits for the worker threads to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loopDone.Task.ConfigureAwait(false);
+        lock (_gate)
+        {
+            _completed = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        await _stopped.Task.ConfigureAwait(false);
     }
 
-    private void Run()
+    private void Run(int worker)
     {
         try
         {
-            Loop();
-            _loopDone.TrySetResult();
+            Loop(worker);
         }
         catch (Exception ex)
         {
-            _loopDone.TrySetException(ex);
+            // Not expected (every request's failure is caught below); fail what is left rather than hang callers.
+            lock (_gate)
+            {
+                foreach (var r in _pending.Concat(_active))
+                {
+                    r.Completion.TrySetException(ex);
+                }
+
+                _pending.Clear();
+                _active.Clear();
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                _stopped.TrySetResult();
+            }
         }
     }
 
-    private void Loop()
+    private void Loop(int worker)
     {
-        var reader = _queue.Reader;
-        var batch = new List<Request>(_options.MaxBatch);
-        var active = new List<Request>(_options.MaxBatch);
-        var scans = new List<GalleryScanQuery>(_options.MaxBatch);
-        var step = 0;
+        var mine = new List<GalleryScanQuery>(_options.MaxBatch);
+        var plain = new List<Request>(_options.MaxBatch);
+        var finish = new List<Request>();
         while (true)
         {
-            if (active.Count == 0)
+            mine.Clear();
+            plain.Clear();
+            finish.Clear();
+            long sequence = -1;
+            lock (_gate)
             {
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                while (true)
                 {
-                    break;
-                }
+                    Admit(worker, plain);
+                    _active.RemoveAll(static r => r.Completion.Task.IsCompleted && !r.Scan!.Claimed && Release(r)); // cancelled
+                    foreach (var r in _active)
+                    {
+                        var scan = r.Scan!;
+                        if (!scan.Claimed && scan.Done)
+                        {
+                            scan.Claimed = true;
+                            finish.Add(r);
+                        }
+                    }
 
-                step = 0;
+                    if (finish.Count == 0)
+                    {
+                        // Take the next step if any query in flight takes part in it.
+                        foreach (var r in _active)
+                        {
+                            if (r.Scan!.TakesPart(_cursor))
+                            {
+                                mine.Add(r.Scan);
+                            }
+                        }
+
+                        if (mine.Count > 0)
+                        {
+                            sequence = _cursor++;
+                        }
+                    }
+
+                    if (mine.Count > 0 || plain.Count > 0 || finish.Count > 0)
+                    {
+                        break;
+                    }
+
+                    if (_completed && _pending.Count == 0 && _active.Count == 0)
+                    {
+                        Monitor.PulseAll(_gate);
+                        return;
+                    }
+
+                    Monitor.Wait(_gate);
+                }
             }
 
-            batch.Clear();
-            Drain(reader, batch, _options.MaxBatch - active.Count);
-            if (batch.Count > 0)
+            if (plain.Count > 0)
             {
-                if (active.Count > 0 || _index.SharedScanApplies(_options.Mode))
-                {
-                    Join(batch, active);
-                }
-                else
-                {
-                    Gather(reader, batch);
-                    RunBatch(batch);
-                }
+                Gather(plain);
+                RunBatch(plain);
             }
 
-            if (active.Count > 0)
+            foreach (var r in finish)
             {
-                step = RunStep(active, scans, step);
+                Finish(r);
+            }
+
+            if (mine.Count > 0)
+            {
+                RunStep(mine, worker, sequence);
             }
         }
     }
 
-    /// <summary>Plain batch: with MaxWait, waits a little for more queries after the first one.</summary>
-    private void Gather(ChannelReader<Request> reader, List<Request> batch)
+    /// <summary>Moves queued queries into the shared scan (any worker), or into a plain batch (worker 0 only). Under the gate.</summary>
+    private void Admit(int worker, List<Request> plain)
     {
-        if (_options.MaxWait <= TimeSpan.Zero || batch.Count >= _options.MaxBatch)
+        if (_pending.Count == 0)
         {
             return;
         }
 
-        using var cts = new CancellationTokenSource(_options.MaxWait);
-        try
+        var shared = _active.Count > 0 || _index.SharedScanApplies(_options.Mode);
+        if (!shared && worker != 0)
         {
-            while (batch.Count < _options.MaxBatch && reader.WaitToReadAsync(cts.Token).AsTask().GetAwaiter().GetResult())
+            return;
+        }
+
+        var room = _options.MaxBatch - (shared ? _active.Count : 0);
+        var take = Math.Min(room, _pending.Count);
+        if (take <= 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < take; i++)
+        {
+            var r = _pending[i];
+            if (r.Completion.Task.IsCompleted)
             {
-                Drain(reader, batch, _options.MaxBatch - batch.Count);
+                r.Registration.Dispose(); // cancelled while queued
+            }
+            else if (!shared)
+            {
+                plain.Add(r);
+            }
+            else
+            {
+                try
+                {
+                    r.Scan = _index.StartSharedScan(r.Query, r.K, _workers);
+                    r.Scan.Join = _cursor;
+                    _active.Add(r);
+                }
+                catch (Exception ex)
+                {
+                    r.Completion.TrySetException(ex);
+                    r.Registration.Dispose();
+                }
             }
         }
-        catch (OperationCanceledException)
+
+        _pending.RemoveRange(0, take);
+        if (shared)
         {
-            // the wait window closed: run what we have
+            Monitor.PulseAll(_gate); // the other workers have new queries to scan
         }
     }
 
-    /// <summary>Queries that arrived join the shared scan at its next step.</summary>
-    private void Join(List<Request> batch, List<Request> active)
+    /// <summary>Plain batch: with MaxWait, waits a little for more queries after the first one.</summary>
+    private void Gather(List<Request> batch)
     {
-        foreach (var r in batch)
+        if (_options.MaxWait <= TimeSpan.Zero)
         {
-            try
+            return;
+        }
+
+        var until = Environment.TickCount64 + (long)Math.Ceiling(_options.MaxWait.TotalMilliseconds);
+        lock (_gate)
+        {
+            while (batch.Count < _options.MaxBatch && !_completed)
             {
-                r.Scan = _index.StartSharedScan(r.Query, r.K);
-                active.Add(r);
-            }
-            catch (Exception ex)
-            {
-                r.Completion.TrySetException(ex);
-                r.Registration.Dispose();
+                var take = Math.Min(_options.MaxBatch - batch.Count, _pending.Count);
+                batch.AddRange(_pending.GetRange(0, take));
+                _pending.RemoveRange(0, take);
+                var left = until - Environment.TickCount64;
+                if (batch.Count >= _options.MaxBatch || left <= 0)
+                {
+                    break;
+                }
+
+                Monitor.Wait(_gate, (int)left);
             }
         }
+
+        batch.RemoveAll(static r => r.Completion.Task.IsCompleted && Release(r));
     }
 
-    /// <summary>One step of the shared scan for every query in flight; answers the queries that have seen every row.</summary>
-    private int RunStep(List<Request> active, List<GalleryScanQuery> scans, int step)
+    /// <summary>One step of the shared scan for every query that takes part in it.</summary>
+    private void RunStep(List<GalleryScanQuery> scans, int worker, long sequence)
     {
-        active.RemoveAll(r =>
-        {
-            if (!r.Completion.Task.IsCompleted)
-            {
-                return false;
-            }
-
-            r.Registration.Dispose(); // cancelled while in flight
-            return true;
-        });
-        if (active.Count == 0)
-        {
-            return step;
-        }
-
-        scans.Clear();
-        foreach (var r in active)
-        {
-            scans.Add(r.Scan!);
-        }
-
         try
         {
-            step = _index.RunSharedScanStep(scans, step);
+            _index.RunSharedScanStep(scans, worker, sequence);
             Interlocked.Increment(ref _scanSteps);
-            if (step == 0)
+            if ((sequence + 1) % scans[0].Steps == 0)
             {
                 Interlocked.Increment(ref _batches); // one more full pass over the gallery
             }
         }
         catch (Exception ex)
         {
-            foreach (var r in active)
+            lock (_gate)
             {
-                r.Completion.TrySetException(ex);
-                r.Registration.Dispose();
-            }
+                foreach (var r in _active)
+                {
+                    if (scans.Contains(r.Scan!))
+                    {
+                        r.Completion.TrySetException(ex);
+                        r.Scan!.Stale = true; // nothing more to scan; a worker releases it
+                    }
+                }
 
-            active.Clear();
-            return 0;
+                Monitor.PulseAll(_gate);
+            }
         }
+    }
 
-        for (var i = active.Count - 1; i >= 0; i--)
+    /// <summary>Answers a query that has seen every row (or sends it round again); the caller claimed it.</summary>
+    private void Finish(Request r)
+    {
+        GalleryMatch[]? result = null;
+        Exception? error = null;
+        if (!r.Completion.Task.IsCompleted)
         {
-            var r = active[i];
-            if (!r.Scan!.Done)
-            {
-                continue;
-            }
-
-            GalleryMatch[]? result;
             try
             {
-                result = _index.FinishSharedScan(r.Scan, r.K, _options.Mode);
-                if (result is null)
-                {
-                    continue; // not certified yet: goes round once more with more candidates
-                }
+                result = _index.FinishSharedScan(r.Scan!, r.K, _options.Mode);
             }
             catch (Exception ex)
             {
-                active.RemoveAt(i);
-                r.Completion.TrySetException(ex);
-                r.Registration.Dispose();
-                continue;
+                error = ex;
             }
-
-            active.RemoveAt(i);
-            r.Completion.TrySetResult(Trim(result, r.K));
-            Interlocked.Increment(ref _queries);
-            r.Registration.Dispose();
         }
 
-        return step;
-    }
-
-    private static GalleryMatch[] Trim(GalleryMatch[] r, int k) => r.Length > k ? r[..k] : r;
-
-    private static void Drain(ChannelReader<Request> reader, List<Request> batch, int max)
-    {
-        while (batch.Count < max && reader.TryRead(out var r))
+        lock (_gate)
         {
-            if (!r.Completion.Task.IsCompleted)
+            if (result is null && error is null && !r.Completion.Task.IsCompleted)
             {
-                batch.Add(r);
+                r.Scan!.Join = _cursor; // not certified yet: goes round once more with more candidates
+                r.Scan.Claimed = false;
+                Monitor.PulseAll(_gate);
+                return;
             }
+
+            _active.Remove(r);
+            Monitor.PulseAll(_gate); // room for queued queries
         }
+
+        if (error is not null)
+        {
+            r.Completion.TrySetException(error);
+        }
+        else if (result is not null && r.Completion.TrySetResult(result.Length > r.K ? result[..r.K] : result))
+        {
+            Interlocked.Increment(ref _queries);
+        }
+
+        r.Registration.Dispose();
     }
 
     private void RunBatch(List<Request> batch)
     {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var d = _index.Dimension;
         var queries = new float[batch.Count * d];
         var kmax = 1;
@@ -311,6 +415,12 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 r.Registration.Dispose();
             }
         }
+    }
+
+    private static bool Release(Request r)
+    {
+        r.Registration.Dispose();
+        return true;
     }
 
     private sealed class Request(float[] query, int k, TaskCompletionSource<GalleryMatch[]> completion)

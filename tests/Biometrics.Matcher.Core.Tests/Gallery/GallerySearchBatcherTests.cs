@@ -169,4 +169,29 @@ public sealed class GallerySearchBatcherTests
         Assert.True(g.QuantizedRetries > 0, "no second round was needed");
         Assert.Equal(probes.Length, batcher.QueriesRun);
     }
+
+    [Fact]
+    public async Task DisposeAsync_QueriesInSharedScan_AreAnsweredOrCancelledFirst()
+    {
+        var options = new GalleryIndexOptions { QuantizedMinRows = 0, ScanChunkRows = 256 };
+        using var g = new GalleryIndex("residents", "m1", options: options);
+        var v = RandomVectors.Unit(new Random(34), 2000, Dim);
+        g.AddRange(Enumerable.Range(0, 2000).Select(i => $"s{i}").ToArray(), v);
+        var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 4 });
+        using var cts = new CancellationTokenSource();
+        var cancelled = batcher.SearchAsync(v.AsMemory(0, Dim), 1, cts.Token);
+        var tasks = Enumerable.Range(1, 12).Select(i => batcher.SearchAsync(v.AsMemory(i * 37 * Dim, Dim), 1)).ToArray();
+        cts.Cancel();
+        await batcher.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal($"s{(i + 1) * 37}", results[i][0].SubjectId);
+        }
+
+        // Cancelled in flight or answered before the cancellation arrived: either way it does not hang.
+        var done = await Task.WhenAny(cancelled, Task.Delay(TimeSpan.FromSeconds(30))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Same(cancelled, done);
+        Assert.True(cancelled.IsCanceled || (await cancelled.WaitAsync(TimeSpan.FromSeconds(30)))[0].SubjectId == "s0");
+    }
 }
