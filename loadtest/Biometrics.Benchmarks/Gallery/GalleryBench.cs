@@ -13,7 +13,7 @@ namespace Biometrics.Benchmarks.Gallery;
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
 /// (<c>--rate 0</c> skips the open-loop run, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
-/// strangers at a gate, certify with less margin there).
+/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages).
 /// </summary>
 public static class GalleryBench
 {
@@ -29,7 +29,8 @@ public static class GalleryBench
         var exact = Arg(args, "--exact", 1) != 0;
         var queryBits = Arg(args, "--query-bits", new GalleryIndexOptions().QueryBits);
         var gaussian = Arg(args, "--gaussian", 0) != 0;
-        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components, {Environment.ProcessorCount} cores");
+        var hugePages = Arg(args, "--huge-pages", 0) != 0;
+        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, {Environment.ProcessorCount} cores");
 
         var rng = new Random(1);
         var data = new float[(long)rows * Dim];
@@ -39,7 +40,7 @@ public static class GalleryBench
         }
 
         var ids = Enumerable.Range(0, rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits });
+        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits, HugePages = hugePages });
         var sw = Stopwatch.StartNew();
         index.AddRange(ids, data);
         Console.WriteLine($"bulk load (AddRange): {sw.Elapsed.TotalSeconds:F2} s");

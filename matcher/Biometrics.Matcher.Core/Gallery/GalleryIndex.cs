@@ -326,7 +326,7 @@ public sealed partial class GalleryIndex : IDisposable
         var row = _idByRow.Count;
         if ((row >> GallerySegment.RowsShift) >= _segments.Count)
         {
-            _segments.Add(new GallerySegment(Dimension));
+            _segments.Add(new GallerySegment(Dimension, _options.HugePages));
         }
 
         _idByRow.Add(subjectId);

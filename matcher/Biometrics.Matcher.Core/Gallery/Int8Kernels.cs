@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -123,14 +124,22 @@ internal static unsafe class Int8Kernels
     /// <summary>Stores one row's codes into its slot of a panel (padding dimensions get code 0).</summary>
     public static void StoreRow(sbyte* panel, int rowInPanel, ReadOnlySpan<sbyte> code)
     {
-        var groups = PaddedDimension(code.Length) / GroupDims;
-        var p = panel + (rowInPanel * GroupDims);
-        for (var g = 0; g < groups; g++)
+        // Four codes of a group are one int32 lane: copy them as one int per group.
+        var full = code.Length / GroupDims;
+        var dst = (int*)(panel + (rowInPanel * GroupDims));
+        var src = MemoryMarshal.Cast<sbyte, int>(code[..(full * GroupDims)]);
+        for (var g = 0; g < full; g++)
         {
+            dst[g * (GroupBytes / sizeof(int))] = src[g];
+        }
+
+        if (full * GroupDims < code.Length)
+        {
+            var tail = (sbyte*)(dst + (full * (GroupBytes / sizeof(int))));
             for (var k = 0; k < GroupDims; k++)
             {
-                var i = (g * GroupDims) + k;
-                p[(g * GroupBytes) + k] = i < code.Length ? code[i] : (sbyte)0;
+                var i = (full * GroupDims) + k;
+                tail[k] = i < code.Length ? code[i] : (sbyte)0;
             }
         }
     }

@@ -288,4 +288,20 @@ public sealed class GalleryIndexTests
 
         Assert.True(g.QuantizedRetries > 0, "no second round was needed");
     }
+
+    [Fact]
+    public void QuantizedSearch_HugePages_Top1IdenticalToExact()
+    {
+        using var g = new GalleryIndex("residents", "m1", options: new GalleryIndexOptions { QuantizedMinRows = 0, HugePages = true });
+        var rng = new Random(60);
+        var v = RandomVectors.Unit(rng, 1500, Dim);
+        g.AddRange(Enumerable.Range(0, 1500).Select(i => $"s{i}").ToArray(), v);
+        var q = RandomVectors.Unit(rng, 5, Dim);
+        var exact = g.SearchBatch(q, 1, GallerySearchMode.Exact);
+        var quant = g.SearchBatch(q, 1, GallerySearchMode.Quantized);
+        for (var j = 0; j < exact.Length; j++)
+        {
+            Assert.Equal(exact[j][0], quant[j][0]);
+        }
+    }
 }
