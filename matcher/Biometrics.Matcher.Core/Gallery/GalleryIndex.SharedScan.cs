@@ -7,8 +7,8 @@ namespace Biometrics.Matcher.Gallery;
 /// step, takes part in one round of steps and leaves, so under load it waits at most one step to start instead of the
 /// rest of a pass, each step's rows are still read from memory once for all queries in flight, and no worker waits for
 /// another (a worker slowed down by other processes simply takes fewer steps). A write to the gallery while a
-/// query is in flight makes it stale; it is then answered by an ordinary <see cref="SearchBatch"/> (writes are rare,
-/// correctness is not traded).
+/// query is in flight makes it stale; the batcher then starts it again at the new version, and after a few such
+/// restarts an ordinary <see cref="SearchBatch"/> answers it (correctness is not traded).
 /// </summary>
 public sealed partial class GalleryIndex
 {

@@ -25,6 +25,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     private readonly List<Request> _pending = [];
     private readonly List<Request> _active = [];
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Rounds a query may restart because the gallery changed under it before a plain search answers it.</summary>
+    private const int MaxStaleRestarts = 2;
+
     private readonly int _workers;
     private int _running;
     private long _cursor;
@@ -335,11 +338,21 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     {
         GalleryMatch[]? result = null;
         Exception? error = null;
+        GalleryScanQuery? restart = null;
         if (!r.Completion.Task.IsCompleted)
         {
             try
             {
-                result = _index.FinishSharedScan(r.Scan!, r.K, _options.Mode);
+                if (r.Scan!.Stale && r.Restarts < MaxStaleRestarts)
+                {
+                    // The gallery changed under it (a bulk load, say): go round again at the new version with the
+                    // other queries instead of a pass of its own; after a few tries a plain search answers it.
+                    restart = _index.StartSharedScan(r.Query, r.K, _workers);
+                }
+                else
+                {
+                    result = _index.FinishSharedScan(r.Scan!, r.K, _options.Mode);
+                }
             }
             catch (Exception ex)
             {
@@ -349,7 +362,16 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         lock (_gate)
         {
-            if (result is null && error is null && !r.Completion.Task.IsCompleted)
+            if (restart is not null && !r.Completion.Task.IsCompleted)
+            {
+                r.Restarts++;
+                restart.Join = _cursor;
+                r.Scan = restart;
+                Monitor.PulseAll(_gate);
+                return;
+            }
+
+            if (restart is null && result is null && error is null && !r.Completion.Task.IsCompleted)
             {
                 r.Scan!.Join = _cursor; // not certified yet: goes round once more with more candidates
                 r.Scan.Claimed = false;
@@ -435,5 +457,8 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         /// <summary>The query's state in the shared scan, once it has joined.</summary>
         public GalleryScanQuery? Scan { get; set; }
+
+        /// <summary>How often the query went round again because the gallery changed under it.</summary>
+        public int Restarts { get; set; }
     }
 }
