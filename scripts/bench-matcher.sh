@@ -148,7 +148,7 @@ PY
     fi
     echo
     printf -- '- exit code %s; wall %.1f s; CPU seconds: matcher %.1f, redis-server %.1f, load generator %.1f; load average before %s, after %s\n' \
-      "$rc" "$wall" "$(echo "$m1 - $m0" | bc)" "$(echo "$r1 - $r0" | bc)" "$(echo "$lu + $ls" | bc)" "$l0" "$l1"
+      "$rc" "$wall" "$(awk "BEGIN{print $m1 - $m0}")" "$(awk "BEGIN{print $r1 - $r0}")" "$(awk "BEGIN{print $lu + $ls}")" "$l0" "$l1"
     echo
   } >>"$OUT/summary.md"
   ((rc == 0)) || status=1
@@ -186,7 +186,7 @@ for run in $RUNS; do
         printf -- '- %s templates in Redis: first Health answer %.1f s, SERVING %.1f s after the start command (target 10 s)\n' "$SUBJECTS" "$first" "$serving"
         echo
       } >>"$OUT/summary.md"
-      (( $(echo "$serving <= 10" | bc) )) || status=1 ;;
+      awk "BEGIN{exit !($serving <= 10)}" || status=1 ;;
     *) log "unknown run '$run'"; exit 2 ;;
   esac
 done
