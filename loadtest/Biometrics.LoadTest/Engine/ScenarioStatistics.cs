@@ -98,8 +98,8 @@ public sealed class ScenarioStatistics
             return;
         }
 
-        Max(ref _peakInFlight, inFlight);
-        Max(ref SecondOf(scheduledTimestamp).InFlightMax, inFlight);
+        InterlockedExtremes.Max(ref _peakInFlight, inFlight);
+        InterlockedExtremes.Max(ref SecondOf(scheduledTimestamp).InFlightMax, inFlight);
     }
 
     /// <summary>Counts a step that was due but not sent because too many were in flight.</summary>
@@ -248,21 +248,6 @@ public sealed class ScenarioStatistics
         LoadSimulation.KeepConstant k => $"KeepConstant(copies: {k.Copies}, during: {k.During.TotalSeconds:0.###}s)",
         _ => simulation.ToString(),
     };
-
-    private static void Max(ref long location, long value)
-    {
-        var current = Volatile.Read(ref location);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref location, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
 
     private static long ToNs(long ticks) => s_nsPerTick == 1.0 ? ticks : (long)(ticks * s_nsPerTick);
 

@@ -75,14 +75,8 @@ public sealed class LatencyHistogram
         Interlocked.Increment(ref _counts[IndexOf(value)]);
         Interlocked.Increment(ref _total);
         Interlocked.Add(ref _sum, value);
-        long seen;
-        while (value > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, value, seen) != seen)
-        {
-        }
-
-        while (value < (seen = Volatile.Read(ref _min)) && Interlocked.CompareExchange(ref _min, value, seen) != seen)
-        {
-        }
+        InterlockedExtremes.Max(ref _max, value);
+        InterlockedExtremes.Min(ref _min, value);
     }
 
     /// <summary>The value at percentile <paramref name="percentile"/> (0..100, nearest rank), see remarks.</summary>
@@ -135,14 +129,8 @@ public sealed class LatencyHistogram
 
         Interlocked.Add(ref _total, n);
         Interlocked.Add(ref _sum, Volatile.Read(ref other._sum));
-        long seen;
-        while (other.Max > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, other.Max, seen) != seen)
-        {
-        }
-
-        while (other.Min < (seen = Volatile.Read(ref _min)) && Interlocked.CompareExchange(ref _min, other.Min, seen) != seen)
-        {
-        }
+        InterlockedExtremes.Max(ref _max, other.Max);
+        InterlockedExtremes.Min(ref _min, other.Min);
     }
 
     /// <summary>

@@ -76,7 +76,7 @@ public static class HtmlReport
         sb.Append("<p class=\"meta\">target: ").Append(E(s.Target)).Append("</p>");
         sb.Append(I($"<p class=\"meta\">{E(s.Model)} model, {E(s.Arrival)} arrivals, at most {s.MaxInFlight:N0} in flight (peak {s.PeakInFlight:N0}){(s.Messages > 0 ? I($" · {s.Messages:N0} request messages, {s.MessagesPerSecond:N1}/s") : string.Empty)} · {E(string.Join(", ", s.Simulations))}</p>"));
         sb.Append(I($"<p class=\"meta\">warm-up {s.WarmUpSeconds:0.##} s ({s.WarmUpSteps:N0} steps, not measured) · measured {s.MeasuredSeconds:0.##} s · error rate {s.ErrorRate:P3} · drop rate {s.DropRate:P3} · unfinished {s.Unfinished:N0}</p>"));
-        sb.Append(I($"<p class=\"meta\">service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms{ServerTimeText(s)} · percentiles within {s.HistogramRelativeError:P2} (log-linear histogram)</p>"));
+        sb.Append(I($"<p class=\"meta\">service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms{ServerTimeText.Clause(s, " · ")} · percentiles within {s.HistogramRelativeError:P2} (log-linear histogram)</p>"));
         if (s.Settings.Count > 0)
         {
             sb.Append("<p class=\"meta\">").Append(E(string.Join(" · ", s.Settings.Select(kv => kv.Key + ": " + kv.Value)))).Append("</p>");
@@ -136,11 +136,6 @@ public static class HtmlReport
 
         sb.Append("</section>");
     }
-
-    /// <summary>The server-reported time as a clause (empty when the scenario's calls carry none).</summary>
-    internal static string ServerTimeText(ScenarioReport s) => s.ServerTime is { } t
-        ? I($" · server-side (reported by the server): p50 {t.P50Ms:0.###} ms, p99 {t.P99Ms:0.###} ms, max {t.MaxMs:0.###} ms")
-        : string.Empty;
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
 

@@ -45,7 +45,7 @@ public static class MarkdownReport
             }
 
             sb.AppendLine(I($"- error rate {s.ErrorRate:P3}, drop rate {s.DropRate:P3}, unfinished {s.Unfinished:N0}"));
-            sb.AppendLine(I($"- service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms{HtmlReport.ServerTimeText(s).Replace(" · ", "; ", StringComparison.Ordinal)}; histogram error <= {s.HistogramRelativeError:P2}"));
+            sb.AppendLine(I($"- service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms{ServerTimeText.Clause(s, "; ")}; histogram error <= {s.HistogramRelativeError:P2}"));
             sb.AppendLine().AppendLine("| status | count |").AppendLine("|---|---:|");
             foreach (var kv in s.Statuses)
             {
@@ -88,11 +88,7 @@ public static class MarkdownReport
             var statuses = string.Join(", ", s.Statuses.Select(kv => I($"{kv.Key} {kv.Value:N0}")));
             sb.Append("  statuses: ").AppendLine(statuses.Length == 0 ? "-" : statuses);
             sb.Append(I($"  peak in flight: {s.PeakInFlight:N0}"));
-            if (s.ServerTime is { } server)
-            {
-                sb.Append(I($"; server-side p50 {server.P50Ms:0.###} ms, p99 {server.P99Ms:0.###} ms"));
-            }
-
+            sb.Append(ServerTimeText.Clause(s, "; "));
             sb.AppendLine(s.Messages > 0 ? I($"; request messages {s.Messages:N0} ({s.MessagesPerSecond:N1}/s)") : string.Empty);
             if (s.Verdicts.Count > 0)
             {
