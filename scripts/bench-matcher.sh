@@ -16,7 +16,9 @@
 #              700 sessions stream at once, 7,000 probes/s; SLO: no error, no drop (REFER, a missed budget, shows in
 #              the verdicts); gate-busy@0.3s sets another mean time between travellers per lane
 #   identify   Matcher.Identify top-5 against the whole residents gallery at IDENTIFY_RATE (200)/s, SLO p99 <= 50 ms
-#   mixed      the peak-hour mix (docs/LOADTEST.md) at MIXED_RATE (2000)/s in total, watchlist of WATCHLIST (10000)
+#   mixed      the peak-hour mix (docs/LOADTEST.md) at MIXED_RATE (2000)/s in total
+# A watchlist of WATCHLIST (10000) subjects is seeded before the runs, so gate sessions and mixed screen against it;
+# WATCHLIST=0 seeds none.
 #   restart    SIGTERM the matcher, start it again, time until Health says SERVING (target 10 s)
 # DURATION (30s), WARMUP (10s), SKIP_BUILD=1, OUT (reports/bench-matcher-<UTC time>).
 # Each run writes its reports (JSON, CSV, Markdown, HTML) to OUT/<run>/ and the script writes OUT/summary.md:
@@ -111,7 +113,7 @@ log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_
   echo "# Matcher benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
-  echo "- command: \`SUBJECTS=$SUBJECTS RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
+  echo "- command: \`SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
   echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
   echo
 } >"$OUT/summary.md"
@@ -157,7 +159,8 @@ PY
 common=(--target "$T" --token-file "$KEYS/gate.token" --warmup "$WARMUP" --duration "$DURATION" --no-progress)
 
 measure seed "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" --count "$SUBJECTS"
-[[ " $RUNS " == *" mixed "* ]] && measure seed-watchlist "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" \
+# The watchlist every probe is screened against (DESIGN.md section 1); WATCHLIST=0 runs without one.
+((WATCHLIST > 0)) && measure seed-watchlist "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" \
   --first 1000000000 --count "$WATCHLIST" --gallery watchlist
 
 for run in $RUNS; do
