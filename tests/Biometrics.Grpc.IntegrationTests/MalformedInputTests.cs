@@ -116,6 +116,7 @@ public sealed class MalformedInputTests(InProcessServerFixture server) : IClassF
         using var response = await _http.SendAsync(request).WaitAsync(Timeout);
         Assert.Equal(((int)StatusCode.Unimplemented).ToString(), response.Headers.GetValues("grpc-status").First());
         Assert.Contains("gzip", response.Headers.GetValues("grpc-accept-encoding").First(), StringComparison.Ordinal);
+        await AssertServerHealthyAsync();
     }
 
     [Fact]
@@ -136,6 +137,7 @@ public sealed class MalformedInputTests(InProcessServerFixture server) : IClassF
         var bytes = await response.Content.ReadAsByteArrayAsync().WaitAsync(Timeout);
         Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").First());
         Assert.Equal(7, SimpleResponse.Parser.ParseFrom(bytes.AsSpan(5)).Payload.Body.Length);
+        await AssertServerHealthyAsync();
     }
 
     [Fact]
@@ -170,6 +172,7 @@ public sealed class MalformedInputTests(InProcessServerFixture server) : IClassF
         Assert.Equal(HttpStatusCode.OK, http);
         Assert.Equal(((int)StatusCode.Unimplemented).ToString(), status);
         Assert.Equal("Service is unimplemented.", message);
+        await AssertServerHealthyAsync();
     }
 
     // A status message never echoes unbounded caller input: a fixed text, or a short excerpt at most.
@@ -236,6 +239,7 @@ public sealed class MalformedInputTests(InProcessServerFixture server) : IClassF
         var response = await new TestService.TestServiceClient(server.Channel)
             .UnaryCallAsync(new SimpleRequest { ResponseSize = 5 }, headers, DateTime.UtcNow + Timeout).ResponseAsync.WaitAsync(Timeout);
         Assert.Equal(5, response.Payload.Body.Length);
+        await AssertServerHealthyAsync();
     }
 
     [Theory]
@@ -260,6 +264,7 @@ public sealed class MalformedInputTests(InProcessServerFixture server) : IClassF
         // The control for the case above: the same raw client and a normal request get response headers.
         var outcome = await RawHttp2.SendAsync(server.Port, UnaryPath, [("x-test-small", "b")], [0, 0, 0, 0, 0], Timeout);
         Assert.True(outcome.GotHeaders, outcome.ToString());
+        await AssertServerHealthyAsync();
     }
 
     [Fact]
