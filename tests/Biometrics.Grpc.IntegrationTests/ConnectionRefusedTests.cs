@@ -8,14 +8,13 @@ public sealed class ConnectionRefusedTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private static ServiceClient Client(GrpcChannel channel) =>
-        new(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
+    private static TestService.TestServiceClient Client(GrpcChannel channel) => new(channel);
 
     [Fact]
     public async Task DuplexWrite_ConnectionRefused_FailsWithUnavailable()
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{FreePort.Next()}");
-        using var call = Client(channel).DuplexStreaming<StreamingOutputCallRequest, StreamingOutputCallResponse>("FullDuplexCall");
+        using var call = Client(channel).FullDuplexCall(deadline: DateTime.UtcNow.AddSeconds(30));
 
         // The write is issued before the connection attempt fails, so it waits for a request stream that never opens.
         var write = call.RequestStream.WriteAsync(new StreamingOutputCallRequest());
@@ -30,7 +29,7 @@ public sealed class ConnectionRefusedTests
     public async Task DuplexWrite_AfterConnectionRefused_FailsWithUnavailable()
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{FreePort.Next()}");
-        using var call = Client(channel).DuplexStreaming<StreamingOutputCallRequest, StreamingOutputCallResponse>("FullDuplexCall");
+        using var call = Client(channel).FullDuplexCall(deadline: DateTime.UtcNow.AddSeconds(30));
         await Assert.ThrowsAsync<RpcException>(() => call.ResponseHeadersAsync.WaitAsync(Bound));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync(new StreamingOutputCallRequest()).WaitAsync(Bound));
@@ -42,7 +41,7 @@ public sealed class ConnectionRefusedTests
     public async Task ClientStreamingWrite_ConnectionRefused_FailsWithUnavailable()
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{FreePort.Next()}");
-        using var call = Client(channel).ClientStreaming<StreamingInputCallRequest, StreamingInputCallResponse>("StreamingInputCall");
+        using var call = Client(channel).StreamingInputCall(deadline: DateTime.UtcNow.AddSeconds(30));
 
         var write = call.RequestStream.WriteAsync(new StreamingInputCallRequest());
         var ex = await Assert.ThrowsAsync<RpcException>(() => write.WaitAsync(Bound));

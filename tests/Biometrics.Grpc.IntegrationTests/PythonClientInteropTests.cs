@@ -10,6 +10,8 @@ public sealed class PythonClientInteropTests(PythonClientRunFixture run) : IClas
         var data = new TheoryData<string>();
         foreach (var c in InteropClient.CaseNames) data.Add(c);
         data.Add("health_check");
+        data.Add("health_long_service_name");
+        data.Add("garbage_request");
         return data;
     }
 

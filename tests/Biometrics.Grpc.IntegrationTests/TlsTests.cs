@@ -6,6 +6,7 @@ using Biometrics.Grpc.TestServer;
 using Biometrics.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Biometrics.Grpc.IntegrationTests;
 
@@ -26,8 +27,11 @@ public sealed class TlsTests : IAsyncLifetime
         _serverCert = Issue(_ca, "CN=localhost", server: true);
         _clientCert = Issue(_ca, "CN=gate-007", server: false);
         var roots = new X509Certificate2Collection(_ca);
-        _app = TestServerHost.Create([], o => o.Interceptors.Add(_interceptor),
-            b => b.WebHost.ConfigureKestrel(k => k.ListenLocalhost(_port, l => l.UseGrpcTls(_serverCert, roots))));
+        _app = TestServerHost.Create([], o => o.Interceptors.Add<TestInterceptor>(), b =>
+        {
+            b.Services.AddSingleton(_interceptor);
+            b.WebHost.ConfigureKestrel(k => k.ListenLocalhost(_port, l => l.UseTestTls(_serverCert, roots)));
+        });
         await _app.StartAsync().WaitAsync(Timeout);
     }
 
@@ -46,13 +50,9 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task UnaryCall_MutualTlsWithCustomRoot_SucceedsAndServerSeesClientCertificate()
     {
-        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions
-        {
-            RootCertificates = new X509Certificate2Collection(_ca),
-            ClientCertificates = new X509CertificateCollection { _clientCert },
-        });
-        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
-        using var call = client.Unary<SimpleRequest, SimpleResponse>("UnaryCall", new SimpleRequest { ResponseSize = 10 });
+        using var channel = TlsChannel(_ca, _clientCert);
+        var client = new TestService.TestServiceClient(channel);
+        using var call = client.UnaryCallAsync(new SimpleRequest { ResponseSize = 10 }, deadline: DateTime.UtcNow + Timeout);
         Assert.Equal(10, (await call.ResponseAsync.WaitAsync(Timeout)).Payload.Body.Length);
         Assert.Equal("CN=gate-007", call.GetTrailers().GetValue("x-test-peer"));
     }
@@ -61,23 +61,59 @@ public sealed class TlsTests : IAsyncLifetime
     public async Task UnaryCall_ServerCertificateNotTrusted_Unavailable()
     {
         using var otherCa = CreateCa("CN=Someone Else");
-        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions
-        {
-            RootCertificates = new X509Certificate2Collection(otherCa),
-            ClientCertificates = new X509CertificateCollection { _clientCert },
-        });
-        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        using var channel = TlsChannel(otherCa, _clientCert);
+        var client = new TestService.TestServiceClient(channel);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty(), deadline: DateTime.UtcNow + Timeout).ResponseAsync.WaitAsync(Timeout));
+        // Grpc.Net.Client answers UNAVAILABLE for I/O and socket failures but INTERNAL for a failed TLS handshake (our own
+        // client said UNAVAILABLE): the status differs, the cause must still be the certificate check.
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);
+        Assert.True(Causes(ex.Status.DebugException).OfType<System.Security.Authentication.AuthenticationException>().Any(), ex.ToString());
     }
 
     [Fact]
     public async Task UnaryCall_NoClientCertificate_Rejected()
     {
-        using var channel = GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions { RootCertificates = new X509Certificate2Collection(_ca) });
-        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync<Empty, Empty>("EmptyCall", new Empty()).WaitAsync(Timeout));
+        using var channel = TlsChannel(_ca, clientCertificate: null);
+        var client = new TestService.TestServiceClient(channel);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty(), deadline: DateTime.UtcNow + Timeout).ResponseAsync.WaitAsync(Timeout));
         Assert.NotEqual(StatusCode.OK, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnaryCall_ClientCertificateFromAnotherCa_Rejected()
+    {
+        using var otherCa = CreateCa("CN=Biometrics Test CA");   // same name, different key
+        using var foreignClient = Issue(otherCa, "CN=gate-007", server: false);
+        using var channel = TlsChannel(_ca, foreignClient);
+        var client = new TestService.TestServiceClient(channel);
+        var callsBefore = _interceptor.Calls;
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty(), deadline: DateTime.UtcNow + Timeout).ResponseAsync.WaitAsync(Timeout));
+        Assert.NotEqual(StatusCode.OK, ex.StatusCode);
+        Assert.Equal(callsBefore, _interceptor.Calls); // refused in the handshake, never reached a handler
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException) yield return ex;
+    }
+
+    /// <summary>A Grpc.Net.Client channel that trusts only <paramref name="root"/> for the server's certificate and
+    /// presents <paramref name="clientCertificate"/> (mutual TLS) when given.</summary>
+    private GrpcChannel TlsChannel(X509Certificate2 root, X509Certificate2? clientCertificate)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != System.Net.Security.SslPolicyErrors.None) return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(root);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(presented);
+        };
+        if (clientCertificate is not null) handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCertificate };
+        return GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
     }
 
     private static X509Certificate2 CreateCa(string subject)

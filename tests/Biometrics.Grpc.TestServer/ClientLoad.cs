@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using Biometrics.Grpc.Interop;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Biometrics.Grpc.TestServer;
 
-/// <summary>Closed-loop load with our own client: N concurrent callers making small unary calls back to back over one
+/// <summary>Closed-loop load with Grpc.Net.Client and the generated client: N concurrent callers making small unary calls back to back over one
 /// channel, for a warm-up period and then a measured period. Prints calls/s and latency percentiles.</summary>
 /// <remarks>Usage: <c>bench-client --target http://127.0.0.1:50051 [--concurrency 64] [--seconds 10] [--warmup 3]
 /// [--method empty|unary]</c></remarks>
@@ -29,10 +31,7 @@ public static class ClientLoad
             }
         }
         using var channel = GrpcChannel.ForAddress(target);
-        var client = new ServiceClient(channel, TestReflection.Descriptor.Services.Single(s => s.Name == "TestService"));
-        var invoker = client.Invoker;
-        var unary = client.GetMethod<SimpleRequest, SimpleResponse>("UnaryCall");
-        var empty = client.GetMethod<Empty, Empty>("EmptyCall");
+        var client = new TestService.TestServiceClient(channel);
         var request = new SimpleRequest { ResponseSize = 16, Payload = new Payload { Body = ByteString.CopyFrom(new byte[16]) } };
         var emptyRequest = new Empty();
         var useEmpty = methodName == "empty";
@@ -52,8 +51,9 @@ public static class ClientLoad
                     var start = Stopwatch.GetTimestamp();
                     try
                     {
-                        if (useEmpty) await invoker.AsyncUnaryCall(empty, null, default, emptyRequest).ResponseAsync.ConfigureAwait(false);
-                        else await invoker.AsyncUnaryCall(unary, null, default, request).ResponseAsync.ConfigureAwait(false);
+                        var deadline = DateTime.UtcNow.AddSeconds(10);
+                        if (useEmpty) await client.EmptyCallAsync(emptyRequest, deadline: deadline).ResponseAsync.ConfigureAwait(false);
+                        else await client.UnaryCallAsync(request, deadline: deadline).ResponseAsync.ConfigureAwait(false);
                     }
                     catch (RpcException)
                     {
@@ -76,7 +76,7 @@ public static class ClientLoad
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"our client: method={(useEmpty ? "EmptyCall" : "UnaryCall(16 B)")} concurrency={concurrency} calls={all.Length} errors={errors} " +
+            $"Grpc.Net.Client: method={(useEmpty ? "EmptyCall" : "UnaryCall(16 B)")} concurrency={concurrency} calls={all.Length} errors={errors} " +
             $"seconds={elapsed:F1} calls/s={all.Length / elapsed:F0} p50={P(0.5):F2}ms p99={P(0.99):F2}ms"));
         return errors == 0 ? 0 : 1;
     }

@@ -1,20 +1,21 @@
 using Biometrics.Grpc.Interop;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Biometrics.Grpc.TestServer;
 
-/// <summary>The server side of the standard interop test cases (grpc.testing.TestService). UnimplementedCall is
-/// deliberately absent so that it answers UNIMPLEMENTED. Stateless and thread-safe.</summary>
-public sealed class InteropTestService
+/// <summary>The server side of the standard interop test cases (grpc.testing.TestService) over the generated base.
+/// UnimplementedCall is deliberately not overridden, so that the base answers UNIMPLEMENTED. Stateless and thread-safe.</summary>
+public sealed class InteropTestService : TestService.TestServiceBase
 {
     public const string EchoInitialKey = "x-grpc-test-echo-initial";
     public const string EchoTrailingKey = "x-grpc-test-echo-trailing-bin";
 
     private static readonly Empty EmptyResponse = new();
 
-    public Task<Empty> EmptyCall(Empty request, ServerCallContext context) => Task.FromResult(EmptyResponse);
+    public override Task<Empty> EmptyCall(Empty request, ServerCallContext context) => Task.FromResult(EmptyResponse);
 
-    public Task<SimpleResponse> UnaryCall(SimpleRequest request, ServerCallContext context)
+    public override Task<SimpleResponse> UnaryCall(SimpleRequest request, ServerCallContext context)
     {
         if (!HasEcho(context))
         {
@@ -31,7 +32,7 @@ public sealed class InteropTestService
         return new SimpleResponse { Payload = CreatePayload(request.ResponseSize) };
     }
 
-    public async Task StreamingOutputCall(StreamingOutputCallRequest request, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
+    public override async Task StreamingOutputCall(StreamingOutputCallRequest request, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
         await EchoMetadataAsync(context).ConfigureAwait(false);
         ThrowIfStatusRequested(request.ResponseStatus);
@@ -42,7 +43,7 @@ public sealed class InteropTestService
         }
     }
 
-    public async Task<StreamingInputCallResponse> StreamingInputCall(IAsyncStreamReader<StreamingInputCallRequest> requestStream, ServerCallContext context)
+    public override async Task<StreamingInputCallResponse> StreamingInputCall(IAsyncStreamReader<StreamingInputCallRequest> requestStream, ServerCallContext context)
     {
         var total = 0;
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
@@ -52,7 +53,7 @@ public sealed class InteropTestService
         return new StreamingInputCallResponse { AggregatedPayloadSize = total };
     }
 
-    public async Task FullDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
+    public override async Task FullDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
         await EchoMetadataAsync(context).ConfigureAwait(false);
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
@@ -67,7 +68,7 @@ public sealed class InteropTestService
         }
     }
 
-    public async Task HalfDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
+    public override async Task HalfDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
         var requests = new List<StreamingOutputCallRequest>();
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false)) requests.Add(requestStream.Current);

@@ -5,8 +5,6 @@ if (args.Length > 0 && args[0] == "bench-client")
     return await ClientLoad.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
-var withBaseline = args.Contains("--with-baseline");
-var app = TestServerHost.Create(args.Where(a => a != "--with-baseline").ToArray());
-if (withBaseline) NaiveBaseline.Map(app);
+var app = TestServerHost.Create(args);
 await app.RunAsync().ConfigureAwait(false);
 return 0;

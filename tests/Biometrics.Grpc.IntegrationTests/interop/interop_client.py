@@ -197,13 +197,48 @@ def main():
         check(next(watch).status == health_pb2.HealthCheckResponse.SERVING, "watch")
         watch.cancel()
 
+    def assert_serving():
+        r = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=T)
+        check(r.status == health_pb2.HealthCheckResponse.SERVING, "not SERVING afterwards: %s" % r.status)
+
+    def health_long_service_name():
+        # Not a standard interop case: the production finding of issue 11 (a multi-MiB name echoed into grpc-message).
+        started = time.monotonic()
+        try:
+            health.Check(health_pb2.HealthCheckRequest(service="x" * (3 * 1024 * 1024)), timeout=T)
+            raise AssertionError("no error")
+        except grpc.RpcError as e:
+            elapsed = time.monotonic() - started
+            check(e.code() == grpc.StatusCode.NOT_FOUND, "code %s after %.1f s: %.200s" % (e.code(), elapsed, e.details()))
+            check(elapsed < 5, "answered after %.1f s" % elapsed)
+            check(len(e.details() or "") <= 200, "message of %d chars" % len(e.details() or ""))
+        assert_serving()
+
+    def garbage_request():
+        # Not a standard interop case: request bytes that are not a SimpleRequest, sent by the real peer.
+        raw = channel.unary_unary("/grpc.testing.TestService/UnaryCall", request_serializer=lambda b: b,
+                                  response_deserializer=lambda b: b)
+        for body in (b"\xff" * 6, b"\x1a\x64\x01\x02", b"\x08" + b"\xff" * 10 + b"\x01"):
+            started = time.monotonic()
+            try:
+                raw(body, timeout=T)
+                raise AssertionError("no error for %r" % body)
+            except grpc.RpcError as e:
+                elapsed = time.monotonic() - started
+                check(e.code() in (grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT),
+                      "%r: code %s %r" % (body, e.code(), e.details()))
+                check(elapsed < 5, "answered after %.1f s" % elapsed)
+                check(len(e.details() or "") <= 200, "message of %d chars" % len(e.details() or ""))
+            assert_serving()
+
     cases = dict(empty_unary=empty_unary, large_unary=large_unary, client_streaming=client_streaming,
                  server_streaming=server_streaming, ping_pong=ping_pong, empty_stream=empty_stream,
                  cancel_after_begin=cancel_after_begin, cancel_after_first_response=cancel_after_first_response,
                  timeout_on_sleeping_server=timeout_on_sleeping_server, custom_metadata=custom_metadata,
                  status_code_and_message=status_code_and_message, special_status_message=special_status_message,
                  unimplemented_method=unimplemented_method, unimplemented_service=unimplemented_service,
-                 health_check=health_check)
+                 health_check=health_check, health_long_service_name=health_long_service_name,
+                 garbage_request=garbage_request)
     selected = [c for c in args.cases.split(",") if c] or list(cases)
     failures = 0
     for name in selected:
