@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Biometrics.Grpc;
 using Biometrics.LoadTest.Targets;
 using Biometrics.LoadTest.Targets.Matcher;
+using Grpc.Core;
 
 namespace Biometrics.LoadTest.Cli;
 
@@ -73,7 +73,7 @@ public static class SeedCommand
 
         async Task OneStreamAsync(int index, long start, Action onAnswer)
         {
-            using var call = client.Invoker.AsyncDuplexStreamingCall(MatcherClient.EnrolStream, null, client.Options(cancellationToken, TimeSpan.FromHours(2)));
+            using var call = client.Enrolment.EnrolStream(client.Options(cancellationToken, TimeSpan.FromHours(2)));
             using var slots = new SemaphoreSlim(window, window);
             // Cancelled when the response stream ends for any reason, so a writer waiting for a free slot wakes up
             // instead of waiting forever for answers that will never come.
@@ -107,9 +107,10 @@ public static class SeedCommand
 
                 await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or RpcException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or RpcException && !cancellationToken.IsCancellationRequested)
             {
-                // The response stream ended (or the request stream broke) first: the reader has the reason.
+                // The response stream ended (or the request stream broke) first: the reader has the reason. (Grpc.Net.Client
+                // refuses a write to a completed call: InvalidOperationException when it ended OK, RpcException otherwise.)
             }
 
             await reader.ConfigureAwait(false);
