@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Biometrics.LoadTest.Targets;
 using Biometrics.LoadTest.Targets.Matcher;
 using Grpc.Core;
 
@@ -65,7 +64,7 @@ public static class SeedCommand
                 catch (RpcException e) when (attempt < retries && !cancellationToken.IsCancellationRequested)
                 {
                     await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"stream {index}: EnrolStream failed with {GrpcStatusNames.Of((int)e.StatusCode)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
+                        $"stream {index}: EnrolStream failed with {MatcherClient.StatusOf(e)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -123,7 +122,7 @@ public static class SeedCommand
         }
         catch (RpcException e)
         {
-            await stderr.WriteLineAsync($"error: EnrolStream failed with {GrpcStatusNames.Of((int)e.StatusCode)}: {e.Status.Detail}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"error: EnrolStream failed with {MatcherClient.StatusOf(e)}: {e.Status.Detail}").ConfigureAwait(false);
             code = 1;
         }
         finally

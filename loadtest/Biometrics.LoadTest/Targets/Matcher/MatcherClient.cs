@@ -127,8 +127,19 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         return new Probe { Embedding = Embedding(v) };
     }
 
-    /// <summary>The label of a failed call.</summary>
-    public static string StatusOf(RpcException e) => GrpcStatusNames.Of((int)e.StatusCode);
+    /// <summary>
+    /// The label of a failed call: its status name, except that a call which could not start because no connection could
+    /// be made (TCP, name resolution or TLS) is <c>UNAVAILABLE</c>, as gRPC defines it and as the lean client labels it;
+    /// Grpc.Net.Client reports a refused TLS handshake as INTERNAL ("Error starting gRPC call").
+    /// </summary>
+    public static string StatusOf(RpcException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.StatusCode == StatusCode.Internal
+            && e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError }
+            ? GrpcStatusNames.Of((int)StatusCode.Unavailable)
+            : GrpcStatusNames.Of((int)e.StatusCode);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _channel.Dispose();
