@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Biometrics.Grpc;
-using Biometrics.LoadTest.Targets;
 using Biometrics.LoadTest.Targets.Matcher;
+using Grpc.Core;
 
 namespace Biometrics.LoadTest.Cli;
 
@@ -65,7 +64,7 @@ public static class SeedCommand
                 catch (RpcException e) when (attempt < retries && !cancellationToken.IsCancellationRequested)
                 {
                     await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"stream {index}: EnrolStream failed with {GrpcStatusNames.Of((int)e.StatusCode)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
+                        $"stream {index}: EnrolStream failed with {MatcherClient.StatusOf(e)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -73,7 +72,7 @@ public static class SeedCommand
 
         async Task OneStreamAsync(int index, long start, Action onAnswer)
         {
-            using var call = client.Invoker.AsyncDuplexStreamingCall(MatcherClient.EnrolStream, null, client.Options(cancellationToken, TimeSpan.FromHours(2)));
+            using var call = client.Enrolment.EnrolStream(client.Options(cancellationToken, TimeSpan.FromHours(2)));
             using var slots = new SemaphoreSlim(window, window);
             // Cancelled when the response stream ends for any reason, so a writer waiting for a free slot wakes up
             // instead of waiting forever for answers that will never come.
@@ -107,9 +106,10 @@ public static class SeedCommand
 
                 await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or RpcException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or RpcException && !cancellationToken.IsCancellationRequested)
             {
-                // The response stream ended (or the request stream broke) first: the reader has the reason.
+                // The response stream ended (or the request stream broke) first: the reader has the reason. (Grpc.Net.Client
+                // refuses a write to a completed call: InvalidOperationException when it ended OK, RpcException otherwise.)
             }
 
             await reader.ConfigureAwait(false);
@@ -122,7 +122,7 @@ public static class SeedCommand
         }
         catch (RpcException e)
         {
-            await stderr.WriteLineAsync($"error: EnrolStream failed with {GrpcStatusNames.Of((int)e.StatusCode)}: {e.Status.Detail}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"error: EnrolStream failed with {MatcherClient.StatusOf(e)}: {e.Status.Detail}").ConfigureAwait(false);
             code = 1;
         }
         finally

@@ -61,6 +61,16 @@ public sealed class Http2GrpcClient : IAsyncDisposable
     public GrpcMethod Method(string path)
         => _methods.GetOrAdd(path, static (p, c) => GrpcMethod.Create(p, c.Authority, c._tls is not null, c._options.BearerToken), this);
 
+    /// <summary>
+    /// <paramref name="method"/>, a descriptor of generated service code (<see cref="Targets.GeneratedMethods"/>), with its
+    /// request headers encoded once: only its path (<see cref="Grpc.Core.IMethod.FullName"/>) is used; messages stay bytes.
+    /// </summary>
+    public GrpcMethod Method(Grpc.Core.IMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return Method(method.FullName);
+    }
+
     /// <summary>Opens every connection of the pool; returns how many are usable (failures are retried by later calls).</summary>
     public async Task<int> ConnectAsync(CancellationToken cancellationToken = default)
     {

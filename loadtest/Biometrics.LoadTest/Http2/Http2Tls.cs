@@ -19,21 +19,37 @@ public static class Http2Tls
             return null;
         }
 
-        X509Certificate2Collection? ca = null;
-        if (options.CaCertificateFile is { } file)
-        {
-            // Certificates only (no key): one CA or a bundle.
-            ca = [];
-            ca.ImportFromPemFile(file);
-        }
-
+        var ca = LoadCa(options);
         var host = options.Address.IdnHost;
+        var validate = ServerCertificateValidation(options, ca);
         return () => new SslClientAuthenticationOptions
         {
             TargetHost = host,
             ApplicationProtocols = [SslApplicationProtocol.Http2],
-            RemoteCertificateValidationCallback = (_, cert, _, errors) => Validate(options.InsecureSkipVerify, ca, cert, errors),
+            RemoteCertificateValidationCallback = validate,
         };
+    }
+
+    /// <summary>
+    /// The server certificate check of <paramref name="options"/> (system roots, the <c>--ca</c> file, or none with
+    /// <c>--insecure</c>), for the Grpc.Net.Client channel of the streaming calls, so both clients trust the same servers.
+    /// </summary>
+    public static RemoteCertificateValidationCallback ServerCertificateValidation(ConnectionOptions options) => ServerCertificateValidation(options, LoadCa(options));
+
+    private static RemoteCertificateValidationCallback ServerCertificateValidation(ConnectionOptions options, X509Certificate2Collection? ca)
+        => (_, cert, _, errors) => Validate(options.InsecureSkipVerify, ca, cert, errors);
+
+    private static X509Certificate2Collection? LoadCa(ConnectionOptions options)
+    {
+        if (options.CaCertificateFile is not { } file)
+        {
+            return null;
+        }
+
+        // Certificates only (no key): one CA or a bundle.
+        X509Certificate2Collection ca = [];
+        ca.ImportFromPemFile(file);
+        return ca;
     }
 
     private static bool Validate(bool insecure, X509Certificate2Collection? ca, X509Certificate? cert, SslPolicyErrors errors)

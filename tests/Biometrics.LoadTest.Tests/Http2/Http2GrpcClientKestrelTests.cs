@@ -7,17 +7,17 @@ using Google.Protobuf;
 
 namespace Biometrics.LoadTest.Tests.Http2;
 
-/// <summary>The HTTP/2 client against Kestrel: our gRPC layer's Health service and raw gRPC endpoints.</summary>
+/// <summary>The HTTP/2 client against Kestrel: the standard Health service on Grpc.AspNetCore and raw gRPC endpoints.</summary>
 public sealed class Http2GrpcClientKestrelTests(KestrelGrpcServer server) : IClassFixture<KestrelGrpcServer>
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task UnaryAsync_HealthCheckOnOurGrpcLayer_ServingAndOk()
+    public async Task UnaryAsync_HealthCheckOnGrpcAspNetCore_ServingAndOk()
     {
         await using var client = Client();
 
-        var result = await client.UnaryAsync(client.Method("/grpc.health.v1.Health/Check"), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
+        var result = await client.UnaryAsync(client.Method(GrpcHealth.Check), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("OK", result.Label);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, result.Response!.Status);
@@ -28,7 +28,7 @@ public sealed class Http2GrpcClientKestrelTests(KestrelGrpcServer server) : ICla
     {
         await using var client = Client();
 
-        var result = await client.UnaryAsync(client.Method("/grpc.health.v1.Health/Check"), new HealthCheckRequest { Service = "nope" }, HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
+        var result = await client.UnaryAsync(client.Method(GrpcHealth.Check), new HealthCheckRequest { Service = "nope" }, HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("NOT_FOUND", result.Label);
         Assert.Null(result.Response);
@@ -134,7 +134,7 @@ public sealed class Http2GrpcClientKestrelTests(KestrelGrpcServer server) : ICla
     public async Task ExecuteAsync_RawUnaryTargetOnHealthCheck_Ok()
     {
         await using var target = new RawUnaryGrpcTarget(new ConnectionOptions { Address = server.Address, Connections = 2, Deadline = TimeSpan.FromSeconds(5) },
-            "/grpc.health.v1.Health/Check", new HealthCheckRequest().ToByteArray());
+            GrpcHealth.Check.FullName, new HealthCheckRequest().ToByteArray());
         await target.InitializeAsync(CancellationToken.None).AsTask().WaitAsync(s_timeout);
 
         var result = await target.ExecuteAsync(new Engine.StepContext(0, Stopwatch.GetTimestamp(), false), CancellationToken.None).AsTask().WaitAsync(s_timeout);

@@ -16,7 +16,7 @@ public sealed class Http2GrpcClientPythonTests(PythonGrpcServer server) : IClass
     {
         // The same connection's dynamic table must stay in step with the server's over many responses.
         await using var client = Client();
-        var method = client.Method("/grpc.health.v1.Health/Check");
+        var method = client.Method(GrpcHealth.Check);
 
         for (var i = 0; i < 50; i++)
         {
@@ -43,7 +43,7 @@ public sealed class Http2GrpcClientPythonTests(PythonGrpcServer server) : IClass
     {
         await using var client = Client();
 
-        var result = await client.UnaryAsync(client.Method("/grpc.health.v1.Health/Check"), new HealthCheckRequest { Service = "nope" }, HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
+        var result = await client.UnaryAsync(client.Method(GrpcHealth.Check), new HealthCheckRequest { Service = "nope" }, HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("NOT_FOUND", result.Label);
         Assert.Equal("unknown service", result.Message);

@@ -14,7 +14,7 @@ public sealed class Http2GrpcClientTlsTests(TlsKestrelGrpcServer server) : IClas
     {
         await using var client = new Http2GrpcClient(new ConnectionOptions { Address = server.Address, CaCertificateFile = server.CaFile, Connections = 1 });
 
-        var result = await client.UnaryAsync(client.Method("/grpc.health.v1.Health/Check"), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
+        var result = await client.UnaryAsync(client.Method(GrpcHealth.Check), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("OK", result.Label);
     }
@@ -24,7 +24,7 @@ public sealed class Http2GrpcClientTlsTests(TlsKestrelGrpcServer server) : IClas
     {
         await using var client = new Http2GrpcClient(new ConnectionOptions { Address = server.Address, InsecureSkipVerify = true, Connections = 1 });
 
-        var result = await client.UnaryAsync(client.Method("/grpc.health.v1.Health/Check"), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
+        var result = await client.UnaryAsync(client.Method(GrpcHealth.Check), new HealthCheckRequest(), HealthCheckResponse.Parser).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("OK", result.Label);
     }
@@ -34,7 +34,7 @@ public sealed class Http2GrpcClientTlsTests(TlsKestrelGrpcServer server) : IClas
     {
         await using var client = new Http2GrpcClient(new ConnectionOptions { Address = server.Address, Connections = 1 });
 
-        using var response = await client.UnaryAsync("/grpc.health.v1.Health/Check", ReadOnlyMemory<byte>.Empty).AsTask().WaitAsync(s_timeout);
+        using var response = await client.UnaryAsync(GrpcHealth.Check.FullName, ReadOnlyMemory<byte>.Empty).AsTask().WaitAsync(s_timeout);
 
         Assert.Equal("UNAVAILABLE", response.Label);
         Assert.Contains("not connected", response.Message, StringComparison.Ordinal);

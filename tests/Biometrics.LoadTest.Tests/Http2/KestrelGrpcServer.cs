@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Biometrics.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +10,7 @@ namespace Biometrics.LoadTest.Tests.Http2;
 
 /// <summary>
 /// Kestrel on a free loopback port (h2c, at most 8 streams per connection, Kestrel's default windows) serving
-/// grpc.health.v1.Health through our gRPC layer, plus raw gRPC endpoints for the cases a real service seldom
+/// grpc.health.v1.Health on Grpc.AspNetCore (Grpc.HealthCheck), plus raw gRPC endpoints for the cases a real service seldom
 /// produces on demand: echo of the request size, an error in the trailers, a trailers-only error, a slow method,
 /// and a method that counts how many calls run at once. Started once per test class; stopped on dispose.
 /// </summary>
@@ -36,18 +35,15 @@ public sealed class KestrelGrpcServer : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            // Kestrel's own defaults (96 KiB stream and 128 KiB connection windows), stated so they stay: large requests wait for WINDOW_UPDATE.
+            k.Limits.Http2.InitialStreamWindowSize = 96 * 1024;
+            k.Limits.Http2.InitialConnectionWindowSize = 128 * 1024;
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.ListenLocalhost(Port, l => l.Protocols = HttpProtocols.Http2);
         });
-        builder.Services.AddBiometricsGrpc(o =>
-        {
-            // Kestrel's own defaults (96 KiB stream and 128 KiB connection windows), so large requests wait for WINDOW_UPDATE.
-            o.MaxStreamsPerConnection = MaxStreamsPerConnection;
-            o.InitialStreamWindowSize = 96 * 1024;
-            o.InitialConnectionWindowSize = 128 * 1024;
-        });
+        builder.Services.AddServingHealth();
         _app = builder.Build();
-        _app.MapGrpcHealthService();
+        _app.MapHealth();
         _app.MapPost("/test.Raw/Echo", async context =>
         {
             // The answer is the request message's length as 8 bytes (big-endian).

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using Biometrics.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -11,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Biometrics.LoadTest.Tests.Http2;
 
 /// <summary>
-/// Kestrel with TLS (h2 via ALPN) and our gRPC layer's Health service on a free loopback port, with a self-signed
+/// Kestrel with TLS (h2 via ALPN) and the standard Health service on Grpc.AspNetCore on a free loopback port, with a self-signed
 /// certificate for 127.0.0.1 made at start-up; its PEM file is <see cref="CaFile"/>. Stopped and the file deleted on dispose.
 /// </summary>
 public sealed class TlsKestrelGrpcServer : IAsyncLifetime
@@ -26,16 +22,7 @@ public sealed class TlsKestrelGrpcServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=biometrics-load test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        await File.WriteAllTextAsync(CaFile, created.ExportCertificatePem());
-        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+        var certificate = await SelfSignedCertificate.CreateAsync(CaFile);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -44,9 +31,9 @@ public sealed class TlsKestrelGrpcServer : IAsyncLifetime
             l.Protocols = HttpProtocols.Http2;
             l.UseHttps(certificate);
         }));
-        builder.Services.AddBiometricsGrpc();
+        builder.Services.AddServingHealth();
         _app = builder.Build();
-        _app.MapGrpcHealthService();
+        _app.MapHealth();
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 

@@ -36,7 +36,7 @@ public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOn
     /// <inheritdoc />
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _method = client.Unary.Method(MatcherClient.Enrol.FullName);
+        _method = client.Unary.Method(MatcherClient.Enrol);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Biometrics.LoadTest.Engine;
 using Biometrics.Protos.V1;
+using Grpc.Core;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
@@ -52,8 +53,7 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
         var (claim, probes) = _travellers[context.Sequence % _travellers.Length];
         var lane = (int)(MatcherStep.Uniform(context.Sequence, client.Faces.Seed + 6) * lanes);
         var frame = TimeSpan.FromSeconds(1 / fps);
-        using var call = client.Invoker.AsyncDuplexStreamingCall(MatcherClient.GateSession, null,
-            client.Options(cancellationToken, TimeSpan.FromMilliseconds(budgetMs + 5000)));
+        using var call = client.Matcher.GateSession(client.Options(cancellationToken, TimeSpan.FromMilliseconds(budgetMs + 5000)));
         await call.RequestStream.WriteAsync(new GateSessionRequest
         {
             Open = new GateSessionOpen
@@ -77,22 +77,25 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
                 sent++;
                 await Task.Delay(frame, done.Token).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (done.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The verdict came: stop streaming.
-        }
 
-        if (!done.IsCancellationRequested)
+            if (!done.IsCancellationRequested)
+            {
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or RpcException
+            && done.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            // The response stream ended (the verdict came, or the call failed) while this was waiting or writing:
+            // stop streaming; the reader has the outcome. Grpc.Net.Client refuses a write to a call that has
+            // completed (InvalidOperationException when it ended OK, RpcException with its status otherwise).
         }
 
         var verdict = await reader.ConfigureAwait(false);
         return verdict is null ? StepResult.Fail("NO_VERDICT") with { Messages = sent } : new StepResult(true, "OK", verdict, sent);
     }
 
-    private static async Task<string?> ReadVerdictAsync(Grpc.IAsyncStreamReader<GateSessionResponse> responses, CancellationTokenSource done, CancellationToken cancellationToken)
+    private static async Task<string?> ReadVerdictAsync(IAsyncStreamReader<GateSessionResponse> responses, CancellationTokenSource done, CancellationToken cancellationToken)
     {
         try
         {

@@ -31,7 +31,7 @@ public sealed class IdentifyTarget(MatcherClient client, string gallery, long ga
             _requests[i] = new IdentifyRequest { Probe = client.Probe(subject, genuine, i), Gallery = gallery, TopK = topK }.ToByteArray();
         }
 
-        _method = client.Unary.Method(MatcherClient.Identify.FullName);
+        _method = client.Unary.Method(MatcherClient.Identify);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,33 +1,37 @@
-using System.Security.Cryptography.X509Certificates;
-using Biometrics.Grpc;
+using System.Net.Security;
 using Biometrics.LoadTest.Data;
 using Biometrics.LoadTest.Http2;
 using Biometrics.Protos.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
+using MatcherApi = Biometrics.Protos.V1.Matcher;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
 /// The matcher's methods, with the gate's bearer token and deadline on every call, plus the synthetic-face
 /// settings the scenarios share. Unary calls (Verify, Identify, Enrol) go through the tool's own lean HTTP/2
-/// client (<see cref="Unary"/>, opened on first use); streaming calls (GateSession, EnrolStream for <c>seed</c>)
-/// through one <see cref="GrpcChannel"/> of our gRPC layer. Thread-safe.
+/// client (<see cref="Unary"/>, opened on first use) with the method descriptors of the generated code; streaming
+/// calls (GateSession, EnrolStream for <c>seed</c>) through the generated clients (<see cref="Matcher"/>,
+/// <see cref="Enrolment"/>) on one Grpc.Net.Client <see cref="GrpcChannel"/>. Thread-safe.
 /// </summary>
 public sealed class MatcherClient : IDisposable, IAsyncDisposable
 {
-    /// <summary>Matcher.Verify.</summary>
-    public static readonly Method<VerifyRequest, Verdict> Verify = new(MethodType.Unary, "biometrics.v1.Matcher", "Verify", Marshallers.Create<VerifyRequest>(), Marshallers.Create<Verdict>());
+    /// <summary>Matcher.Verify, as the generated code declares it.</summary>
+    public static readonly Method<VerifyRequest, Verdict> Verify = GeneratedMethods.Find<VerifyRequest, Verdict>(b => MatcherApi.BindService(b, null), MethodType.Unary);
 
-    /// <summary>Matcher.Identify.</summary>
-    public static readonly Method<IdentifyRequest, IdentifyResponse> Identify = new(MethodType.Unary, "biometrics.v1.Matcher", "Identify", Marshallers.Create<IdentifyRequest>(), Marshallers.Create<IdentifyResponse>());
+    /// <summary>Matcher.Identify, as the generated code declares it.</summary>
+    public static readonly Method<IdentifyRequest, IdentifyResponse> Identify = GeneratedMethods.Find<IdentifyRequest, IdentifyResponse>(b => MatcherApi.BindService(b, null), MethodType.Unary);
 
-    /// <summary>Matcher.GateSession.</summary>
-    public static readonly Method<GateSessionRequest, GateSessionResponse> GateSession = new(MethodType.DuplexStreaming, "biometrics.v1.Matcher", "GateSession", Marshallers.Create<GateSessionRequest>(), Marshallers.Create<GateSessionResponse>());
+    /// <summary>Enrolment.Enrol, as the generated code declares it.</summary>
+    public static readonly Method<EnrolRequest, EnrolResponse> Enrol = GeneratedMethods.Find<EnrolRequest, EnrolResponse>(b => EnrolmentApi.BindService(b, null), MethodType.Unary);
 
-    /// <summary>Enrolment.Enrol.</summary>
-    public static readonly Method<EnrolRequest, EnrolResponse> Enrol = new(MethodType.Unary, "biometrics.v1.Enrolment", "Enrol", Marshallers.Create<EnrolRequest>(), Marshallers.Create<EnrolResponse>());
+    /// <summary>HTTP/2 PING after this long without frames on a connection of the channel (Grpc.Net.Client keep-alive).</summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
 
-    /// <summary>Enrolment.EnrolStream.</summary>
-    public static readonly Method<EnrolRequest, EnrolResponse> EnrolStream = new(MethodType.DuplexStreaming, "biometrics.v1.Enrolment", "EnrolStream", Marshallers.Create<EnrolRequest>(), Marshallers.Create<EnrolResponse>());
+    /// <summary>A connection whose PING is not answered within this long is closed (its calls fail UNAVAILABLE).</summary>
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
 
     private readonly GrpcChannel _channel;
     private readonly Lazy<Http2GrpcClient> _unary;
@@ -40,26 +44,34 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         Connection = connection;
         Faces = faces;
         ModelId = modelId;
-        var options = new GrpcChannelOptions { EnableMultipleHttp2Connections = true };
-        if (connection.CaCertificateFile is { } ca)
+        var handler = new SocketsHttpHandler
         {
-            // A CA file holds certificates only; CreateFromPemFile would look for a private key in it.
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(ca);
-            options.RootCertificates = roots;
+            // GateSession keeps one stream per traveller: hundreds of lanes exceed one connection's stream limit.
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingTimeout = KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (connection.Address.Scheme == Uri.UriSchemeHttps)
+        {
+            // The same trust as the lean client's (system roots, --ca, or --insecure): Http2Tls.
+            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Http2Tls.ServerCertificateValidation(connection) };
         }
 
-        if (connection.InsecureSkipVerify)
-        {
-            options.ServerCertificateValidation = static (_, _, _, _) => true;
-        }
-
-        _channel = GrpcChannel.ForAddress(connection.Address, options);
-        Invoker = _channel.CreateCallInvoker();
-        _headers = connection.BearerToken is null ? null : new Metadata().Add("authorization", "Bearer " + connection.BearerToken);
+        _channel = GrpcChannel.ForAddress(connection.Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        Matcher = new MatcherApi.MatcherClient(_channel);
+        Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
+        _headers = connection.BearerToken is null ? null : new Metadata { { "authorization", "Bearer " + connection.BearerToken } };
         _deadline = connection.Deadline;
         _unary = new Lazy<Http2GrpcClient>(() => new Http2GrpcClient(connection), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The generated Matcher client (GateSession) on the channel.</summary>
+    public MatcherApi.MatcherClient Matcher { get; }
+
+    /// <summary>The generated Enrolment client (EnrolStream for <c>seed</c>) on the channel.</summary>
+    public EnrolmentApi.EnrolmentClient Enrolment { get; }
 
     /// <summary>The lean HTTP/2 client for unary calls (its connections open on <see cref="ConnectUnaryAsync"/> or the first call).</summary>
     public Http2GrpcClient Unary => _unary.Value;
@@ -78,9 +90,6 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
 
     /// <summary>The model id sent with every embedding.</summary>
     public string ModelId { get; }
-
-    /// <summary>The call invoker.</summary>
-    public CallInvoker Invoker { get; }
 
     /// <summary>Call options for one call: token, deadline (unless <paramref name="deadline"/> overrides), cancellation.</summary>
     public CallOptions Options(CancellationToken cancellationToken, TimeSpan? deadline = null)
@@ -118,8 +127,19 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         return new Probe { Embedding = Embedding(v) };
     }
 
-    /// <summary>The label of a failed call.</summary>
-    public static string StatusOf(RpcException e) => GrpcStatusNames.Of((int)e.StatusCode);
+    /// <summary>
+    /// The label of a failed call: its status name, except that a call which could not start because no connection could
+    /// be made (TCP, name resolution or TLS) is <c>UNAVAILABLE</c>, as gRPC defines it and as the lean client labels it;
+    /// Grpc.Net.Client reports a refused TLS handshake as INTERNAL ("Error starting gRPC call").
+    /// </summary>
+    public static string StatusOf(RpcException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.StatusCode == StatusCode.Internal
+            && e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError }
+            ? GrpcStatusNames.Of((int)StatusCode.Unavailable)
+            : GrpcStatusNames.Of((int)e.StatusCode);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _channel.Dispose();

@@ -1,5 +1,5 @@
-using Biometrics.Grpc;
 using Biometrics.LoadTest.Engine;
+using Grpc.Core;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 

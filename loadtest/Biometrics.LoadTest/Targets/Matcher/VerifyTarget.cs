@@ -38,7 +38,7 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
             }.ToByteArray();
         }
 
-        _method = client.Unary.Method(MatcherClient.Verify.FullName);
+        _method = client.Unary.Method(MatcherClient.Verify);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 
