@@ -1,17 +1,23 @@
 using System.Collections.Concurrent;
-using Biometrics.Grpc;
+using System.Net;
 using Biometrics.Protos.V1;
 using Biometrics.Testing;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
+using MatcherApi = Biometrics.Protos.V1.Matcher;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
 
 /// <summary>
-/// A scripted stand-in for the matcher (Matcher and Enrolment services and Health on our gRPC layer, in-process, on a
-/// free loopback port) for what the real matcher cannot be made to do on purpose: answer slowly, and be stopped and
-/// started again on the same port. It records what the agent sent.
+/// A scripted stand-in for the matcher (Matcher and Enrolment services and the standard Health service on
+/// Grpc.AspNetCore, in-process, plain-text HTTP/2 on a free loopback port) for what the real matcher cannot be made to
+/// do on purpose: answer slowly, and be stopped and started again on the same port. It records what the agent sent.
 /// </summary>
 public sealed class FakeMatcher : IAsyncDisposable
 {
@@ -29,19 +35,23 @@ public sealed class FakeMatcher : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(["--urls", Address]);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("FAKE_MATCHER_LOG") == "1")
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
         }
 
-        builder.Services.AddBiometricsGrpc();
+        builder.Services.AddGrpc();
+        // One check that always passes: the overall service ("") answers SERVING while the host runs (with no check at
+        // all the package answers UNKNOWN).
+        builder.Services.AddGrpcHealthChecks().AddCheck("fake", () => HealthCheckResult.Healthy());
         builder.Services.AddSingleton(Service);
         var app = builder.Build();
-        app.MapGrpcHealthService();
-        app.MapGrpcService<FakeMatcherService>(MatcherReflection.Descriptor.Services[0]);
-        app.MapGrpcService<FakeMatcherService>(EnrolmentReflection.Descriptor.Services[0]);
+        app.MapGrpcService<FakeMatcherApi>();
+        app.MapGrpcService<FakeEnrolmentApi>();
+        app.MapGrpcHealthChecksService();
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _app = app;
     }
@@ -57,6 +67,22 @@ public sealed class FakeMatcher : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+}
+
+/// <summary>The fake's <c>biometrics.v1.Matcher</c> service (generated base), answering through the shared <see cref="FakeMatcherService"/>.</summary>
+public sealed class FakeMatcherApi(FakeMatcherService fake) : MatcherApi.MatcherBase
+{
+    public override Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context) =>
+        fake.GateSession(requestStream, responseStream, context);
+}
+
+/// <summary>The fake's <c>biometrics.v1.Enrolment</c> service (generated base), answering through the shared <see cref="FakeMatcherService"/>.</summary>
+public sealed class FakeEnrolmentApi(FakeMatcherService fake) : EnrolmentApi.EnrolmentBase
+{
+    public override Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context) => fake.Enrol(request, context);
+
+    public override Task EnrolStream(IAsyncStreamReader<EnrolRequest> requestStream, IServerStreamWriter<EnrolResponse> responseStream, ServerCallContext context) =>
+        fake.EnrolStream(requestStream, responseStream, context);
 }
 
 /// <summary>The fake's services. <see cref="Decide"/> chooses the answer to each probe; <see cref="Delay"/> slows every answer.</summary>
