@@ -28,6 +28,14 @@ public sealed class MatcherConnectionOptions
     /// <summary>Time allowed to open a connection (default 1 s; the lane budget bounds every wait anyway).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Interval of HTTP/2 keep-alive PINGs on each connection, also while no call is active (default 30 s), so a
+    /// connection that died silently (a NAT or firewall dropped it, the matcher host vanished) is found and replaced
+    /// between travellers; <see cref="Timeout.InfiniteTimeSpan"/> turns them off.</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a PING may go unanswered before the connection is closed (default 10 s).</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>First reconnection delay (default 200 ms).</summary>
     public TimeSpan BackoffInitial { get; set; } = TimeSpan.FromMilliseconds(200);
 

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Biometrics.Edge.Connection;
-using Biometrics.Grpc;
 using Biometrics.Protos.V1;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Biometrics.Edge.Enrolment;
 
@@ -206,8 +206,8 @@ public sealed class EnrolmentRunner
 
             try
             {
-                var response = await _connection.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>(
-                    "Enrol", request, _connection.CallOptions(DateTime.UtcNow + CallTimeout, cancellationToken)).ConfigureAwait(false);
+                var response = await _connection.Enrolment.EnrolAsync(request, _connection.CallOptions(DateTime.UtcNow + CallTimeout, cancellationToken))
+                    .ResponseAsync.ConfigureAwait(false);
                 _connection.ReportSuccess();
                 return Outcome(item, response);
             }
@@ -234,7 +234,7 @@ public sealed class EnrolmentRunner
         List<(EnrolmentItem Item, EnrolRequest Request)> batch, Action<EnrolmentOutcome> done, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + CallTimeout + TimeSpan.FromTicks(CallTimeout.Ticks / 10 * batch.Count);
-        using var call = _connection.Enrolment.DuplexStreaming<EnrolRequest, EnrolResponse>("EnrolStream", _connection.CallOptions(deadline, cancellationToken));
+        using var call = _connection.Enrolment.EnrolStream(_connection.CallOptions(deadline, cancellationToken));
         using var window = new SemaphoreSlim(Math.Max(1, Window));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var answered = 0;

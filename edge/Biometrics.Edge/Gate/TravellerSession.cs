@@ -1,6 +1,6 @@
 using Biometrics.Edge.Connection;
-using Biometrics.Grpc;
 using Biometrics.Protos.V1;
+using Grpc.Core;
 
 namespace Biometrics.Edge.Gate;
 
@@ -200,7 +200,7 @@ public sealed class TravellerSession : IAsyncDisposable
         var budgetMs = (int)Math.Clamp((Remaining - s_matcherMargin).TotalMilliseconds, 100, 60_000);
         open.BudgetMs = budgetMs;
         var deadline = DateTime.UtcNow + Remaining + TimeSpan.FromMilliseconds(250);
-        using var call = _connection.Matcher.DuplexStreaming<GateSessionRequest, GateSessionResponse>("GateSession", _connection.CallOptions(deadline, token));
+        using var call = _connection.Matcher.GateSession(_connection.CallOptions(deadline, token));
         await WriteAsync(call, new GateSessionRequest { Open = open }, token).ConfigureAwait(false);
         // The open message went out on an HTTP/2 stream: the matcher is reachable (a later silence is slowness).
         _reached = true;
@@ -238,7 +238,8 @@ public sealed class TravellerSession : IAsyncDisposable
             {
                 await writer.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or ObjectDisposedException)
+            // The writer may be stopped mid-write, or find the request stream completed after the final verdict.
+            catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException or ObjectDisposedException)
             {
             }
         }

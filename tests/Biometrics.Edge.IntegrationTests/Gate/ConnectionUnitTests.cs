@@ -1,6 +1,6 @@
 using Biometrics.Edge.Capture;
 using Biometrics.Edge.Connection;
-using Biometrics.Grpc;
+using Grpc.Core;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
 

@@ -1,27 +1,41 @@
 using System.Collections.Concurrent;
-using Biometrics.Grpc;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Biometrics.Protos.V1;
 using Biometrics.Testing;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
+using MatcherApi = Biometrics.Protos.V1.Matcher;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
 
 /// <summary>
-/// A scripted stand-in for the matcher (Matcher and Enrolment services and Health on our gRPC layer, in-process, on a
-/// free loopback port) for what the real matcher cannot be made to do on purpose: answer slowly, and be stopped and
-/// started again on the same port. It records what the agent sent.
+/// A scripted stand-in for the matcher (Matcher and Enrolment services and the standard Health service on
+/// Grpc.AspNetCore, in-process, plain-text HTTP/2 on a free loopback port) for what the real matcher cannot be made to
+/// do on purpose: answer slowly, and be stopped and started again on the same port. It records what the agent sent.
 /// </summary>
 public sealed class FakeMatcher : IAsyncDisposable
 {
+    private readonly FakeMatcherTls? _tls;
     private WebApplication? _app;
 
-    public FakeMatcher() => Port = FreePort.Next();
+    /// <summary>A fake on plain-text HTTP/2, or with <paramref name="tls"/> on TLS (and mutual TLS when it names a client CA).</summary>
+    public FakeMatcher(FakeMatcherTls? tls = null)
+    {
+        _tls = tls;
+        Port = FreePort.Next();
+    }
 
     public int Port { get; }
 
-    public string Address => $"http://127.0.0.1:{Port}";
+    public string Address => $"{(_tls is null ? "http" : "https")}://127.0.0.1:{Port}";
 
     public FakeMatcherService Service { get; } = new();
 
@@ -29,19 +43,35 @@ public sealed class FakeMatcher : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(["--urls", Address]);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            if (_tls is not null)
+            {
+                l.UseHttps(_tls.Configure);
+            }
+        }));
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("FAKE_MATCHER_LOG") == "1")
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
         }
 
-        builder.Services.AddBiometricsGrpc();
+        builder.Services.AddGrpc();
+        // One check that always passes: the overall service ("") answers SERVING while the host runs (with no check at
+        // all the package answers UNKNOWN).
+        builder.Services.AddGrpcHealthChecks().AddCheck("fake", () => HealthCheckResult.Healthy());
         builder.Services.AddSingleton(Service);
         var app = builder.Build();
-        app.MapGrpcHealthService();
-        app.MapGrpcService<FakeMatcherService>(MatcherReflection.Descriptor.Services[0]);
-        app.MapGrpcService<FakeMatcherService>(EnrolmentReflection.Descriptor.Services[0]);
+        app.Use((context, next) =>
+        {
+            Service.Calls.Enqueue((context.Request.Path.Value ?? string.Empty, context.Request.Headers["grpc-timeout"].ToString()));
+            return next(context);
+        });
+        app.MapGrpcService<FakeMatcherApi>();
+        app.MapGrpcService<FakeEnrolmentApi>();
+        app.MapGrpcHealthChecksService();
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _app = app;
     }
@@ -59,6 +89,56 @@ public sealed class FakeMatcher : IAsyncDisposable
     public ValueTask DisposeAsync() => new(StopAsync());
 }
 
+/// <summary>
+/// TLS for the fake: its certificate and, for mutual TLS, the CA client certificates must chain to (that CA only: the
+/// system store is not consulted). <see cref="ClientCertificates"/> records the certificate each connection presented.
+/// </summary>
+public sealed class FakeMatcherTls(X509Certificate2 serverCertificate, X509Certificate2? clientAuthority = null)
+{
+    public ConcurrentQueue<string> ClientCertificates { get; } = new();
+
+    internal void Configure(HttpsConnectionAdapterOptions https)
+    {
+        https.ServerCertificate = serverCertificate;
+        if (clientAuthority is null)
+        {
+            return;
+        }
+
+        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+        https.ClientCertificateValidation = (certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(clientAuthority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            var trusted = chain.Build(certificate);
+            if (trusted)
+            {
+                ClientCertificates.Enqueue(certificate.Subject);
+            }
+
+            return trusted;
+        };
+    }
+}
+
+/// <summary>The fake's <c>biometrics.v1.Matcher</c> service (generated base), answering through the shared <see cref="FakeMatcherService"/>.</summary>
+public sealed class FakeMatcherApi(FakeMatcherService fake) : MatcherApi.MatcherBase
+{
+    public override Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context) =>
+        fake.GateSession(requestStream, responseStream, context);
+}
+
+/// <summary>The fake's <c>biometrics.v1.Enrolment</c> service (generated base), answering through the shared <see cref="FakeMatcherService"/>.</summary>
+public sealed class FakeEnrolmentApi(FakeMatcherService fake) : EnrolmentApi.EnrolmentBase
+{
+    public override Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context) => fake.Enrol(request, context);
+
+    public override Task EnrolStream(IAsyncStreamReader<EnrolRequest> requestStream, IServerStreamWriter<EnrolResponse> responseStream, ServerCallContext context) =>
+        fake.EnrolStream(requestStream, responseStream, context);
+}
+
 /// <summary>The fake's services. <see cref="Decide"/> chooses the answer to each probe; <see cref="Delay"/> slows every answer.</summary>
 public sealed class FakeMatcherService
 {
@@ -69,6 +149,9 @@ public sealed class FakeMatcherService
     public ConcurrentQueue<EnrolRequest> Enrolments { get; } = new();
 
     public ConcurrentQueue<string?> Authorizations { get; } = new();
+
+    /// <summary>Every request: its path and its <c>grpc-timeout</c> header (empty when the call had no deadline).</summary>
+    public ConcurrentQueue<(string Path, string Timeout)> Calls { get; } = new();
 
     public TimeSpan Delay { get; set; }
 

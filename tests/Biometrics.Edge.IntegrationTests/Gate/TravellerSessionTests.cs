@@ -39,7 +39,7 @@ public sealed class TravellerSessionTests : IAsyncLifetime
                 ready = await connection.CheckAsync(TimeSpan.FromSeconds(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
             }
 
-            Assert.True(ready, "the fake matcher's health service never answered SERVING");
+            Assert.True(ready, "the fake matcher's health service never answered SERVING: " + connection.LastError);
         }
 
         var verdicts = new List<(Verdict, bool, VerdictSource)>();
@@ -98,7 +98,7 @@ public sealed class TravellerSessionTests : IAsyncLifetime
     public async Task CheckAsync_FakeMatcherUp_ReportsUp()
     {
         using var connection = new MatcherConnection(new MatcherConnectionOptions { Address = _matcher.Address });
-        Assert.True(await connection.CheckAsync(TimeSpan.FromSeconds(10), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(await connection.CheckAsync(TimeSpan.FromSeconds(10), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)), connection.LastError);
         Assert.Equal(ConnectionState.Up, connection.State);
     }
 }
