@@ -141,6 +141,7 @@ public static partial class MatcherHost
             o.EnableDetailedErrors = settings.Security.DevelopmentMode;
             o.Interceptors.Add<MatcherExceptionInterceptor>();
         });
+        services.UseParsingServiceMethodProvider(); // unparsable requests: INTERNAL, not UNKNOWN
         services.AddGrpcReflection();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
