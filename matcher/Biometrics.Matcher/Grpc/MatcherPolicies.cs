@@ -54,13 +54,14 @@ public static class MatcherPolicies
         [OperationsApi.Descriptor.FullName] = typeof(OperationsGrpcService),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Registers the policies (each authenticates with <see cref="BearerAuthenticationHandler.SchemeName"/>).</summary>
+    /// <summary>Registers the policies. They rely on the authentication middleware having authenticated the call with
+    /// the default scheme (<see cref="BearerAuthenticationHandler.SchemeName"/>), so the token is checked once and no
+    /// second principal is built per call.</summary>
     public static IServiceCollection AddMatcherPolicies(this IServiceCollection services) => services.AddAuthorization(o =>
     {
         foreach (var (name, operations) in s_operations)
         {
             o.AddPolicy(name, p => p
-                .AddAuthenticationSchemes(BearerAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(c => c.User.Identity is BearerIdentity id && IsAllowed(id.Bearer.Role, operations)));
         }
