@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Reflection;
 using Biometrics.Matcher.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
@@ -57,15 +58,24 @@ public static class MatcherPolicies
     /// <summary>Registers the policies. They rely on the authentication middleware having authenticated the call with
     /// the default scheme (<see cref="BearerAuthenticationHandler.SchemeName"/>), so the token is checked once and no
     /// second principal is built per call.</summary>
-    public static IServiceCollection AddMatcherPolicies(this IServiceCollection services) => services.AddAuthorization(o =>
+    public static IServiceCollection AddMatcherPolicies(this IServiceCollection services)
     {
-        foreach (var (name, operations) in s_operations)
+        // The authorization services are stateless; ASP.NET Core registers them transient, so every call would build
+        // a policy evaluator, an authorization service and its handler list anew (docs/MATCHER.md, "Transport").
+        // Registered first as singletons, AddAuthorization keeps these.
+        services.AddSingleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>();
+        services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        services.AddSingleton<IPolicyEvaluator, PolicyEvaluator>();
+        return services.AddAuthorization(o =>
         {
-            o.AddPolicy(name, p => p
-                .RequireAuthenticatedUser()
-                .RequireAssertion(c => c.User.Identity is BearerIdentity id && IsAllowed(id.Bearer.Role, operations)));
-        }
-    });
+            foreach (var (name, operations) in s_operations)
+            {
+                o.AddPolicy(name, p => p
+                    .RequireAuthenticatedUser()
+                    .RequireAssertion(c => c.User.Identity is BearerIdentity id && IsAllowed(id.Bearer.Role, operations)));
+            }
+        });
+    }
 
     /// <summary>The roles a policy admits, or null for an unknown policy.</summary>
     public static IReadOnlyList<ServiceRole>? AllowedRoles(string policy) =>

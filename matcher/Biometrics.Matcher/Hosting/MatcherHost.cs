@@ -143,8 +143,12 @@ public static partial class MatcherHost
         });
         services.UseParsingServiceMethodProvider(); // unparsable requests: INTERNAL, not UNKNOWN
         services.AddGrpcReflection();
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddTransient<BearerAuthenticationHandler>();
+        services.AddAuthentication(o =>
+        {
+            o.AddScheme<BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+            o.DefaultScheme = BearerAuthenticationHandler.SchemeName;
+        });
         services.AddMatcherPolicies();
 
         ConfigureKestrel(builder, settings, tls);
