@@ -1,4 +1,4 @@
-using Biometrics.Grpc;
+using Grpc.Core;
 using Biometrics.Protos.V1;
 using Google.Protobuf;
 using Grpc.Health.V1;
@@ -32,9 +32,9 @@ public sealed class BadInputTests(MatcherFixture fx)
             "corrupt_image" => (StatusCode.InvalidArgument, Verify(new VerifyRequest { Claim = claim, Probe = new Probe { Image = new FaceImage { Data = ByteString.CopyFrom(new byte[] { 0xFF, 0xD8, 0xFF, 1, 2, 3, 4, 5, 6 }) } } }, gate)),
             "oversize_image" => (StatusCode.ResourceExhausted, Verify(new VerifyRequest { Claim = claim, Probe = new Probe { Image = new FaceImage { Data = ByteString.CopyFrom(new byte[8 * 1024 * 1024 + 10]) } } }, gate)),
             "unknown_subject" => (StatusCode.NotFound, Verify(new VerifyRequest { Claim = new Claim { SubjectId = "never-enrolled" }, Probe = Vectors.Probe(good) }, gate)),
-            "unknown_gallery" => (StatusCode.NotFound, () => fx.A.Matcher.UnaryAsync<IdentifyRequest, IdentifyResponse>("Identify", new IdentifyRequest { Probe = Vectors.Probe(good), Gallery = "no-such-gallery" }, fx.A.As("operator"))),
+            "unknown_gallery" => (StatusCode.NotFound, () => fx.A.Matcher.IdentifyAsync(new IdentifyRequest { Probe = Vectors.Probe(good), Gallery = "no-such-gallery" }, fx.A.As("operator")).ResponseAsync),
             "missing_token" => (StatusCode.Unauthenticated, Verify(new VerifyRequest { Claim = claim, Probe = Vectors.Probe(good) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)))),
-            "bad_token" => (StatusCode.Unauthenticated, Verify(new VerifyRequest { Claim = claim, Probe = Vectors.Probe(good) }, new CallOptions(new Metadata().Add("authorization", "Bearer " + fx.A.Token("gate")[..^4] + "AAAA"), DateTime.UtcNow.AddSeconds(10)))),
+            "bad_token" => (StatusCode.Unauthenticated, Verify(new VerifyRequest { Claim = claim, Probe = Vectors.Probe(good) }, new CallOptions(new Metadata { { "authorization", "Bearer " + fx.A.Token("gate")[..^4] + "AAAA" } }, DateTime.UtcNow.AddSeconds(10)))),
             "wrong_role" => (StatusCode.PermissionDenied, Verify(new VerifyRequest { Claim = claim, Probe = Vectors.Probe(good) }, fx.A.As("enrolment"))),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
@@ -43,23 +43,23 @@ public sealed class BadInputTests(MatcherFixture fx)
         Assert.False(string.IsNullOrWhiteSpace(ex.Status.Detail));
 
         // Still serving: health and a good call.
-        var health = await fx.A.Health.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("Check", new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
+        var health = await fx.A.Health.CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10))).ResponseAsync;
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
-        var ok = await fx.A.Matcher.UnaryAsync<VerifyRequest, Verdict>("Verify", new VerifyRequest { Claim = claim, Probe = Vectors.Probe(Vectors.Near(good, 5, 0.2f)) }, gate);
+        var ok = await fx.A.Matcher.VerifyAsync(new VerifyRequest { Claim = claim, Probe = Vectors.Probe(Vectors.Near(good, 5, 0.2f)) }, gate).ResponseAsync;
         Assert.Equal(Decision.Accept, ok.Decision);
     }
 
     [Fact]
     public async Task GetStatus_Operator_ReportsModelsThresholdsGalleries()
     {
-        var s = await fx.A.Operations.UnaryAsync<GetStatusRequest, MatcherStatus>("GetStatus", new GetStatusRequest(), fx.A.As("operator"));
+        var s = await fx.A.Operations.GetStatusAsync(new GetStatusRequest(), fx.A.As("operator")).ResponseAsync;
         Assert.Contains(s.Models, m => m.ModelId == Vectors.ModelId && m.Sha256.StartsWith("87aacdfe5751", StringComparison.Ordinal));
         Assert.Contains(s.Thresholds, t => t.ModelId == Vectors.ModelId && t.VerifyThreshold > 0.3f);
         Assert.Contains(s.Galleries, g => g.Name == "residents" && g.Templates > 0);
         Assert.True(s.StoreAvailable);
     }
 
-    private Func<Task> Verify(VerifyRequest r, CallOptions o) => () => fx.A.Matcher.UnaryAsync<VerifyRequest, Verdict>("Verify", r, o);
+    private Func<Task> Verify(VerifyRequest r, CallOptions o) => () => fx.A.Matcher.VerifyAsync(r, o).ResponseAsync;
 
     private static float[] With(float[] v, float bad)
     {

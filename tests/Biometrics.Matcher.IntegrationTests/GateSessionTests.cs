@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Biometrics.Protos.V1;
+using Grpc.Core;
 
 namespace Biometrics.Matcher.IntegrationTests;
 
@@ -11,7 +12,7 @@ public sealed class GateSessionTests(MatcherFixture fx)
         Open = new GateSessionOpen { GateId = "gate-1", LaneId = "lane-1", BudgetMs = budgetMs, SessionId = id, Claim = new Claim { ReferenceTemplate = Vectors.Embedding(claim) } },
     };
 
-    private static async Task<GateSessionResponse> NextAsync(Biometrics.Grpc.AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call)
+    private static async Task<GateSessionResponse> NextAsync(AsyncDuplexStreamingCall<GateSessionRequest, GateSessionResponse> call)
     {
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         return call.ResponseStream.Current;
@@ -20,7 +21,7 @@ public sealed class GateSessionTests(MatcherFixture fx)
     [Fact]
     public async Task GateSession_SeveralSessionsOnOneStream_AcceptRetryRejectAndBudgetRefer()
     {
-        using var call = fx.B.Matcher.DuplexStreaming<GateSessionRequest, GateSessionResponse>("GateSession", fx.B.As("gate", 60));
+        using var call = fx.B.Matcher.GateSession(fx.B.As("gate", 60));
         var v = Vectors.Random(501);
 
         // 1: a strong match is accepted on the first probe.
@@ -61,7 +62,7 @@ public sealed class GateSessionTests(MatcherFixture fx)
     {
         var lanes = Enumerable.Range(0, 50).Select(async lane =>
         {
-            using var call = fx.B.Matcher.DuplexStreaming<GateSessionRequest, GateSessionResponse>("GateSession", fx.B.As("gate", 60));
+            using var call = fx.B.Matcher.GateSession(fx.B.As("gate", 60));
             var v = Vectors.Random(700 + lane);
             await call.RequestStream.WriteAsync(Open(v, 2000, "lane-" + lane));
             await call.RequestStream.WriteAsync(new GateSessionRequest { Probe = Vectors.Probe(Vectors.Near(v, lane, 0.2f)) });

@@ -35,7 +35,7 @@ public sealed class MatcherFixture : IAsyncLifetime
             var subject = Faces.IdentityOf[file];
             var request = new EnrolRequest { RequestId = "enrol-" + subject, SubjectId = subject, Galleries = { "residents" } };
             request.Images.Add(new FaceImage { Data = Google.Protobuf.ByteString.CopyFrom(Faces.Image(file)) });
-            Enrolled[subject] = await A.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", request, A.As("enrolment", 60));
+            Enrolled[subject] = await A.Enrolment.EnrolAsync(request, A.As("enrolment", 60)).ResponseAsync;
         }
     }
 

@@ -1,11 +1,14 @@
 using System.Globalization;
-using Biometrics.Grpc;
+using Grpc.Core;
 using Biometrics.Matcher.Hosting;
-using Biometrics.Protos.V1;
 using Biometrics.Testing;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
+using MatcherApi = Biometrics.Protos.V1.Matcher;
+using OperationsApi = Biometrics.Protos.V1.Operations;
 
 namespace Biometrics.Matcher.IntegrationTests;
 
@@ -23,10 +26,10 @@ public sealed class MatcherInstance : IAsyncDisposable
         Address = $"http://127.0.0.1:{port}";
         KeysDirectory = keysDirectory;
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxSendMessageSize = 32 * 1024 * 1024 });
-        Matcher = new ServiceClient(_channel, MatcherReflection.Descriptor.Services[0]);
-        Enrolment = new ServiceClient(_channel, EnrolmentReflection.Descriptor.Services[0]);
-        Operations = new ServiceClient(_channel, OperationsReflection.Descriptor.Services[0]);
-        Health = new ServiceClient(_channel, HealthReflection.Descriptor.Services[0]);
+        Matcher = new MatcherApi.MatcherClient(_channel);
+        Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
+        Operations = new OperationsApi.OperationsClient(_channel);
+        Health = new Health.HealthClient(_channel);
     }
 
     /// <summary>The listening port.</summary>
@@ -38,20 +41,23 @@ public sealed class MatcherInstance : IAsyncDisposable
     /// <summary>Where development keys and role tokens live.</summary>
     public string KeysDirectory { get; }
 
-    public ServiceClient Matcher { get; }
+    /// <summary>The replica's channel (plain-text HTTP/2).</summary>
+    public GrpcChannel Channel => _channel;
 
-    public ServiceClient Enrolment { get; }
+    public MatcherApi.MatcherClient Matcher { get; }
 
-    public ServiceClient Operations { get; }
+    public EnrolmentApi.EnrolmentClient Enrolment { get; }
 
-    public ServiceClient Health { get; }
+    public OperationsApi.OperationsClient Operations { get; }
+
+    public Health.HealthClient Health { get; }
 
     /// <summary>The bearer token of a role.</summary>
     public string Token(string role) => File.ReadAllText(Path.Combine(KeysDirectory, role + ".token")).Trim();
 
     /// <summary>Call options with a role's token and a deadline.</summary>
     public CallOptions As(string role, double deadlineSeconds = 30) =>
-        new(new Metadata().Add("authorization", "Bearer " + Token(role)), DateTime.UtcNow.AddSeconds(deadlineSeconds));
+        new(new Metadata { { "authorization", "Bearer " + Token(role) } }, DateTime.UtcNow.AddSeconds(deadlineSeconds));
 
     /// <summary>Starts a replica and waits until it reports SERVING.</summary>
     public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null, bool relaxedQuality = true)
@@ -108,7 +114,7 @@ public sealed class MatcherInstance : IAsyncDisposable
         var until = DateTime.UtcNow + timeout;
         while (true)
         {
-            var r = await Health.UnaryAsync<HealthCheckRequest, HealthCheckResponse>("Check", new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5)));
+            var r = await Health.CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5))).ResponseAsync;
             if (r.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
             if (DateTime.UtcNow > until) throw new TimeoutException("matcher did not become SERVING");
             await Task.Delay(50);

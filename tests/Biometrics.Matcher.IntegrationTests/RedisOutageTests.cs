@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Biometrics.Grpc;
+using Grpc.Core;
 using Biometrics.Protos.V1;
 using Biometrics.Testing;
 
@@ -36,7 +36,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     {
         var v = Vectors.Random(4242);
         var enrol = new EnrolRequest { RequestId = "outage-1", SubjectId = "outage-subject", Template = Vectors.Embedding(v) };
-        Assert.Equal(EnrolStatus.Enrolled, (await _matcher.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", enrol, _matcher.As("enrolment"))).Status);
+        Assert.Equal(EnrolStatus.Enrolled, (await _matcher.Enrolment.EnrolAsync(enrol, _matcher.As("enrolment")).ResponseAsync).Status);
         var request = new VerifyRequest { Claim = new Claim { SubjectId = "outage-subject" }, Probe = Vectors.Probe(Vectors.Near(v, 9, 0.2f)) };
         Assert.Equal(Decision.Accept, (await VerifyAsync(request, 5)).Decision);
 
@@ -61,7 +61,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         }
 
         var enrolDown = await Assert.ThrowsAsync<RpcException>(() =>
-            _matcher.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", new EnrolRequest { RequestId = "outage-2", SubjectId = "x", Template = Vectors.Embedding(v) }, _matcher.As("enrolment", 5)));
+            _matcher.Enrolment.EnrolAsync(new EnrolRequest { RequestId = "outage-2", SubjectId = "x", Template = Vectors.Embedding(v) }, _matcher.As("enrolment", 5)).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, enrolDown.StatusCode);
 
         _redis.Restart(); // same port and AOF: the acknowledged enrolment is still there
@@ -83,5 +83,5 @@ public sealed class RedisOutageTests : IAsyncLifetime
     }
 
     private Task<Verdict> VerifyAsync(VerifyRequest r, double deadlineSeconds) =>
-        _matcher.Matcher.UnaryAsync<VerifyRequest, Verdict>("Verify", r, _matcher.As("gate", deadlineSeconds));
+        _matcher.Matcher.VerifyAsync(r, _matcher.As("gate", deadlineSeconds)).ResponseAsync;
 }

@@ -1,4 +1,4 @@
-using Biometrics.Grpc;
+using Grpc.Core;
 using Biometrics.Matcher.Security;
 using Biometrics.Protos.V1;
 using Google.Protobuf;
@@ -11,7 +11,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
     private static FaceImage Img(byte[] bytes) => new() { Data = ByteString.CopyFrom(bytes) };
 
     private Task<Verdict> VerifyAsync(MatcherInstance m, VerifyRequest r, double deadline = 30) =>
-        m.Matcher.UnaryAsync<VerifyRequest, Verdict>("Verify", r, m.As("gate", deadline));
+        m.Matcher.VerifyAsync(r, m.As("gate", deadline)).ResponseAsync;
 
     [Fact]
     public void Enrol_DeepfaceIdentitiesFromImages_AllEnrolled()
@@ -70,7 +70,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
         var listed = members[1];
         var enrol = new EnrolRequest { RequestId = "wl-" + listed, SubjectId = "watch-" + listed, Galleries = { "watchlist" } };
         enrol.Images.Add(Img(fx.Faces.Image(listed)));
-        var e = await fx.A.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", enrol, fx.A.As("enrolment"));
+        var e = await fx.A.Enrolment.EnrolAsync(enrol, fx.A.As("enrolment")).ResponseAsync;
         Assert.Equal(EnrolStatus.Enrolled, e.Status);
 
         var request = new VerifyRequest { Claim = new Claim { SubjectId = fx.Faces.IdentityOf[members[2]] }, Probe = new Probe { Image = Img(fx.Faces.Image(members[2])) } };
@@ -126,7 +126,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
         Assert.Equal(Decision.Accept, (await VerifyAsync(fx.B, request)).Decision);
         await WaitAsync(async () => (await IdentifyAsync(fx.B, v, "erasure")).Candidates.Any(c => c.SubjectKey == key));
 
-        var deleted = await fx.A.Enrolment.UnaryAsync<DeleteSubjectRequest, DeleteSubjectResponse>("DeleteSubject", new DeleteSubjectRequest { SubjectId = "erase-me", RequestId = "del-1" }, fx.A.As("enrolment"));
+        var deleted = await fx.A.Enrolment.DeleteSubjectAsync(new DeleteSubjectRequest { SubjectId = "erase-me", RequestId = "del-1" }, fx.A.As("enrolment")).ResponseAsync;
         Assert.True(deleted.Deleted);
         Assert.Equal(key, deleted.SubjectKey);
         foreach (var m in new[] { fx.A, fx.B })
@@ -134,7 +134,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
             var ex = await Assert.ThrowsAsync<RpcException>(() => VerifyAsync(m, request));
             Assert.Equal(StatusCode.NotFound, ex.StatusCode);
             await WaitAsync(async () => !(await IdentifyAsync(m, v, "erasure")).Candidates.Any(c => c.SubjectKey == key));
-            var get = await Assert.ThrowsAsync<RpcException>(() => m.Enrolment.UnaryAsync<GetSubjectRequest, SubjectInfo>("GetSubject", new GetSubjectRequest { SubjectId = "erase-me" }, m.As("operator")));
+            var get = await Assert.ThrowsAsync<RpcException>(() => m.Enrolment.GetSubjectAsync(new GetSubjectRequest { SubjectId = "erase-me" }, m.As("operator")).ResponseAsync);
             Assert.Equal(StatusCode.NotFound, get.StatusCode);
         }
     }
@@ -149,7 +149,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
         Assert.Equal(first.Version, again.Version);
         var re = await EnrolTemplateAsync("idem", Vectors.Random(304), requestId: "idem-2");
         Assert.Equal(first.Version + 1, re.Version);
-        var info = await fx.B.Enrolment.UnaryAsync<GetSubjectRequest, SubjectInfo>("GetSubject", new GetSubjectRequest { SubjectId = "idem" }, fx.B.As("operator"));
+        var info = await fx.B.Enrolment.GetSubjectAsync(new GetSubjectRequest { SubjectId = "idem" }, fx.B.As("operator")).ResponseAsync;
         Assert.Equal(re.Version, info.Version);
         Assert.Equal(Vectors.ModelId, info.ModelId);
     }
@@ -157,7 +157,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
     [Fact]
     public async Task EnrolStream_ManyTemplates_AllEnrolledInOrderWithInvalidItemReported()
     {
-        using var call = fx.B.Enrolment.DuplexStreaming<EnrolRequest, EnrolResponse>("EnrolStream", fx.B.As("enrolment", 60));
+        using var call = fx.B.Enrolment.EnrolStream(fx.B.As("enrolment", 60));
         const int n = 2000;
         var writer = Task.Run(async () =>
         {
@@ -191,7 +191,7 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
     {
         // A desk that sends a window of requests and waits for their answers before sending more must be answered:
         // the server may not hold a batch's answers back until a later request arrives.
-        using var call = fx.B.Enrolment.DuplexStreaming<EnrolRequest, EnrolResponse>("EnrolStream", fx.B.As("enrolment", 60));
+        using var call = fx.B.Enrolment.EnrolStream(fx.B.As("enrolment", 60));
         for (var round = 0; round < 3; round++)
         {
             for (var i = 0; i < 4; i++)
@@ -219,11 +219,11 @@ public sealed class VerifyEndToEndTests(MatcherFixture fx)
     internal async Task<EnrolResponse> EnrolTemplateAsync(string subject, float[] v, string gallery = "residents", string? requestId = null)
     {
         var r = new EnrolRequest { RequestId = requestId ?? "t-" + subject + "-" + Guid.NewGuid().ToString("N")[..6], SubjectId = subject, Template = Vectors.Embedding(v), Galleries = { gallery } };
-        return await fx.A.Enrolment.UnaryAsync<EnrolRequest, EnrolResponse>("Enrol", r, fx.A.As("enrolment"));
+        return await fx.A.Enrolment.EnrolAsync(r, fx.A.As("enrolment")).ResponseAsync;
     }
 
     private static Task<IdentifyResponse> IdentifyAsync(MatcherInstance m, float[] v, string gallery) =>
-        m.Matcher.UnaryAsync<IdentifyRequest, IdentifyResponse>("Identify", new IdentifyRequest { Probe = Vectors.Probe(v), Gallery = gallery, TopK = 5 }, m.As("operator"));
+        m.Matcher.IdentifyAsync(new IdentifyRequest { Probe = Vectors.Probe(v), Gallery = gallery, TopK = 5 }, m.As("operator")).ResponseAsync;
 
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {

@@ -84,19 +84,19 @@ public sealed class HostConfigurationTests
     [InlineData("/biometrics.v1.Enrolment/Enrol", ServiceRole.Enrolment)]
     [InlineData("/biometrics.v1.Enrolment/DeleteSubject", ServiceRole.Enrolment)]
     [InlineData("/biometrics.v1.Operations/GetStatus", ServiceRole.Operator)]
-    public void AllowedRoles_Method_OnlyItsRoles(string method, ServiceRole role) => Assert.Equal([role], AuthInterceptor.AllowedRoles(method)!);
+    public void AllowedRoles_Method_OnlyItsRoles(string method, ServiceRole role) => Assert.Equal([role], MatcherPolicies.AllowedRolesOf(method)!);
 
     [Theory]
     [InlineData("/biometrics.v1.Matcher/Identify", ServiceRole.Gate, ServiceRole.Operator)]
     [InlineData("/biometrics.v1.Enrolment/GetSubject", ServiceRole.Enrolment, ServiceRole.Operator)]
     public void AllowedRoles_SharedMethod_BothRoles(string method, ServiceRole first, ServiceRole second) =>
-        Assert.Equal([first, second], AuthInterceptor.AllowedRoles(method)!);
+        Assert.Equal([first, second], MatcherPolicies.AllowedRolesOf(method)!);
 
     [Fact]
     public void AllowedRoles_HealthOrUnknownMethod_NoTokenNeeded()
     {
-        Assert.Null(AuthInterceptor.AllowedRoles("/grpc.health.v1.Health/Check"));
-        Assert.Null(AuthInterceptor.AllowedRoles("/biometrics.v1.Matcher/Nope"));
+        Assert.Null(MatcherPolicies.AllowedRolesOf("/grpc.health.v1.Health/Check"));
+        Assert.Null(MatcherPolicies.AllowedRolesOf("/biometrics.v1.Matcher/Nope"));
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class EnrolmentService
         if (c.Galleries.Count > 8) throw MatcherException.Invalid("galleries", "At most 8 galleries per subject.");
         foreach (var g in c.Galleries)
         {
-            if (!GalleryNames.IsValid(g)) throw MatcherException.Invalid("gallery_name", $"'{g}' is not a gallery name ([a-z0-9_-]{{1,32}}).");
+            if (!GalleryNames.IsValid(g)) throw MatcherException.Invalid("gallery_name", $"'{GalleryNames.Excerpt(g)}' is not a gallery name ([a-z0-9_-]{{1,32}}).");
         }
 
         return c.Galleries.Count == 0 ? [_options.DefaultGallery] : [.. c.Galleries.Distinct(StringComparer.Ordinal)];

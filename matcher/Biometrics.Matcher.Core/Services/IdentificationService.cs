@@ -32,7 +32,7 @@ public sealed class IdentificationService
     /// UNAVAILABLE (galleries not loaded yet).</exception>
     public async Task<IdentifyResult> IdentifyAsync(FaceInput probe, string gallery, int topK, float? minScore, string actor, CancellationToken cancellationToken)
     {
-        if (!GalleryNames.IsValid(gallery)) throw MatcherException.Invalid("gallery_name", $"'{gallery}' is not a gallery name ([a-z0-9_-]{{1,32}}).");
+        if (!GalleryNames.IsValid(gallery)) throw MatcherException.Invalid("gallery_name", $"'{GalleryNames.Excerpt(gallery)}' is not a gallery name ([a-z0-9_-]{{1,32}}).");
         if (topK is < 0 or > 100) throw MatcherException.Invalid("top_k", "top_k must be 1..100 (0 means 10).");
         if (minScore is { } ms && !float.IsFinite(ms)) throw MatcherException.Invalid("min_score", "min_score must be finite.");
         var k = topK == 0 ? 10 : topK;

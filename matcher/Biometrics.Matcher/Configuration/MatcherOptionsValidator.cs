@@ -30,6 +30,16 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
 
         if (o.Security.TlsCertificateFile is { Length: > 0 } cert && !File.Exists(cert)) errors.Add($"Matcher:Security:TlsCertificateFile '{cert}' does not exist.");
         if (o.Security.TlsKeyFile is { Length: > 0 } key && !File.Exists(key)) errors.Add($"Matcher:Security:TlsKeyFile '{key}' does not exist.");
+        if (o.Security.RequireClientCertificate)
+        {
+            if (url is not null && url.Scheme != "https") errors.Add("Matcher:Security:RequireClientCertificate needs an https:// Matcher:Url.");
+            if (string.IsNullOrEmpty(o.Security.ClientCaFile))
+            {
+                errors.Add("Matcher:Security:RequireClientCertificate is true but Matcher:Security:ClientCaFile (the PEM CA that client certificates must chain to) is not set.");
+            }
+        }
+
+        if (o.Security.ClientCaFile is { Length: > 0 } ca && !File.Exists(ca)) errors.Add($"Matcher:Security:ClientCaFile '{ca}' does not exist.");
         if (string.IsNullOrEmpty(o.Security.TokenSigningKeyFile))
         {
             errors.Add("Matcher:Security:TokenSigningKeyFile is not set (bearer tokens cannot be checked).");

@@ -28,6 +28,11 @@ public sealed class SecuritySettings
     /// <summary>PEM private key of <see cref="TlsCertificateFile"/> (PEM certificates only).</summary>
     public string? TlsKeyFile { get; set; }
 
-    /// <summary>Require and validate client certificates (mutual TLS) in addition to bearer tokens.</summary>
+    /// <summary>Require client certificates (mutual TLS) in addition to bearer tokens; they must chain to
+    /// <see cref="ClientCaFile"/>.</summary>
     public bool RequireClientCertificate { get; set; }
+
+    /// <summary>PEM file with the CA certificate(s) that client certificates must chain to (mutual TLS). Only these
+    /// are trusted for clients: never the system roots. Required when <see cref="RequireClientCertificate"/> is set.</summary>
+    public string? ClientCaFile { get; set; }
 }

@@ -1,22 +1,26 @@
 using System.Threading.Channels;
-using Biometrics.Grpc;
 using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 
 namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Enrolment</c> over <see cref="EnrolmentService"/>. Singleton, thread-safe.</summary>
-public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.Extensions.Options.IOptions<MatchingOptions> options)
+public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.Extensions.Options.IOptions<MatchingOptions> options) : EnrolmentApi.EnrolmentBase
 {
     /// <summary>Enrol or re-enrol one subject (idempotent per request id).</summary>
-    public async Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Enrol)]
+    public override async Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context)
     {
         var outcome = await enrolment.EnrolAsync(ProtoMapping.ToCommand(request, CallerIdentity.Actor(context)), context.CancellationToken).ConfigureAwait(false);
         return ProtoMapping.ToWire(outcome);
     }
 
     /// <summary>Subject metadata (never the vector).</summary>
-    public async Task<Protos.V1.SubjectInfo> GetSubject(GetSubjectRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.ReadOrEnrol)]
+    public override async Task<Protos.V1.SubjectInfo> GetSubject(GetSubjectRequest request, ServerCallContext context)
     {
         var info = await enrolment.GetSubjectAsync(request.SubjectId, context.CancellationToken).ConfigureAwait(false);
         var response = new Protos.V1.SubjectInfo
@@ -32,7 +36,8 @@ public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.E
     }
 
     /// <summary>Erase a subject.</summary>
-    public async Task<DeleteSubjectResponse> DeleteSubject(DeleteSubjectRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Delete)]
+    public override async Task<DeleteSubjectResponse> DeleteSubject(DeleteSubjectRequest request, ServerCallContext context)
     {
         var key = await enrolment.DeleteAsync(request.SubjectId, request.RequestId, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
         return new DeleteSubjectResponse { SubjectKey = key, Deleted = true };
@@ -41,7 +46,8 @@ public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.E
     /// <summary>Bulk enrolment: requests are collected into batches (whatever has arrived, up to the batch size) and written
     /// to the store one batch after another while the next batch is being read; each batch's responses are written as
     /// soon as the store has it (never held back until a later request arrives), one per request, in order.</summary>
-    public async Task EnrolStream(IAsyncStreamReader<EnrolRequest> requestStream, IServerStreamWriter<EnrolResponse> responseStream, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Enrol)]
+    public override async Task EnrolStream(IAsyncStreamReader<EnrolRequest> requestStream, IServerStreamWriter<EnrolResponse> responseStream, ServerCallContext context)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var token = failed.Token;

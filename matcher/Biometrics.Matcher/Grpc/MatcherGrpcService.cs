@@ -1,18 +1,21 @@
-using Biometrics.Grpc;
 using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using MatcherApi = Biometrics.Protos.V1.Matcher;
 
 namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Matcher</c>: Verify, Identify and GateSession over the domain services. Singleton, thread-safe.</summary>
-public sealed class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions)
+public sealed class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions) : MatcherApi.MatcherBase
 {
     /// <summary>1:1 verification.</summary>
-    public async Task<Verdict> Verify(VerifyRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Match)]
+    public override async Task<Verdict> Verify(VerifyRequest request, ServerCallContext context)
     {
         if (request.GateId.Length > 64 || request.LaneId.Length > 64 || request.RequestId.Length > 64)
         {
-            throw AuthInterceptor.ToRpc(MatcherException.Invalid("field_length", "gate_id, lane_id and request_id are at most 64 characters."));
+            throw RpcErrors.ToRpc(MatcherException.Invalid("field_length", "gate_id, lane_id and request_id are at most 64 characters."));
         }
 
         var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToFace(request.Probe), CallerIdentity.Actor(context),
@@ -22,7 +25,8 @@ public sealed class MatcherGrpcService(VerificationService verification, Identif
     }
 
     /// <summary>1:N identification.</summary>
-    public async Task<IdentifyResponse> Identify(IdentifyRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.MatchOrSearch)]
+    public override async Task<IdentifyResponse> Identify(IdentifyRequest request, ServerCallContext context)
     {
         var result = await identification.IdentifyAsync(ProtoMapping.ToFace(request.Probe), request.Gallery, request.TopK,
             request.MinScore, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
@@ -44,7 +48,8 @@ public sealed class MatcherGrpcService(VerificationService verification, Identif
     }
 
     /// <summary>A lane's stream of gate sessions.</summary>
-    public async Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Match)]
+    public override async Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
     {
         var token = context.CancellationToken;
         var stream = sessions.Start(CallerIdentity.Actor(context), update => responseStream.WriteAsync(new GateSessionResponse
@@ -71,7 +76,7 @@ public sealed class MatcherGrpcService(VerificationService verification, Identif
                         await stream.CancelAsync().ConfigureAwait(false);
                         break;
                     default:
-                        throw AuthInterceptor.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));
+                        throw RpcErrors.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));
                 }
             }
         }

@@ -1,23 +1,26 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Biometrics.Grpc;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
 using Biometrics.Protos.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using OperationsApi = Biometrics.Protos.V1.Operations;
 
 namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Operations</c>: models, gallery sizes, thresholds and quality limits in force, store health.
 /// Singleton, thread-safe.</summary>
 public sealed class OperationsGrpcService(ModelCatalog models, GalleryRegistry galleries, IOptions<MatchingOptions> matching,
-    ITemplateStore store, IFaceEmbedder? embedder = null)
+    ITemplateStore store, IFaceEmbedder? embedder = null) : OperationsApi.OperationsBase
 {
     private static readonly long s_started = Stopwatch.GetTimestamp();
     private readonly Lazy<ModelInfo?> _pipelineModel = new(() => Describe(embedder));
 
     /// <summary>What this replica runs with.</summary>
-    public async Task<MatcherStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    [Authorize(Policy = MatcherPolicies.Read)]
+    public override async Task<MatcherStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         var status = new MatcherStatus
         {

@@ -1,4 +1,4 @@
-using Biometrics.Grpc;
+using Grpc.HealthCheck;
 using Biometrics.Matcher.Services;
 using Microsoft.Extensions.Hosting;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;

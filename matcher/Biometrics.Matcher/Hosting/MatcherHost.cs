@@ -1,16 +1,17 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Biometrics.Grpc;
 using Biometrics.Matcher.Configuration;
 using Biometrics.Matcher.Grpc;
 using Biometrics.Matcher.Policy;
 using Biometrics.Matcher.Security;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
-using Biometrics.Protos.V1;
 using Biometrics.Redis;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,8 @@ namespace Biometrics.Matcher.Hosting;
 /// <summary>
 /// Composes the matcher: configuration (appsettings.json, environment, command line, then <c>configure</c>), validated
 /// options, the Redis-backed template store, galleries that follow it, the face pipeline, the policy, and the gRPC
-/// services behind the bearer-token interceptor, on one Kestrel listener (TLS unless in development mode).
+/// services (Grpc.AspNetCore) behind bearer-token authentication and one authorization policy per method, with the
+/// standard health and reflection services, on one Kestrel listener (TLS unless in development mode).
 /// </summary>
 public static partial class MatcherHost
 {
@@ -57,6 +59,9 @@ public static partial class MatcherHost
             builder.Configuration.AddInMemoryCollection(defaults);
             settings = section.Get<MatcherOptions>() ?? new MatcherOptions();
         }
+
+        // Everything is checked before anything is built or listened on, and every problem is listed at once.
+        var tls = ValidateAll(section, settings);
 
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -126,17 +131,27 @@ public static partial class MatcherHost
         services.AddSingleton<EnrolmentGrpcService>();
         services.AddSingleton(sp => new OperationsGrpcService(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<GalleryRegistry>(),
             sp.GetRequiredService<IOptions<MatchingOptions>>(), sp.GetRequiredService<ITemplateStore>(), sp.GetService<IFaceEmbedder>()));
-        services.AddSingleton<AuthInterceptor>();
+        services.AddSingleton<HealthServiceImpl>();
+        services.AddSingleton<MatcherExceptionInterceptor>();
         services.AddHostedService<HealthReporter>();
         services.AddHostedService<GallerySynchronizer>();
-        services.AddBiometricsGrpc(o =>
+        services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;
             o.EnableDetailedErrors = settings.Security.DevelopmentMode;
-            o.Interceptors.Add<AuthInterceptor>();
+            o.Interceptors.Add<MatcherExceptionInterceptor>();
         });
+        services.UseParsingServiceMethodProvider(); // unparsable requests: INTERNAL, not UNKNOWN
+        services.AddGrpcReflection();
+        services.AddTransient<BearerAuthenticationHandler>();
+        services.AddAuthentication(o =>
+        {
+            o.AddScheme<BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+            o.DefaultScheme = BearerAuthenticationHandler.SchemeName;
+        });
+        services.AddMatcherPolicies();
 
-        ConfigureListener(builder, settings);
+        ConfigureKestrel(builder, settings, tls);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Biometrics.Matcher");
@@ -145,22 +160,112 @@ public static partial class MatcherHost
             LogDevelopmentMode(logger, devKeys!.Directory);
         }
 
-        app.MapGrpcHealthService();
-        app.MapGrpcService<MatcherGrpcService>(MatcherReflection.Descriptor.Services[0]);
-        app.MapGrpcService<EnrolmentGrpcService>(EnrolmentReflection.Descriptor.Services[0]);
-        app.MapGrpcService<OperationsGrpcService>(OperationsReflection.Descriptor.Services[0]);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcService<MatcherGrpcService>();
+        app.MapGrpcService<EnrolmentGrpcService>();
+        app.MapGrpcService<OperationsGrpcService>();
+        app.MapGrpcReflectionService();
 
-        // Fail fast on configuration problems and load what is expensive before the listener opens.
+        // Load what is expensive before the listener opens.
         _ = app.Services.GetRequiredService<IOptions<MatcherOptions>>().Value;
         _ = app.Services.GetRequiredService<ModelCatalog>();
         return app;
     }
 
-    private static void ConfigureListener(WebApplicationBuilder builder, MatcherOptions settings)
+    /// <summary>Every configuration problem at once, before anything is started: the matcher's own settings, the
+    /// matching and store settings, the calibration file, and the TLS certificate and client CA (which are loaded
+    /// here, so that a bad file is a listed problem and not an exception from Kestrel's listener set-up).</summary>
+    /// <exception cref="OptionsValidationException">The list of problems (the command line prints it and exits 2).</exception>
+    internal static TlsMaterial? ValidateAll(IConfigurationSection section, MatcherOptions settings)
     {
-        if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)) return; // the validator reports it
+        var problems = new List<string>();
+        var own = new MatcherOptionsValidator().Validate(null, settings);
+        if (own.Failed) problems.AddRange(own.Failures);
+        var matching = section.GetSection("Matching").Get<MatchingOptions>() ?? new MatchingOptions();
+        problems.AddRange(matching.Check());
+        var store = (section.GetSection("Store").Get<TemplateStoreOptions>() ?? new TemplateStoreOptions()).ApplyEnvironment();
+        var storeResult = new TemplateStoreOptionsValidator().Validate(null, store);
+        if (storeResult.Failed) problems.AddRange(storeResult.Failures.Select(f => f.StartsWith("Matcher:", StringComparison.Ordinal) ? f : "Matcher:Store: " + f));
+
+        var calibration = ResolvePath(settings.CalibrationFile);
+        if (calibration is null && !settings.Security.DevelopmentMode)
+        {
+            problems.Add($"Matcher:CalibrationFile '{settings.CalibrationFile}' was not found: run `biometrics-matcher calibrate` first.");
+        }
+        else if (calibration is not null)
+        {
+            try
+            {
+                _ = Thresholds.Load(calibration);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"Matcher:CalibrationFile: {ex.Message}");
+            }
+        }
+
+        TlsMaterial? tls = null;
+        if (problems.Count == 0 && Uri.TryCreate(settings.Url, UriKind.Absolute, out var url) && url.Scheme == "https")
+        {
+            tls = LoadTls(settings.Security, problems);
+        }
+
+        if (problems.Count > 0) throw new OptionsValidationException(MatcherOptions.Section, typeof(MatcherOptions), problems);
+        return tls;
+    }
+
+    private static TlsMaterial? LoadTls(SecuritySettings s, List<string> problems)
+    {
+        X509Certificate2? certificate = null;
+        try
+        {
+            certificate = string.IsNullOrEmpty(s.TlsKeyFile)
+                ? X509CertificateLoader.LoadPkcs12FromFile(s.TlsCertificateFile!, null)
+                : X509Certificate2.CreateFromPemFile(s.TlsCertificateFile!, s.TlsKeyFile);
+            if (!certificate.HasPrivateKey) problems.Add($"Matcher:Security:TlsCertificateFile '{s.TlsCertificateFile}' has no private key (set Matcher:Security:TlsKeyFile).");
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException)
+        {
+            problems.Add($"Matcher:Security:TlsCertificateFile '{s.TlsCertificateFile}' could not be loaded: {ex.Message}");
+        }
+
+        ClientCertificateValidator? clients = null;
+        if (s.RequireClientCertificate && !string.IsNullOrEmpty(s.ClientCaFile))
+        {
+            try
+            {
+                clients = ClientCertificateValidator.FromPemFile(s.ClientCaFile);
+            }
+            catch (Exception ex) when (ex is CryptographicException or IOException or InvalidDataException)
+            {
+                problems.Add($"Matcher:Security:ClientCaFile '{s.ClientCaFile}' could not be loaded: {ex.Message}");
+            }
+        }
+
+        return problems.Count == 0 && certificate is not null ? new TlsMaterial(certificate, clients) : null;
+    }
+
+    /// <summary>The listener's TLS material, loaded and checked by <see cref="ValidateAll"/>.</summary>
+    internal sealed record TlsMaterial(X509Certificate2 Certificate, ClientCertificateValidator? Clients);
+
+    // The HTTP/2 tuning of docs/MATCHER.md ("Transport"): many concurrent calls per connection (edge agents multiplex
+    // every lane on one), windows large enough for 8 MiB images, HTTP/2 only (prior knowledge on plain text, ALPN h2 on
+    // TLS), no Server header. Long-lived streams (GateSession, EnrolStream) must outlive any body size or minimum data
+    // rate limit: grpc-dotnet lifts both per call; they are lifted here too so that no other default applies.
+    private static void ConfigureKestrel(WebApplicationBuilder builder, MatcherOptions settings, TlsMaterial? tls)
+    {
+        if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)) return; // validated before
         builder.WebHost.ConfigureKestrel(k =>
         {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            var http2 = k.Limits.Http2;
+            http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            http2.InitialConnectionWindowSize = InitialConnectionWindowSize;
+            http2.InitialStreamWindowSize = InitialStreamWindowSize;
             var address = url.Host switch
             {
                 "localhost" => IPAddress.Loopback,
@@ -169,24 +274,27 @@ public static partial class MatcherHost
             };
             k.Listen(address, url.Port, listen =>
             {
-                if (url.Scheme != "https") return;
-                var certificate = LoadCertificate(settings.Security);
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                listen.Protocols = HttpProtocols.Http2;
+                if (tls is null) return;
+                var https = new HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = certificate,
-                    ClientCertificateMode = settings.Security.RequireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
-                });
+                    ServerCertificate = tls.Certificate,
+                    ClientCertificateMode = tls.Clients is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
+                };
+                if (tls.Clients is { } clients) https.ClientCertificateValidation = (certificate, chain, _) => clients.Validate(certificate, chain);
+                listen.UseHttps(https);
             });
         });
     }
 
-    private static X509Certificate2 LoadCertificate(SecuritySettings s)
-    {
-        var file = s.TlsCertificateFile ?? throw new InvalidOperationException("Matcher:Security:TlsCertificateFile is required for https://.");
-        return string.IsNullOrEmpty(s.TlsKeyFile)
-            ? X509CertificateLoader.LoadPkcs12FromFile(file, null)
-            : X509Certificate2.CreateFromPemFile(file, s.TlsKeyFile);
-    }
+    /// <summary>Concurrent HTTP/2 streams per connection.</summary>
+    public const int MaxStreamsPerConnection = 1000;
+
+    /// <summary>HTTP/2 stream flow-control window, bytes.</summary>
+    public const int InitialStreamWindowSize = 1024 * 1024;
+
+    /// <summary>HTTP/2 connection flow-control window, bytes.</summary>
+    public const int InitialConnectionWindowSize = 4 * 1024 * 1024;
 
     private static Thresholds LoadThresholds(MatcherOptions o, ILogger logger)
     {
