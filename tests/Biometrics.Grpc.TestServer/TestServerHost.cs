@@ -1,3 +1,4 @@
+using Biometrics.Matcher.Grpc;
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
@@ -42,9 +43,8 @@ public static class TestServerHost
             o.MaxSendMessageSize = MaxMessageSize;
             configure?.Invoke(o);
         });
-        // Unparsable requests answer INTERNAL, not UNKNOWN (see StrictParsingServiceMethodProvider).
-        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
-        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictParsingServiceMethodProvider<>));
+        // Unparsable requests answer INTERNAL, not UNKNOWN (the matcher's ParsingServiceMethodProvider).
+        builder.Services.UseParsingServiceMethodProvider();
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<HealthServiceImpl>();
         customize?.Invoke(builder);
