@@ -100,7 +100,8 @@ PY
 }
 start_matcher() {
   local t0; t0=$(date +%s.%N)
-  dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
+  # The gen0 budget run.sh gives the matcher (docs/PERFORMANCE.md, "gRPC stack").
+  DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="$T" --Logging:LogLevel:Default=Warning \
     >>"$OUT/matcher.log" 2>&1 &
   MATCHER_PID=$!

@@ -51,7 +51,8 @@ for _ in $(seq 1 100); do
 done
 echo "run.sh: redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT (data in .data/redis)"
 
-dotnet "$MATCHER_DLL" serve \
+# A 64 MiB gen0 budget: per-request garbage no longer survives into gen1 under load (docs/PERFORMANCE.md, "gRPC stack").
+DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve \
   --Matcher:Security:DevelopmentMode=true \
   --Matcher:Security:KeysDirectory="$ROOT/.data/keys" \
   --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" \
