@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Biometrics.Grpc.IntegrationTests.Fixtures;
 using Biometrics.Grpc.Interop;
+using Biometrics.Testing;
 using Google.Protobuf;
 using Grpc.Health.V1;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Biometrics.Grpc.IntegrationTests.Fixtures;
+namespace Biometrics.Testing;
 
 /// <summary>A deliberately minimal HTTP/2 client (RFC 9113, HPACK literals only, RFC 7541 section 6.2.2) that sends one
 /// request exactly as given, even one a real client would refuse to send (oversized header fields), and reports how the
