@@ -54,6 +54,27 @@ public sealed class StartupRefusalTests
     }
 
     [Fact]
+    public void Build_UnreadableCertificateAndNoKeys_CertificateListedWithTheOtherProblems()
+    {
+        var dir = Directory.CreateTempSubdirectory("biometrics-badtls-").FullName;
+        try
+        {
+            var cert = Path.Combine(dir, "server.pem");
+            File.WriteAllText(cert, "not a certificate");
+            var ex = Assert.Throws<OptionsValidationException>(() => MatcherHost.Build(
+                ["--Matcher:Url=https://127.0.0.1:50443", "--Matcher:Security:TlsCertificateFile=" + cert,
+                 "--Matcher:CalibrationFile=" + Path.Combine(s_missing, "calibration.json")]));
+            Assert.Contains(ex.Failures, f => f.Contains("TlsCertificateFile", StringComparison.Ordinal) && f.Contains("could not be loaded", StringComparison.Ordinal));
+            Assert.Contains(ex.Failures, f => f.Contains("TokenSigningKeyFile is not set", StringComparison.Ordinal));
+            Assert.Contains(ex.Failures, f => f.Contains("CalibrationFile", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Process_HttpsWithoutCertificate_ExitsTwoWithTheWholeList()
     {
         var psi = new ProcessStartInfo("dotnet")

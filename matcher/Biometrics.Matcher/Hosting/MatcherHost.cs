@@ -207,7 +207,9 @@ public static partial class MatcherHost
         }
 
         TlsMaterial? tls = null;
-        if (problems.Count == 0 && Uri.TryCreate(settings.Url, UriKind.Absolute, out var url) && url.Scheme == "https")
+        // Loaded even when other problems were found, so that a bad certificate is listed with them (a missing file name is
+        // the validator's problem, already listed).
+        if (Uri.TryCreate(settings.Url, UriKind.Absolute, out var url) && url.Scheme == "https" && !string.IsNullOrEmpty(settings.Security.TlsCertificateFile))
         {
             tls = LoadTls(settings.Security, problems);
         }
