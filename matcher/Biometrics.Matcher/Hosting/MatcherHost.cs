@@ -75,7 +75,7 @@ public static partial class MatcherHost
         services.AddOptions<MatchingOptions>().Bind(section.GetSection("Matching")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>();
         services.AddOptions<TemplateStoreOptions>().Bind(section.GetSection("Store")).PostConfigure(o => o.ApplyEnvironment()).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TemplateStoreOptions>, TemplateStoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TemplateStoreOptions>>(StoreValidator);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatchingOptions>>().Value);
         services.AddSingleton<IRedisConnection>(sp =>
@@ -174,6 +174,9 @@ public static partial class MatcherHost
         return app;
     }
 
+    // Store settings are bound from Matcher:Store; its messages name the keys under it (Matcher:Store:EncryptionKeyFile).
+    private static readonly TemplateStoreOptionsValidator StoreValidator = new(MatcherOptions.Section + ":Store:");
+
     /// <summary>Every configuration problem at once, before anything is started: the matcher's own settings, the
     /// matching and store settings, the calibration file, and the TLS certificate and client CA (which are loaded
     /// here, so that a bad file is a listed problem and not an exception from Kestrel's listener set-up).</summary>
@@ -186,8 +189,8 @@ public static partial class MatcherHost
         var matching = section.GetSection("Matching").Get<MatchingOptions>() ?? new MatchingOptions();
         problems.AddRange(matching.Check());
         var store = (section.GetSection("Store").Get<TemplateStoreOptions>() ?? new TemplateStoreOptions()).ApplyEnvironment();
-        var storeResult = new TemplateStoreOptionsValidator().Validate(null, store);
-        if (storeResult.Failed) problems.AddRange(storeResult.Failures.Select(f => f.StartsWith("Matcher:", StringComparison.Ordinal) ? f : "Matcher:Store: " + f));
+        var storeResult = StoreValidator.Validate(null, store);
+        if (storeResult.Failed) problems.AddRange(storeResult.Failures);
 
         var calibration = ResolvePath(settings.CalibrationFile);
         if (calibration is null && !settings.Security.DevelopmentMode)
