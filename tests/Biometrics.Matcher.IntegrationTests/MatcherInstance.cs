@@ -41,6 +41,9 @@ public sealed class MatcherInstance : IAsyncDisposable
     /// <summary>Where development keys and role tokens live.</summary>
     public string KeysDirectory { get; }
 
+    /// <summary>The replica's services (its template store, for example).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The replica's channel (plain-text HTTP/2).</summary>
     public GrpcChannel Channel => _channel;
 

@@ -143,7 +143,7 @@ public sealed partial class VerificationService
             verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, TimeSpan.Zero, unavailable));
         }
 
-        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey);
+        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
         var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
         var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new VerificationResult(verdict, modelId, transactionId, times);
