@@ -31,8 +31,9 @@ public static partial class MatcherHost
     /// <summary>Clock difference tolerated on bearer and QR token validity (issued-at and expiry).</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
 
-    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last (tests).</summary>
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last and
+    /// <paramref name="logging"/> adds logging providers (tests).</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
@@ -68,6 +69,7 @@ public static partial class MatcherHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
         services.AddOptions<MatcherOptions>().Bind(section).ValidateOnStart();
@@ -143,6 +145,7 @@ public static partial class MatcherHost
         });
         services.UseParsingServiceMethodProvider(); // unparsable requests: INTERNAL, not UNKNOWN
         services.AddGrpcReflection();
+        services.AddSingleton(sp => new RefusalLog(sp.GetRequiredService<ILogger<RefusalLog>>()));
         services.AddTransient<BearerAuthenticationHandler>();
         services.AddAuthentication(o =>
         {
