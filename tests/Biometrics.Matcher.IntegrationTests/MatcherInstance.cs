@@ -6,6 +6,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
 using OperationsApi = Biometrics.Protos.V1.Operations;
@@ -41,6 +42,9 @@ public sealed class MatcherInstance : IAsyncDisposable
     /// <summary>Where development keys and role tokens live.</summary>
     public string KeysDirectory { get; }
 
+    /// <summary>The replica's services (its template store, for example).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The replica's channel (plain-text HTTP/2).</summary>
     public GrpcChannel Channel => _channel;
 
@@ -60,7 +64,8 @@ public sealed class MatcherInstance : IAsyncDisposable
         new(new Metadata { { "authorization", "Bearer " + Token(role) } }, DateTime.UtcNow.AddSeconds(deadlineSeconds));
 
     /// <summary>Starts a replica and waits until it reports SERVING.</summary>
-    public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null, bool relaxedQuality = true)
+    public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null,
+        bool relaxedQuality = true, Action<ILoggingBuilder>? logging = null)
     {
         var port = FreePort.Next();
         var settings = new Dictionary<string, string?>
@@ -101,7 +106,7 @@ public sealed class MatcherInstance : IAsyncDisposable
             foreach (var (k, v) in extra) settings[k] = v;
         }
 
-        var app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
+        var app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings), logging);
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var instance = new MatcherInstance(app, port, keysDirectory);
         await instance.WaitServingAsync(TimeSpan.FromSeconds(30));

@@ -1,6 +1,6 @@
 namespace Biometrics.Matcher.Security;
 
-/// <summary>Roles a bearer token carries (DESIGN.md section 10).</summary>
+/// <summary>Roles a bearer token carries (docs/POLICY.md section 6).</summary>
 public enum ServiceRole
 {
     /// <summary>A gate agent: may match (Verify, Identify from a lane, GateSession).</summary>

@@ -6,7 +6,7 @@ namespace Biometrics.Matcher.Services;
 /// <summary>
 /// Hands decisions to the store's audit stream without holding up the answer: the append is pipelined and its failure
 /// (store down) is logged, at most once per second, never thrown. Audit records carry who, what, when, decision, score,
-/// model_id and pseudonym; never a vector or an image. Thread-safe.
+/// model_id, pseudonym and the caller's request id; never a vector or an image. Thread-safe.
 /// </summary>
 public sealed partial class AuditTrail
 {
@@ -27,10 +27,11 @@ public sealed partial class AuditTrail
     /// <summary>Audit appends that failed so far.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>Queues one record.</summary>
-    public void Record(string actor, string action, string decision, float? score, string? modelId, string transactionId, string? subjectKey)
+    /// <summary>Queues one record; <paramref name="requestId"/> is the caller's correlation id, when it sent one.</summary>
+    public void Record(string actor, string action, string decision, float? score, string? modelId, string transactionId, string? subjectKey, string? requestId = null)
     {
-        var record = new AuditRecord(actor, action, _time.GetUtcNow(), decision, score, string.IsNullOrEmpty(modelId) ? null : modelId, transactionId, subjectKey);
+        var record = new AuditRecord(actor, action, _time.GetUtcNow(), decision, score, string.IsNullOrEmpty(modelId) ? null : modelId, transactionId, subjectKey,
+            string.IsNullOrEmpty(requestId) ? null : requestId);
         Task task;
         try
         {

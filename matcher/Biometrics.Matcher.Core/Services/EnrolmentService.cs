@@ -5,7 +5,7 @@ using Biometrics.Matcher.Store;
 namespace Biometrics.Matcher.Services;
 
 /// <summary>
-/// Enrolment (DESIGN.md sections 1, 6): images go through the face pipeline and the enrolment quality gate and the best
+/// Enrolment (docs/MATCHER.md): images go through the face pipeline and the enrolment quality gate and the best
 /// face wins; templates are validated. Idempotent per request id (the first answer is stored and replayed). Re-enrolment
 /// replaces the template (version + 1); deletion erases it from the store and, through the change stream, from every
 /// replica's galleries. Acknowledged only once the store has the write. Thread-safe.

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Biometrics.Matcher.Services;
 
 /// <summary>
-/// 1:1 verification (DESIGN.md sections 1, 8): resolves the probe and the claim concurrently, screens the probe against the
+/// 1:1 verification (docs/MATCHER.md, "Verify, step by step"): resolves the probe and the claim concurrently, screens the probe against the
 /// watchlist in parallel, compares by cosine similarity and decides with <see cref="DecisionPolicy"/>; writes an audit
 /// record. The answer comes within the caller's deadline: when the store does not answer in time the verdict is REFER
 /// (<c>store_unavailable</c>), when the pipeline does not finish in time it is REFER (<c>budget_exhausted</c>); never an
@@ -143,7 +143,7 @@ public sealed partial class VerificationService
             verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, TimeSpan.Zero, unavailable));
         }
 
-        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey);
+        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
         var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
         var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new VerificationResult(verdict, modelId, transactionId, times);

@@ -12,6 +12,7 @@ namespace Biometrics.Matcher.Store;
 /// <param name="ModelId">Model that produced the score.</param>
 /// <param name="TransactionId">Correlation id of the request, if any.</param>
 /// <param name="SubjectKey">Pseudonym of the subject concerned, if any.</param>
+/// <param name="RequestId">The caller's own correlation id (Verify's <c>request_id</c>), if it sent one.</param>
 public sealed record AuditRecord(
     string Actor,
     string Action,
@@ -20,4 +21,5 @@ public sealed record AuditRecord(
     double? Score,
     string? ModelId,
     string? TransactionId = null,
-    string? SubjectKey = null);
+    string? SubjectKey = null,
+    string? RequestId = null);

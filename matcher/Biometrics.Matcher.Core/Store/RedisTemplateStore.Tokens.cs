@@ -51,6 +51,7 @@ public sealed partial class RedisTemplateStore
         if (record.ModelId is not null) { fields.Add("model_id"); fields.Add(record.ModelId); }
         if (record.TransactionId is not null) { fields.Add("txn"); fields.Add(record.TransactionId); }
         if (record.SubjectKey is not null) { fields.Add("sk"); fields.Add(record.SubjectKey); }
+        if (record.RequestId is not null) { fields.Add("rid"); fields.Add(record.RequestId); }
         return await _db.StreamAddAsync(_auditKey, fields.ToArray(), _options.AuditStreamMaxLength).ConfigureAwait(false);
     }
 
@@ -72,7 +73,8 @@ public sealed partial class RedisTemplateStore
                 e.GetString("score") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : null,
                 e.GetString("model_id"),
                 e.GetString("txn"),
-                e.GetString("sk"));
+                e.GetString("sk"),
+                e.GetString("rid"));
         }
 
         return records;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Globalization;
 using Biometrics.Matcher.Policy;
 using Biometrics.Vision.Face;
@@ -7,7 +8,7 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Matcher.Commands;
 
 /// <summary>
-/// <c>biometrics-matcher calibrate --pairs FILE --root DIR --out calibration.json [--fmr 1e-4] [--watchlist-fmr 1e-3]
+/// <c>biometrics-matcher calibrate --pairs FILE [--root DIR] --out calibration.json [--fmr 1e-4] [--watchlist-fmr 1e-3]
 /// [--models DIR] [--parallel N]</c>: runs the face pipeline over every image of a labelled pair list (CSV
 /// <c>file_x,file_y,Decision</c> with Yes/No, as deepface's <c>master.csv</c>; or TSV with 1/0), scores each pair by
 /// cosine similarity and writes the thresholds at the target FMRs (Policy's <see cref="Calibrator"/>) into the
@@ -15,23 +16,53 @@ namespace Biometrics.Matcher.Commands;
 /// </summary>
 public static class CalibrateCommand
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    /// <summary>The <c>calibrate</c> command, reporting to <paramref name="out"/>.</summary>
+    public static Command Create(TextWriter @out)
     {
-        var cl = new CommandLine(args, new HashSet<string>());
-        var pairsFile = cl.Require("pairs");
-        var root = cl.Get("root") ?? Path.GetDirectoryName(Path.GetFullPath(pairsFile))!;
-        var outFile = cl.Require("out");
-        var fmr = cl.GetDouble("fmr", Calibrator.DefaultVerifyFmr);
-        var watchFmr = cl.GetDouble("watchlist-fmr", Calibrator.DefaultWatchlistFmr);
-        var parallel = (int)cl.GetDouble("parallel", Math.Max(1, Environment.ProcessorCount));
-        var pairs = ReadPairs(pairsFile);
-        if (pairs.Count == 0) throw new ArgumentException($"{pairsFile}: no labelled pairs");
+        var pairs = CliOptions.ExistingFile("--pairs", "Labelled pairs: CSV file_x,file_y,Yes/No (deepface master.csv) or TSV with 1/0.", required: true);
+        var root = CliOptions.ExistingDirectory("--root", "Folder the image names are relative to [default: the folder of --pairs].");
+        var output = new Option<string>("--out") { Description = "Calibration file to write; an existing one is merged by model_id.", HelpName = "FILE", Required = true };
+        var fmr = CliOptions.Rate("--fmr", "Target false-match rate of 1:1 verification.", Calibrator.DefaultVerifyFmr);
+        var watchFmr = CliOptions.Rate("--watchlist-fmr", "Target false-match rate per watchlist comparison.", Calibrator.DefaultWatchlistFmr);
+        var models = CliOptions.ExistingDirectory("--models", "Folder of the ONNX models [default: the pipeline's own search].");
+        var parallel = CliOptions.Int("--parallel", "Images processed at once.", Math.Clamp(Environment.ProcessorCount, 1, 64), 1, 64);
+        var command = new Command("calibrate", "Compute the verify and watchlist thresholds from labelled image pairs and write them to a calibration file.")
+        {
+            pairs, root, output, fmr, watchFmr, models, parallel,
+        };
+        command.SetAction((parse, _) => Task.FromResult(Run(
+            new Settings(parse.GetRequiredValue(pairs), parse.GetValue(root), parse.GetRequiredValue(output), parse.GetValue(fmr),
+                parse.GetValue(watchFmr), parse.GetValue(models), parse.GetValue(parallel)),
+            @out)));
+        return command;
+    }
 
-        using var pipeline = new FacePipeline(new FacePipelineOptions { ModelsDirectory = cl.Get("models"), EnableLiveness = false });
+    /// <summary>What <c>calibrate</c> was asked to do.</summary>
+    /// <param name="PairsFile">The labelled pair list.</param>
+    /// <param name="Root">Folder of the images (null: the pair list's folder).</param>
+    /// <param name="OutFile">The calibration file.</param>
+    /// <param name="Fmr">Target verify FMR.</param>
+    /// <param name="WatchlistFmr">Target watchlist FMR.</param>
+    /// <param name="Models">Models folder (null: default).</param>
+    /// <param name="Parallel">Images at once.</param>
+    public sealed record Settings(string PairsFile, string? Root, string OutFile, double Fmr, double WatchlistFmr, string? Models, int Parallel);
+
+    /// <summary>Runs the calibration; returns the exit code.</summary>
+    public static int Run(Settings settings, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(output);
+        var pairsFile = settings.PairsFile;
+        var root = settings.Root ?? Path.GetDirectoryName(Path.GetFullPath(pairsFile))!;
+        var outFile = settings.OutFile;
+        var (fmr, watchFmr) = (settings.Fmr, settings.WatchlistFmr);
+        var pairs = ReadPairs(pairsFile);
+        if (pairs.Count == 0) throw new UsageException($"--pairs: {CliText.Excerpt(pairsFile)} holds no labelled pairs.");
+
+        using var pipeline = new FacePipeline(new FacePipelineOptions { ModelsDirectory = settings.Models, EnableLiveness = false });
         var files = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct(StringComparer.Ordinal).ToArray();
         var vectors = new ConcurrentDictionary<string, float[]?>(StringComparer.Ordinal);
-        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallel }, f =>
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel }, f =>
         {
             try
             {

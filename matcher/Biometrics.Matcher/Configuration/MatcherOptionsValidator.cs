@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Biometrics.Matcher.Hosting;
+using Biometrics.Matcher.Security;
 using Biometrics.Redis;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +51,10 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
         {
             errors.Add($"Matcher:Security:TokenSigningKeyFile '{o.Security.TokenSigningKeyFile}' does not exist.");
         }
+        else
+        {
+            CheckTokenKey(errors, o.Security.TokenSigningKeyFile);
+        }
 
         if (string.IsNullOrWhiteSpace(o.Security.TokenSigningKeyId) || o.Security.TokenSigningKeyId.Length > 64)
         {
@@ -56,7 +63,20 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
 
         foreach (var (issuer, path) in o.Security.QrIssuers)
         {
-            if (!File.Exists(path)) errors.Add($"Matcher:Security:QrIssuers:{issuer} '{path}' does not exist.");
+            if (!File.Exists(path))
+            {
+                errors.Add($"Matcher:Security:QrIssuers:{issuer} '{path}' does not exist.");
+                continue;
+            }
+
+            try
+            {
+                using var issuerKey = KeyMaterial.LoadEcPublicKey(path);
+            }
+            catch (CryptographicException ex)
+            {
+                errors.Add($"Matcher:Security:QrIssuers:{issuer} '{path}': {ex.Message}");
+            }
         }
 
         try
@@ -76,5 +96,24 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
         if (o.Pipeline.IntraOpThreads is < 1 or > 64) errors.Add("Matcher:Pipeline:IntraOpThreads must be 1..64.");
         if (o.MaxReceiveMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024) errors.Add("Matcher:MaxReceiveMessageBytes must be 64 KiB..256 MiB.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckTokenKey(List<string> errors, string file)
+    {
+        byte[] key;
+        try
+        {
+            key = KeyFiles.Read(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"Matcher:Security:TokenSigningKeyFile '{file}' could not be read: {ex.Message}");
+            return;
+        }
+
+        if (key.Length < BearerToken.MinKeyBytes)
+        {
+            errors.Add($"Matcher:Security:TokenSigningKeyFile '{file}': the token signing key has {key.Length} bytes; at least {BearerToken.MinKeyBytes} are required (random bytes, raw or base64; docs/SECURITY.md).");
+        }
     }
 }

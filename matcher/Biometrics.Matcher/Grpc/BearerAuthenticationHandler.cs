@@ -5,7 +5,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Biometrics.Matcher.Grpc;
 
@@ -23,11 +22,12 @@ public sealed class BearerIdentity(BearerClaims claims) : ClaimsIdentity(BearerA
 /// The <c>Bearer</c> authentication scheme over <see cref="BearerTokenValidator"/> (<c>authorization: Bearer bt1...</c>).
 /// A refused call is answered as gRPC, trailers-only, exactly as before the move to ASP.NET Core authorization
 /// (docs/SECURITY.md): UNAUTHENTICATED with reason <c>missing_token</c> or <c>bad_token</c>, PERMISSION_DENIED with reason
-/// <c>role</c> naming the roles the method allows. One small instance per request: it implements
+/// <c>role</c> naming the roles the method allows. Refusals are logged through <see cref="RefusalLog"/> (the first in
+/// full, then counted). One small instance per request: it implements
 /// <see cref="IAuthenticationHandler"/> directly rather than deriving from <c>AuthenticationHandler&lt;T&gt;</c>, which
 /// creates a logger and reads its options on every request (the cost is measured in docs/MATCHER.md, "Transport").
 /// </summary>
-public sealed partial class BearerAuthenticationHandler(BearerTokenValidator tokens, ILogger<BearerAuthenticationHandler> logger) : IAuthenticationHandler
+public sealed class BearerAuthenticationHandler(BearerTokenValidator tokens, RefusalLog refusals) : IAuthenticationHandler
 {
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "Bearer";
@@ -74,12 +74,12 @@ public sealed partial class BearerAuthenticationHandler(BearerTokenValidator tok
         var result = _result ??= Authenticate();
         if (result.Failure is { } failure)
         {
-            LogDenied(logger, _context.Request.Path, RpcErrors.Sanitise(failure.Message, 128), Peer);
+            refusals.Refused("bad_token", _context.Request.Path, Peer, RpcErrors.Sanitise(failure.Message, 128));
             var why = failure.Message.IndexOf(": ", StringComparison.Ordinal) is var i and >= 0 ? failure.Message[(i + 2)..] : failure.Message;
             return RpcErrors.WriteTrailersOnlyAsync(_context, StatusCode.Unauthenticated, "bad_token", "The bearer token was refused: " + RpcErrors.Sanitise(why, 128) + ".");
         }
 
-        LogDenied(logger, _context.Request.Path, "no bearer token", Peer);
+        refusals.Refused("missing_token", _context.Request.Path, Peer, "no bearer token");
         return RpcErrors.WriteTrailersOnlyAsync(_context, StatusCode.Unauthenticated, "missing_token", "A bearer token is required (authorization: Bearer <token>).");
     }
 
@@ -87,7 +87,7 @@ public sealed partial class BearerAuthenticationHandler(BearerTokenValidator tok
     public Task ForbidAsync(AuthenticationProperties? properties)
     {
         var role = _context.User.Identity is BearerIdentity id ? RolePolicy.ToWireName(id.Bearer.Role) : "none";
-        LogDenied(logger, _context.Request.Path, "role " + role, Peer);
+        refusals.Refused("role", _context.Request.Path, Peer, "role " + role);
         var policies = _context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>() ?? [];
         var allowed = policies.Count == 0 ? [] : policies
             .Select(p => (IEnumerable<ServiceRole>?)MatcherPolicies.AllowedRoles(p.Policy ?? "") ?? [])
@@ -98,7 +98,4 @@ public sealed partial class BearerAuthenticationHandler(BearerTokenValidator tok
     }
 
     private string Peer => _context.Connection.RemoteIpAddress + ":" + _context.Connection.RemotePort;
-
-    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Why}")]
-    private static partial void LogDenied(ILogger logger, string? method, string why, string peer);
 }

@@ -2,12 +2,14 @@ using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Logging;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
 
 namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Matcher</c>: Verify, Identify and GateSession over the domain services. Singleton, thread-safe.</summary>
-public sealed class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions) : MatcherApi.MatcherBase
+public sealed partial class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions,
+    ILogger<MatcherGrpcService> logger) : MatcherApi.MatcherBase
 {
     /// <summary>1:1 verification.</summary>
     [Authorize(Policy = MatcherPolicies.Match)]
@@ -60,25 +62,55 @@ public sealed class MatcherGrpcService(VerificationService verification, Identif
         }, token), token);
         await using (stream.ConfigureAwait(false))
         {
-            while (await requestStream.MoveNext(token).ConfigureAwait(false))
+            while (true)
             {
-                var message = requestStream.Current;
-                switch (message.KindCase)
+                bool more;
+                try
                 {
-                    case GateSessionRequest.KindOneofCase.Open:
-                        var o = message.Open;
-                        await stream.OpenAsync(new Services.GateSessionOpen(o.GateId, o.LaneId, ProtoMapping.ToClaim(o.Claim), o.BudgetMs, o.SessionId)).ConfigureAwait(false);
-                        break;
-                    case GateSessionRequest.KindOneofCase.Probe:
-                        await stream.ProbeAsync(ProtoMapping.ToFace(message.Probe)).ConfigureAwait(false);
-                        break;
-                    case GateSessionRequest.KindOneofCase.Cancel:
-                        await stream.CancelAsync().ConfigureAwait(false);
-                        break;
-                    default:
-                        throw RpcErrors.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));
+                    more = await requestStream.MoveNext(token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                {
+                    // The lane reset its stream or the connection went (the edge agent ends each traveller's call once
+                    // it has the final verdict; Kestrel may report the reset before the call's token is cancelled): a
+                    // normal end of the call, not a failure of the service.
+                    LogClientClosed(logger, context.Peer, ex.Message);
+                    return;
+                }
+
+                if (!more) return;
+                try
+                {
+                    await HandleAsync(stream, requestStream.Current).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException && token.IsCancellationRequested)
+                {
+                    LogClientClosed(logger, context.Peer, ex.Message);
+                    return;
                 }
             }
         }
     }
+
+    private static async Task HandleAsync(Services.GateSessionStream stream, GateSessionRequest message)
+    {
+        switch (message.KindCase)
+        {
+            case GateSessionRequest.KindOneofCase.Open:
+                var o = message.Open;
+                await stream.OpenAsync(new Services.GateSessionOpen(o.GateId, o.LaneId, ProtoMapping.ToClaim(o.Claim), o.BudgetMs, o.SessionId)).ConfigureAwait(false);
+                break;
+            case GateSessionRequest.KindOneofCase.Probe:
+                await stream.ProbeAsync(ProtoMapping.ToFace(message.Probe)).ConfigureAwait(false);
+                break;
+            case GateSessionRequest.KindOneofCase.Cancel:
+                await stream.CancelAsync().ConfigureAwait(false);
+                break;
+            default:
+                throw RpcErrors.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));
+        }
+    }
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Debug, Message = "GateSession from {Peer} ended: the client reset its stream, went away or passed its deadline ({Detail})")]
+    private static partial void LogClientClosed(ILogger logger, string peer, string detail);
 }

@@ -23,6 +23,14 @@ public sealed class DevelopmentKeys
     /// <summary>The folder.</summary>
     public string Directory { get; }
 
+    /// <summary>Every file of the set, in the order written, with what <see cref="Ensure"/> did with it.</summary>
+    public IReadOnlyList<KeyFileChange> Files => _files;
+
+    private readonly List<KeyFileChange> _files = [];
+
+    /// <summary>How long the role tokens are valid from when they are issued.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(30);
+
     /// <summary>The key id (<c>kid</c>) the role tokens carry.</summary>
     public string TokenKeyId { get; }
 
@@ -59,14 +67,19 @@ public sealed class DevelopmentKeys
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenKeyId);
         var keys = new DevelopmentKeys(directory, tokenKeyId);
         System.IO.Directory.CreateDirectory(keys.Directory);
-        WriteIfMissing(keys.PseudonymisationKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        WriteIfMissing(keys.EncryptionKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        var signingChanged = WriteIfMissing(keys.TokenSigningKeyFile, force, () => Convert.ToBase64String(DevKeys.CreateBearerKey()));
+        keys.WriteIfMissing(keys.PseudonymisationKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        keys.WriteIfMissing(keys.EncryptionKeyFile, force, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var signingChanged = keys.WriteIfMissing(keys.TokenSigningKeyFile, force, () => Convert.ToBase64String(DevKeys.CreateBearerKey()));
         if (force || !File.Exists(keys.QrIssuerPrivateKeyFile) || !File.Exists(keys.QrIssuerPublicKeyFile))
         {
             using var ec = DevKeys.CreateQrIssuerKey();
-            Write(keys.QrIssuerPrivateKeyFile, ec.ExportPkcs8PrivateKeyPem());
-            Write(keys.QrIssuerPublicKeyFile, ec.ExportSubjectPublicKeyInfoPem());
+            keys.Write(keys.QrIssuerPrivateKeyFile, ec.ExportPkcs8PrivateKeyPem());
+            keys.Write(keys.QrIssuerPublicKeyFile, ec.ExportSubjectPublicKeyInfoPem());
+        }
+        else
+        {
+            keys._files.Add(new KeyFileChange(keys.QrIssuerPrivateKeyFile, KeyFileAction.Kept));
+            keys._files.Add(new KeyFileChange(keys.QrIssuerPublicKeyFile, KeyFileAction.Kept));
         }
 
         var key = KeyFiles.Read(keys.TokenSigningKeyFile);
@@ -79,22 +92,32 @@ public sealed class DevelopmentKeys
             if (force || stale)
             {
                 var name = RolePolicy.ToWireName(role);
-                Write(file, issuer.Issue("dev-" + name, role, TimeSpan.FromDays(30), role == ServiceRole.Gate ? "dev-gate" : null) + "\n");
+                keys.Write(file, issuer.Issue("dev-" + name, role, TokenLifetime, role == ServiceRole.Gate ? "dev-gate" : null) + "\n");
+            }
+            else
+            {
+                keys._files.Add(new KeyFileChange(file, KeyFileAction.Kept));
             }
         }
 
         return keys;
     }
 
-    private static bool WriteIfMissing(string path, bool force, Func<string> content)
+    private bool WriteIfMissing(string path, bool force, Func<string> content)
     {
-        if (!force && File.Exists(path)) return false;
+        if (!force && File.Exists(path))
+        {
+            _files.Add(new KeyFileChange(path, KeyFileAction.Kept));
+            return false;
+        }
+
         Write(path, content() + "\n");
         return true;
     }
 
-    private static void Write(string path, string content)
+    private void Write(string path, string content)
     {
+        _files.Add(new KeyFileChange(path, File.Exists(path) ? KeyFileAction.Replaced : KeyFileAction.Created));
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, content);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);

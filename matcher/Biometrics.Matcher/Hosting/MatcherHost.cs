@@ -31,8 +31,9 @@ public static partial class MatcherHost
     /// <summary>Clock difference tolerated on bearer and QR token validity (issued-at and expiry).</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
 
-    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last (tests).</summary>
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last and
+    /// <paramref name="logging"/> adds logging providers (tests).</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
@@ -68,6 +69,7 @@ public static partial class MatcherHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
         services.AddOptions<MatcherOptions>().Bind(section).ValidateOnStart();
@@ -75,7 +77,7 @@ public static partial class MatcherHost
         services.AddOptions<MatchingOptions>().Bind(section.GetSection("Matching")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>();
         services.AddOptions<TemplateStoreOptions>().Bind(section.GetSection("Store")).PostConfigure(o => o.ApplyEnvironment()).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TemplateStoreOptions>, TemplateStoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TemplateStoreOptions>>(StoreValidator);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatchingOptions>>().Value);
         services.AddSingleton<IRedisConnection>(sp =>
@@ -143,6 +145,7 @@ public static partial class MatcherHost
         });
         services.UseParsingServiceMethodProvider(); // unparsable requests: INTERNAL, not UNKNOWN
         services.AddGrpcReflection();
+        services.AddSingleton(sp => new RefusalLog(sp.GetRequiredService<ILogger<RefusalLog>>()));
         services.AddTransient<BearerAuthenticationHandler>();
         services.AddAuthentication(o =>
         {
@@ -174,6 +177,9 @@ public static partial class MatcherHost
         return app;
     }
 
+    // Store settings are bound from Matcher:Store; its messages name the keys under it (Matcher:Store:EncryptionKeyFile).
+    private static readonly TemplateStoreOptionsValidator StoreValidator = new(MatcherOptions.Section + ":Store:");
+
     /// <summary>Every configuration problem at once, before anything is started: the matcher's own settings, the
     /// matching and store settings, the calibration file, and the TLS certificate and client CA (which are loaded
     /// here, so that a bad file is a listed problem and not an exception from Kestrel's listener set-up).</summary>
@@ -186,8 +192,8 @@ public static partial class MatcherHost
         var matching = section.GetSection("Matching").Get<MatchingOptions>() ?? new MatchingOptions();
         problems.AddRange(matching.Check());
         var store = (section.GetSection("Store").Get<TemplateStoreOptions>() ?? new TemplateStoreOptions()).ApplyEnvironment();
-        var storeResult = new TemplateStoreOptionsValidator().Validate(null, store);
-        if (storeResult.Failed) problems.AddRange(storeResult.Failures.Select(f => f.StartsWith("Matcher:", StringComparison.Ordinal) ? f : "Matcher:Store: " + f));
+        var storeResult = StoreValidator.Validate(null, store);
+        if (storeResult.Failed) problems.AddRange(storeResult.Failures);
 
         var calibration = ResolvePath(settings.CalibrationFile);
         if (calibration is null && !settings.Security.DevelopmentMode)
