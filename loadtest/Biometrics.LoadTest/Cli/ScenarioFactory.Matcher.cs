@@ -59,7 +59,9 @@ public static partial class ScenarioFactory
                 settings["probes per second per lane"] = fps.ToString("0.#", CultureInfo.InvariantCulture);
                 if (!options.Has("max-in-flight"))
                 {
+                    // A session is a stream that lasts; four per lane is room for a queue without 10,000 of them (docs/LOADTEST.md).
                     options.Set("max-in-flight", (lanes * 4).ToString(CultureInfo.InvariantCulture));
+                    settings["max in flight"] = "4 per lane (the gate-peak default)";
                 }
 
                 var target = new GateSessionTarget(client, subjects, lanes, fps, (int)options.Long("max-probes", 30), (int)options.Long("budget-ms", 2000), genuine);
