@@ -11,7 +11,7 @@ public sealed class SeedCommandTests
         await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2"]);
+        var options = CommandLine.Options("seed", ["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2"]);
 
         var code = await SeedCommand.ExecuteAsync(options, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -27,7 +27,7 @@ public sealed class SeedCommandTests
     {
         await using var server = new FlakyEnrolStreamServer(failAfter: 0);
         await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2", "--retries", "0"]);
+        var options = CommandLine.Options("seed", ["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2", "--retries", "0"]);
 
         var code = await SeedCommand.ExecuteAsync(options, new StringWriter(), new StringWriter(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
