@@ -7,7 +7,7 @@ namespace Biometrics.LoadTest.Cli;
 
 public static partial class ScenarioFactory
 {
-    /// <summary>Default model id of the synthetic embeddings (fr_feature.onnx, DESIGN.md section 2).</summary>
+    /// <summary>Default model id of the synthetic embeddings (fr_feature.onnx, docs/LOADTEST.md "Synthetic data").</summary>
     public const string DefaultModelId = "fr_feature-87aacdfe5751";
 
     /// <summary>The matcher client and synthetic faces from <c>--target</c>, <c>--data-seed</c>, <c>--dim</c>, <c>--noise</c>, <c>--model-id</c>.</summary>
