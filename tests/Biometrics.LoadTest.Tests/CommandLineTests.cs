@@ -6,9 +6,9 @@ namespace Biometrics.LoadTest.Tests;
 public sealed class CommandLineTests
 {
     [Fact]
-    public void Parse_FlagsValuesAndEquals_ReadBackTyped()
+    public void Options_FlagsValuesAndEquals_ReadBackTyped()
     {
-        var map = ArgumentMap.Parse(["--rate", "2000", "--duration=1m", "--no-progress", "--p99-ms", "10"]);
+        var map = CommandLine.Options("run", ["--rate", "2000", "--duration=1m", "--no-progress", "--p99-ms", "10"]);
 
         Assert.Equal(2000, map.Double("rate", 0));
         Assert.Equal(TimeSpan.FromMinutes(1), map.Duration("duration", TimeSpan.Zero));
@@ -29,7 +29,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Build_RateRampWarmupDuration_RampThenInjectWithWarmUpExcluded()
     {
-        var scenario = ScenarioFactory.Build(ArgumentMap.Parse(["--scenario", "noop", "--rate", "500", "--ramp-up", "2s", "--warmup", "3s", "--duration", "10s"])).Single();
+        var scenario = ScenarioFactory.Build(CommandLine.Options("run", ["--scenario", "noop", "--rate", "500", "--ramp-up", "2s", "--warmup", "3s", "--duration", "10s"])).Single();
 
         Assert.Equal(
             [new LoadSimulation.RampingInject(500, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)), new LoadSimulation.Inject(500, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(13))],
@@ -40,7 +40,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Build_Closed_KeepConstant()
     {
-        var scenario = ScenarioFactory.Build(ArgumentMap.Parse(["--scenario", "noop", "--closed", "4", "--warmup", "1s", "--duration", "2s"])).Single();
+        var scenario = ScenarioFactory.Build(CommandLine.Options("run", ["--scenario", "noop", "--closed", "4", "--warmup", "1s", "--duration", "2s"])).Single();
         Assert.True(scenario.IsClosedModel);
         Assert.Equal(new LoadSimulation.KeepConstant(4, TimeSpan.FromSeconds(3)), scenario.Simulations.Single());
     }
@@ -61,7 +61,7 @@ public sealed class CommandLineTests
                   ]
                 }
                 """);
-            var (scenarios, settings) = RunCommand.Load(ArgumentMap.Parse(["--file", file, "--duration", "2s"]));
+            var (scenarios, settings) = RunCommand.Load(CommandLine.Options("run", ["--file", file, "--duration", "2s"]));
 
             Assert.Equal(["a", "b"], scenarios.Select(s => s.Name));
             Assert.Equal(new LoadSimulation.Inject(100, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)), scenarios[0].Simulations.Single());

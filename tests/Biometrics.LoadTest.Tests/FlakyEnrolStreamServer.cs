@@ -14,14 +14,16 @@ namespace Biometrics.LoadTest.Tests;
 /// <summary>
 /// A minimal plain-text HTTP/2 gRPC endpoint for <c>Enrolment/EnrolStream</c> that answers every request ENROLLED in
 /// order, except that the first stream ends with UNAVAILABLE after <c>failAfter</c> answers while requests are still
-/// outstanding (what a matcher whose store timed out does).
+/// outstanding (what a matcher whose store timed out does). With <c>requiredToken</c>, a stream without
+/// <c>authorization: Bearer requiredToken</c> ends at once with a trailers-only UNAUTHENTICATED, its requests unread (what
+/// the matcher does with a bad token).
 /// </summary>
 internal sealed class FlakyEnrolStreamServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _streams;
 
-    public FlakyEnrolStreamServer(int failAfter)
+    public FlakyEnrolStreamServer(int failAfter, string? requiredToken = null)
     {
         Port = Biometrics.Testing.FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
@@ -32,7 +34,16 @@ internal sealed class FlakyEnrolStreamServer : IAsyncDisposable
         {
             var stream = Interlocked.Increment(ref _streams);
             context.Response.ContentType = "application/grpc";
+            if (requiredToken is not null && context.Request.Headers.Authorization != "Bearer " + requiredToken)
+            {
+                // Trailers-only, the request unread: what the matcher's bearer handler answers.
+                context.Response.Headers["grpc-status"] = "16";
+                context.Response.Headers["grpc-message"] = "bad_token";
+                return;
+            }
+
             await context.Response.StartAsync();
+
             var answered = 0;
             while (await ReadMessageAsync(context.Request.BodyReader) is { } payload)
             {

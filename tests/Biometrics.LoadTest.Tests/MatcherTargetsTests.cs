@@ -113,7 +113,7 @@ public sealed class MatcherTargetsTests
     {
         await using var server = await FakeMatcherServer.StartAsync(tls: true);
         var stdout = new StringWriter();
-        var options = ArgumentMap.Parse(["--target", server.Address.ToString(), "--ca", server.CaFile, "--token", Token,
+        var options = CommandLine.Options("seed", ["--target", server.Address.ToString(), "--ca", server.CaFile, "--token", Token,
             "--count", "50", "--first", "10", "--streams", "2", "--window", "4"]);
 
         var code = await SeedCommand.ExecuteAsync(options, stdout, new StringWriter(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));

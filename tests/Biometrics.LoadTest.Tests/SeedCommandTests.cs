@@ -11,7 +11,7 @@ public sealed class SeedCommandTests
         await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2"]);
+        var options = CommandLine.Options("seed", ["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2"]);
 
         var code = await SeedCommand.ExecuteAsync(options, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -27,10 +27,27 @@ public sealed class SeedCommandTests
     {
         await using var server = new FlakyEnrolStreamServer(failAfter: 0);
         await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var options = ArgumentMap.Parse(["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2", "--retries", "0"]);
+        var options = CommandLine.Options("seed", ["--target", $"http://127.0.0.1:{server.Port}", "--count", "20", "--streams", "1", "--window", "2", "--retries", "0"]);
 
         var code = await SeedCommand.ExecuteAsync(options, new StringWriter(), new StringWriter(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, code);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TokenRefused_DoesNotRetryAndExitsOne()
+    {
+        await using var server = new FlakyEnrolStreamServer(failAfter: int.MaxValue, requiredToken: "enrolment-token");
+        await server.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var stderr = new StringWriter();
+        var options = CommandLine.Options("seed", ["--target", $"http://127.0.0.1:{server.Port}", "--token", "gate-token", "--count", "20", "--streams", "2", "--retries", "5"]);
+
+        var code = await SeedCommand.ExecuteAsync(options, new StringWriter(), stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, code);
+        Assert.Equal(2, server.Streams); // one per stream, none reopened
+        Assert.DoesNotContain("reopening", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("UNAUTHENTICATED", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(server.Received);
     }
 }

@@ -22,7 +22,7 @@ public sealed class TrafficProfileTests
     [Fact]
     public void Build_Mixed_ThreeScenariosWhoseRatesSplitTheTotal()
     {
-        var scenarios = ScenarioFactory.Build(ArgumentMap.Parse(["--scenario", "mixed", "--target", "http://127.0.0.1:1", "--rate", "10000", "--warmup", "1s", "--duration", "2s"]));
+        var scenarios = ScenarioFactory.Build(CommandLine.Options("run", ["--scenario", "mixed", "--target", "http://127.0.0.1:1", "--rate", "10000", "--warmup", "1s", "--duration", "2s"]));
         var (v, w, e) = new TrafficProfile().Shares;
 
         Assert.Equal(["mixed-verify", "mixed-watchlist", "mixed-enrol"], scenarios.Select(s => s.Name));
@@ -36,7 +36,7 @@ public sealed class TrafficProfileTests
     [Fact]
     public void Build_GatePeak_PoissonArrivalsAtLanesOverInterval()
     {
-        var s = ScenarioFactory.Build(ArgumentMap.Parse(["--scenario", "gate-peak", "--target", "http://127.0.0.1:1", "--lanes", "700", "--traveller-interval", "10s"])).Single();
+        var s = ScenarioFactory.Build(CommandLine.Options("run", ["--scenario", "gate-peak", "--target", "http://127.0.0.1:1", "--lanes", "700", "--traveller-interval", "10s"])).Single();
 
         Assert.Equal(70, ((Engine.LoadSimulation.Inject)s.Simulations[0]).PerSecond, 1e-9);
         Assert.Equal(Engine.ArrivalProcess.Poisson, s.Arrival);

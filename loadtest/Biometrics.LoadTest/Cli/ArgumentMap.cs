@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace Biometrics.LoadTest.Cli;
 
 /// <summary>
-/// Options as <c>key -&gt; value</c> text, from <c>--key value</c> / <c>--key=value</c> / <c>--flag</c> arguments or
-/// from a JSON object (scenario files); typed getters with clear errors. Keys are case-insensitive and
-/// <c>camelCase</c> JSON keys match <c>kebab-case</c> flags (<c>maxInFlight</c> = <c>max-in-flight</c>).
+/// Options as <c>key -&gt; value</c> text, from the command line (parsed and checked by System.CommandLine,
+/// <see cref="LoadOptions"/>) or from a JSON object (scenario files); typed getters with clear errors. Keys are
+/// case-insensitive and <c>camelCase</c> JSON keys match <c>kebab-case</c> flags (<c>maxInFlight</c> = <c>max-in-flight</c>).
 /// </summary>
 public sealed class ArgumentMap
 {
@@ -16,39 +16,11 @@ public sealed class ArgumentMap
     /// <summary>Raw JSON of <c>simulations</c> when the map came from a scenario file.</summary>
     public JsonElement? Simulations { get; private set; }
 
-    /// <summary>Parses command-line arguments (after the command word).</summary>
-    public static ArgumentMap Parse(IEnumerable<string> args)
-    {
-        var map = new ArgumentMap();
-        var list = args.ToList();
-        for (var i = 0; i < list.Count; i++)
-        {
-            var a = list[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a.Length < 3)
-            {
-                throw new UsageException($"unexpected argument '{a}' (options look like --name value)");
-            }
-
-            var eq = a.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                map.Set(a[2..eq], a[(eq + 1)..]);
-            }
-            else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                map.Set(a[2..], list[++i]);
-            }
-            else
-            {
-                map.Set(a[2..], "true");
-            }
-        }
-
-        return map;
-    }
-
-    /// <summary>Reads one JSON object's properties (numbers, strings, booleans) as options.</summary>
-    public static ArgumentMap FromJson(JsonElement element)
+    /// <summary>
+    /// Reads one JSON object's properties (numbers, strings, booleans) as options; with <paramref name="known"/>, a key
+    /// that is not one of those option names is a usage error (a typo would otherwise be ignored).
+    /// </summary>
+    public static ArgumentMap FromJson(JsonElement element, IReadOnlySet<string>? known = null)
     {
         var map = new ArgumentMap();
         foreach (var p in element.EnumerateObject())
@@ -59,13 +31,18 @@ public sealed class ArgumentMap
                 continue;
             }
 
+            if (known is not null && !known.Contains(Normalise(p.Name)))
+            {
+                throw new UsageException($"scenario file: unknown option '{ArgumentText.Cut(p.Name)}'");
+            }
+
             map.Set(p.Name, p.Value.ValueKind switch
             {
                 JsonValueKind.String => p.Value.GetString()!,
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 JsonValueKind.Number => p.Value.GetRawText(),
-                _ => throw new UsageException($"option '{p.Name}' must be a string, number or boolean"),
+                _ => throw new UsageException($"scenario file: option '{ArgumentText.Cut(p.Name)}' must be a string, number or boolean"),
             });
         }
 
@@ -112,9 +89,7 @@ public sealed class ArgumentMap
             return fallback;
         }
 
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v
-            : throw new UsageException($"--{key} expects a number, got '{s}'");
+        return ParseNumber(s) ?? throw new UsageException($"--{key} expects a number, got '{ArgumentText.Cut(s)}'");
     }
 
     /// <summary>Optional number option.</summary>
@@ -129,10 +104,7 @@ public sealed class ArgumentMap
             return fallback;
         }
 
-        s = s.Replace("_", string.Empty, StringComparison.Ordinal);
-        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new UsageException($"--{key} expects an integer, got '{s}'");
+        return ParseInteger(s) ?? throw new UsageException($"--{key} expects an integer, got '{ArgumentText.Cut(s)}'");
     }
 
     /// <summary>Boolean flag.</summary>
@@ -146,11 +118,19 @@ public sealed class ArgumentMap
     public TimeSpan Duration(string key, TimeSpan fallback)
     {
         var s = String(key);
-        return s is null ? fallback : ParseDuration(s) ?? throw new UsageException($"--{key} expects a duration like 500ms, 30s, 2m; got '{s}'");
+        return s is null ? fallback : ParseDuration(s) ?? throw new UsageException($"--{key} expects a duration like 500ms, 30s, 2m; got '{ArgumentText.Cut(s)}'");
     }
 
     /// <summary>Options that were given but never read (typos), for a warning.</summary>
     public IEnumerable<string> Unused() => _values.Keys.Where(k => !_used.Contains(k));
+
+    /// <summary>Parses a finite number (invariant culture), or null.</summary>
+    public static double? ParseNumber(string text)
+        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
+
+    /// <summary>Parses an integer (<c>1_000_000</c> allowed), or null.</summary>
+    public static long? ParseInteger(string text)
+        => long.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     /// <summary>Parses <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c> or a number of seconds.</summary>
     public static TimeSpan? ParseDuration(string text)
@@ -166,7 +146,8 @@ public sealed class ArgumentMap
             : null;
     }
 
-    private static string Normalise(string key)
+    /// <summary>The key form options are stored under: <c>maxInFlight</c>, <c>max_in_flight</c> and <c>max-in-flight</c> are one key.</summary>
+    public static string Normalise(string key)
     {
         var sb = new System.Text.StringBuilder(key.Length + 4);
         foreach (var c in key)

@@ -1,36 +1,43 @@
+using System.CommandLine;
+
 namespace Biometrics.LoadTest.Cli;
 
-/// <summary>Entry point of <c>biometrics-load</c>: dispatches the command word and maps failures to exit codes.</summary>
+/// <summary>
+/// Entry point of <c>biometrics-load</c>: the commands on System.CommandLine, parse errors refused before anything runs,
+/// and failures mapped to the exit codes of <see cref="ExitCodes"/> (docs/LOADTEST.md, "Exit codes").
+/// </summary>
 public static class CommandLine
 {
-    /// <summary>The usage text.</summary>
-    public const string Usage = """
-        biometrics-load: open-model load generator for the biometrics matcher (see docs/LOADTEST.md)
-
-        biometrics-load run  --scenario <unary|noop|verify|gate-peak|identify|enrol-burst|mixed> --target http://127.0.0.1:50051 [options]
-        biometrics-load run  --file scenario.json [options that override the file]
-        biometrics-load seed --target http://127.0.0.1:50051 --count 1000000 [--first 0] [--gallery residents] [--data-seed 1] [--streams 2] [--window 512] [--retries 5]
-
-        load:     --rate N (per second)  --duration 30s  --warmup 5s  --ramp-up 0s  --arrival uniform|poisson
-                  --max-in-flight 10000  --drain 10s  --seed 1  --closed N (closed model, N callers; only when asked for)
-        unary:    --method /pkg.Service/Method  --body-hex <protobuf hex> | --body-file <protobuf bytes>
-        matcher:  --subjects N  --genuine 0.9  --lanes 700  --traveller-interval 12s  --fps 10  --max-probes 30
-                  --gallery residents  --gallery-size N  --top-k 5  --budget-ms 2000  --skip-watchlist
-                  --watchlist-size 10000  --watchlist-first 1000000000  --data-seed 1  --noise 0.5  --model-id ID
-        gate:     --token T | --token-file F  --ca ca.pem  --insecure  --deadline 2s  --connections 4
-                  --enrol-token T | --enrol-token-file F (mixed: the enrolment desks' token)
-        reports:  --report-dir DIR (default reports/loadtest-<time>)  --report-name report  --title T  --no-progress
-        SLOs:     --p50-ms X  --p99-ms X  --p999-ms X  --server-p99-ms X  --min-rps X  --max-error-rate 0.001  --max-drop-rate 0
-        exit code: 0 ok, 1 an SLO was missed, 2 usage error, 3 failure
+    /// <summary>The exit codes, as <c>help</c> and docs/LOADTEST.md give them.</summary>
+    public const string ExitCodes = """
+        Exit codes:
+          0  done: every objective met (run), every template enrolled (seed)
+          1  run: an objective was missed, a failed call included (--max-error-rate, default 0);
+             seed: not every template was enrolled
+          2  usage error: unknown command or option, bad value, bad scenario file; nothing was run, no report written
+          3  a file could not be read or written
         """;
 
     /// <summary>Runs the tool with <paramref name="args"/>; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        // "help" and "help COMMAND" are the same as --help; a topic that is not a command is a usage error.
+        if (args is ["help", .. var topic])
         {
-            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
+            if (topic.Length > 1 || (topic.Length == 1 && topic[0] is not ("run" or "seed")))
+            {
+                return await UsageErrorAsync(stderr, [$"no help for '{ArgumentText.Cut(string.Join(' ', topic))}' (commands: run, seed)"], null).ConfigureAwait(false);
+            }
+
+            args = [.. topic, "--help"];
+        }
+
+        var root = Root(stdout, stderr, "biometrics-load " + string.Join(' ', args));
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command == root ? null : parsed.CommandResult.Command.Name;
+            return await UsageErrorAsync(stderr, parsed.Errors.Select(e => ArgumentText.CutArguments(e.Message, args)), command).ConfigureAwait(false);
         }
 
         using var cts = new CancellationTokenSource();
@@ -42,29 +49,73 @@ public static class CommandLine
         Console.CancelKeyPress += onCancel;
         try
         {
-            var options = ArgumentMap.Parse(args.Skip(1));
-            var line = "biometrics-load " + string.Join(' ', args);
-            return args[0] switch
-            {
-                "run" => await RunCommand.ExecuteAsync(options, line, stdout, stderr, cts.Token).ConfigureAwait(false),
-                "seed" => await SeedCommand.ExecuteAsync(options, stdout, stderr, cts.Token).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
-            };
+            // Ctrl-C is ours (the run stops, drains and reports), and so are exceptions (mapped to exit codes below).
+            var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parsed.InvokeAsync(invocation, cts.Token).ConfigureAwait(false);
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or ArgumentException or FormatException or System.Text.Json.JsonException)
         {
-            await stderr.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-            await stderr.WriteLineAsync("run 'biometrics-load help' for the options").ConfigureAwait(false);
-            return 2;
+            // Values the parser cannot see: a scenario file's content, or settings only wrong in combination.
+            return await UsageErrorAsync(stderr, [ArgumentText.CutArguments(e.Message, args)], parsed.CommandResult.Command.Name).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + ArgumentText.CutArguments(e.Message, args)).ConfigureAwait(false);
             return 3;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The options <paramref name="args"/> give to <paramref name="command"/> (<c>run</c> or <c>seed</c>), parsed and
+    /// checked as on the command line; a parse error is a <see cref="UsageException"/>.
+    /// </summary>
+    public static ArgumentMap Options(string command, params string[] args)
+    {
+        var parsed = Root(TextWriter.Null, TextWriter.Null, string.Empty).Parse([command, .. args], new ParserConfiguration { ResponseFileTokenReplacer = null });
+        return parsed.Errors.Count == 0
+            ? LoadOptions.ToMap(parsed)
+            : throw new UsageException(string.Join("; ", parsed.Errors.Select(e => ArgumentText.CutArguments(e.Message, args))));
+    }
+
+    private static RootCommand Root(TextWriter stdout, TextWriter stderr, string commandLine)
+    {
+        var run = new Command("run", "Run scenarios (--scenario, or --file scenario.json) against the matcher; print a table, write JSON, CSV, Markdown and HTML reports, check the objectives."
+            + " Exits 0 when every objective was met, 1 when one was missed or a call failed (--max-error-rate), 2 on a usage error, 3 when a file could not be read or written ('biometrics-load help').");
+        foreach (var option in LoadOptions.Run())
+        {
+            run.Options.Add(option);
+        }
+
+        run.SetAction((result, token) => RunCommand.ExecuteAsync(LoadOptions.ToMap(result), commandLine, stdout, stderr, token));
+
+        var seed = new Command("seed", "Enrol seeded synthetic templates (subjects --first .. --first + --count - 1) through Enrolment.EnrolStream; idempotent."
+            + " Exits 0 when every template was enrolled, 1 when not, 2 on a usage error, 3 when a file could not be read ('biometrics-load help').");
+        foreach (var option in LoadOptions.Seed())
+        {
+            seed.Options.Add(option);
+        }
+
+        seed.SetAction((result, token) => SeedCommand.ExecuteAsync(LoadOptions.ToMap(result), stdout, stderr, token));
+
+        return new RootCommand("biometrics-load: open-model load generator for the biometrics matcher (docs/LOADTEST.md).\n"
+            + "'biometrics-load help run' and 'help seed' list each command's options.\n\n" + ExitCodes)
+        {
+            Subcommands = { run, seed },
+        };
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter stderr, IEnumerable<string> errors, string? command)
+    {
+        foreach (var error in errors)
+        {
+            await stderr.WriteLineAsync("error: " + error).ConfigureAwait(false);
+        }
+
+        await stderr.WriteLineAsync($"run 'biometrics-load help{(command is null ? string.Empty : " " + command)}' for the options").ConfigureAwait(false);
+        return 2;
     }
 }

@@ -6,8 +6,8 @@ namespace Biometrics.LoadTest.Cli;
 
 /// <summary>
 /// <c>biometrics-load run</c>: builds the scenarios (from flags or <c>--file scenario.json</c>), runs them,
-/// prints the end table, writes the report files and checks the SLO flags.
-/// Exit codes: 0 all good, 1 an SLO was missed, 2 usage error.
+/// prints the end table, writes the report files and checks the objectives (the SLO flags, and a failed call unless
+/// <c>--max-error-rate</c> allows it). Exit codes: <see cref="CommandLine.ExitCodes"/>.
 /// </summary>
 public static class RunCommand
 {
@@ -22,7 +22,9 @@ public static class RunCommand
             P999Ms = settings.OptionalDouble("p999-ms"),
             ServerP99Ms = settings.OptionalDouble("server-p99-ms"),
             MinRps = settings.OptionalDouble("min-rps"),
-            MaxErrorRate = settings.OptionalDouble("max-error-rate"),
+            // A run whose calls fail has measured nothing worth a 0 (docs/LOADTEST.md, "Exit codes"): no failure is
+            // allowed unless the command line or scenario file says how many.
+            MaxErrorRate = settings.OptionalDouble("max-error-rate") ?? 0,
             MaxDropRate = settings.OptionalDouble("max-drop-rate"),
         };
         var reportDir = settings.String("report-dir", Path.Combine("reports", "loadtest-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)))!;
@@ -52,6 +54,11 @@ public static class RunCommand
             await stdout.WriteAsync(MarkdownReport.RenderConsoleTable(report)).ConfigureAwait(false);
             var files = ReportWriter.WriteAll(report, reportDir, reportName);
             await stdout.WriteLineAsync("reports: " + string.Join(" ", files)).ConfigureAwait(false);
+            foreach (var s in report.Scenarios.Where(s => s.Sent > 0 && s.Ok == 0))
+            {
+                await stderr.WriteLineAsync($"error: {s.Name}: no call succeeded ({string.Join(", ", s.Statuses.Keys)}){Hint(s.Statuses)}").ConfigureAwait(false);
+            }
+
             return report.Passed ? 0 : 1;
         }
         finally
@@ -62,6 +69,12 @@ public static class RunCommand
             }
         }
     }
+
+    /// <summary>What a new user most likely has to change when every call failed with these statuses.</summary>
+    private static string Hint(IReadOnlyDictionary<string, long> statuses)
+        => statuses.ContainsKey("UNAUTHENTICATED") || statuses.ContainsKey("PERMISSION_DENIED")
+            ? "; check --token-file (against ./run.sh: .data/keys/gate.token, or enrolment.token to enrol)"
+            : statuses.ContainsKey("UNAVAILABLE") ? "; is the matcher listening at --target?" : string.Empty;
 
     /// <summary>
     /// The scenarios and the run-wide settings. A scenario file is <c>{ "scenarios": [ {...}, ... ], ...run-wide options }</c>;
@@ -87,7 +100,7 @@ public static class RunCommand
                 copy[p.Name] = p.Value;
             }
 
-            top = ArgumentMap.FromJson(JsonSerializer.SerializeToElement(copy));
+            top = ArgumentMap.FromJson(JsonSerializer.SerializeToElement(copy), LoadOptions.RunKeys);
         }
         else
         {
@@ -99,7 +112,7 @@ public static class RunCommand
         var scenarios = new List<Scenario>();
         foreach (var entry in entries)
         {
-            var merged = top.With(ArgumentMap.FromJson(entry)).With(options);
+            var merged = top.With(ArgumentMap.FromJson(entry, LoadOptions.RunKeys)).With(options);
             scenarios.AddRange(ScenarioFactory.Build(merged));
         }
 

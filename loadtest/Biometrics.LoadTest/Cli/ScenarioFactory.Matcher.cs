@@ -7,7 +7,7 @@ namespace Biometrics.LoadTest.Cli;
 
 public static partial class ScenarioFactory
 {
-    /// <summary>Default model id of the synthetic embeddings (fr_feature.onnx, DESIGN.md section 2).</summary>
+    /// <summary>Default model id of the synthetic embeddings (fr_feature.onnx, docs/LOADTEST.md "Synthetic data").</summary>
     public const string DefaultModelId = "fr_feature-87aacdfe5751";
 
     /// <summary>The matcher client and synthetic faces from <c>--target</c>, <c>--data-seed</c>, <c>--dim</c>, <c>--noise</c>, <c>--model-id</c>.</summary>
@@ -20,7 +20,7 @@ public static partial class ScenarioFactory
     {
         if (!Kinds.Contains(kind))
         {
-            throw new UsageException($"unknown scenario '{kind}' (one of: {string.Join(", ", Kinds)})");
+            throw new UsageException($"unknown scenario '{ArgumentText.Cut(kind)}' (one of: {string.Join(", ", Kinds)})");
         }
 
         var client = MatcherClient(options);
@@ -59,7 +59,9 @@ public static partial class ScenarioFactory
                 settings["probes per second per lane"] = fps.ToString("0.#", CultureInfo.InvariantCulture);
                 if (!options.Has("max-in-flight"))
                 {
+                    // A session is a stream that lasts; four per lane is room for a queue without 10,000 of them (docs/LOADTEST.md).
                     options.Set("max-in-flight", (lanes * 4).ToString(CultureInfo.InvariantCulture));
+                    settings["max in flight"] = "4 per lane (the gate-peak default)";
                 }
 
                 var target = new GateSessionTarget(client, subjects, lanes, fps, (int)options.Long("max-probes", 30), (int)options.Long("budget-ms", 2000), genuine);

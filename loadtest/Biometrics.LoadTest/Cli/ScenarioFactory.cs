@@ -28,13 +28,14 @@ public static partial class ScenarioFactory
         };
     }
 
-    /// <summary>Connection settings from <c>--target</c>, <c>--token</c>/<c>--token-file</c>, <c>--ca</c>, <c>--insecure</c>, <c>--deadline</c>, <c>--connections</c>.</summary>
+    /// <summary>Connection settings from <c>--target</c> (default <see cref="LoadOptions.DefaultTarget"/>), <c>--token</c>/<c>--token-file</c>, <c>--ca</c>, <c>--insecure</c>, <c>--deadline</c>, <c>--connections</c>.</summary>
     public static ConnectionOptions Connection(ArgumentMap options)
     {
-        var target = options.String("target") ?? throw new UsageException("--target is required (http://host:port or https://host:port)");
+        // Checked on the command line already; a scenario file's value is checked here.
+        var target = options.String("target", LoadOptions.DefaultTarget)!;
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new UsageException($"--target must be http://host:port or https://host:port, got '{target}'");
+            throw new UsageException($"--target must be http://host:port or https://host:port, got '{ArgumentText.Cut(target)}'");
         }
 
         return new ConnectionOptions
@@ -69,7 +70,7 @@ public static partial class ScenarioFactory
         {
             "uniform" => ArrivalProcess.Uniform,
             "poisson" => ArrivalProcess.Poisson,
-            var a => throw new UsageException($"--arrival must be uniform or poisson, got '{a}'"),
+            var a => throw new UsageException($"--arrival must be uniform or poisson, got '{ArgumentText.Cut(a)}'"),
         };
 
         List<LoadSimulation> simulations;
@@ -143,7 +144,7 @@ public static partial class ScenarioFactory
                 "rampinginject" or "ramping-inject" => new LoadSimulation.RampingInject(args.Double("rate", 0), interval, during),
                 "pause" => new LoadSimulation.Pause(during),
                 "keepconstant" or "keep-constant" => new LoadSimulation.KeepConstant((int)args.Long("copies", 1), during),
-                var other => throw new UsageException($"unknown simulation '{other}'"),
+                var other => throw new UsageException($"unknown simulation '{ArgumentText.Cut(other)}'"),
             });
         }
 

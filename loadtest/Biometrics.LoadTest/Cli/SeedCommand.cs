@@ -9,10 +9,18 @@ namespace Biometrics.LoadTest.Cli;
 /// <c>biometrics-load seed</c>: enrols seeded synthetic templates (subjects <c>--first</c> .. <c>--first + --count - 1</c>)
 /// through Enrolment.EnrolStream on <c>--streams</c> parallel streams, each keeping at most <c>--window</c>
 /// requests unanswered. Idempotent: request ids are derived from the data seed and subject number.
-/// Exit code 0 when every template was enrolled, 1 otherwise.
+/// A stream that fails is reopened (<c>--retries</c>) unless its status is one a retry cannot change
+/// (<see cref="IsPermanent"/>). Exit code 0 when every template was enrolled, 1 otherwise (<see cref="CommandLine.ExitCodes"/>).
 /// </summary>
 public static class SeedCommand
 {
+    /// <summary>
+    /// Statuses that the same request meets again: a token refused or without the enrolment role, a request the matcher
+    /// rejects, a method it does not serve. Retrying them only repeats the error (docs/LOADTEST.md, "Synthetic data").
+    /// </summary>
+    public static bool IsPermanent(StatusCode status)
+        => status is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unimplemented;
+
     /// <summary>Runs the command; returns the process exit code.</summary>
     public static async Task<int> ExecuteAsync(ArgumentMap options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -61,7 +69,7 @@ public static class SeedCommand
                     if (answered >= expected) return;
                     throw new RpcException(new Status(StatusCode.Unavailable, $"the stream ended after {answered:N0} of {expected:N0} answers"));
                 }
-                catch (RpcException e) when (attempt < retries && !cancellationToken.IsCancellationRequested)
+                catch (RpcException e) when (attempt < retries && !IsPermanent(e.StatusCode) && !cancellationToken.IsCancellationRequested)
                 {
                     await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"stream {index}: EnrolStream failed with {MatcherClient.StatusOf(e)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
@@ -123,6 +131,10 @@ public static class SeedCommand
         catch (RpcException e)
         {
             await stderr.WriteLineAsync($"error: EnrolStream failed with {MatcherClient.StatusOf(e)}: {e.Status.Detail}").ConfigureAwait(false);
+            if (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                await stderr.WriteLineAsync("seed needs a token of the enrolment role (against ./run.sh: --token-file .data/keys/enrolment.token)").ConfigureAwait(false);
+            }
             code = 1;
         }
         finally

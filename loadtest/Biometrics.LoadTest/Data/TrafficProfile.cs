@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Biometrics.LoadTest.Data;
 
 /// <summary>
-/// The peak-hour traffic mix of the <c>mixed</c> scenario, derived from the figures of DESIGN.md section 1
-/// (about 300 million crossings a year) and stated assumptions (docs/LOADTEST.md explains each). Immutable.
+/// The peak-hour traffic mix of the <c>mixed</c> scenario, derived from the service's design figures
+/// (about 300 million crossings a year) and stated assumptions (docs/LOADTEST.md, "The mixed peak-hour profile", explains each). Immutable.
 /// </summary>
 public sealed record TrafficProfile
 {
@@ -32,7 +32,7 @@ public sealed record TrafficProfile
     /// <summary>Verify calls per second at the peak (one per probe).</summary>
     public double VerifyPerSecond => PeakCrossingsPerSecond * ProbesPerCrossing;
 
-    /// <summary>Watchlist searches per second at the peak (every probe is screened, DESIGN.md section 1).</summary>
+    /// <summary>Watchlist searches per second at the peak (every probe is screened, docs/LOADTEST.md).</summary>
     public double WatchlistPerSecond => PeakCrossingsPerSecond * ProbesPerCrossing;
 
     /// <summary>Enrolments per second while the desks are open.</summary>

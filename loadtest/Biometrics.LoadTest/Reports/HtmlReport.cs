@@ -42,11 +42,11 @@ public static class HtmlReport
         }
 
         sb.Append("<p class=\"meta\">Latency is measured from each request's <em>scheduled</em> time (open model), so queueing shows. Milliseconds.</p>");
-        sb.Append("<table class=\"summary\"><tr><th>scenario</th><th>sent</th><th>ok</th><th>errors</th><th>dropped</th><th>offered/s</th><th>throughput/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>");
+        sb.Append("<table class=\"summary\"><tr><th>scenario</th><th>sent</th><th>ok</th><th>errors</th><th>dropped</th><th>offered/s</th><th>ok/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>");
         foreach (var s in report.Scenarios)
         {
             var l = s.Latency;
-            sb.Append(I($"<tr><td>{E(s.Name)}</td><td>{s.Sent:N0}</td><td>{s.Ok:N0}</td><td>{s.Errors:N0}</td><td>{s.Dropped:N0}</td><td>{s.OfferedRps:N1}</td><td>{s.ThroughputRps:N1}</td><td>{l.P50Ms:0.###}</td><td>{l.P90Ms:0.###}</td><td>{l.P99Ms:0.###}</td><td>{l.P999Ms:0.###}</td><td>{l.MaxMs:0.###}</td></tr>"));
+            sb.Append(I($"<tr><td>{E(s.Name)}</td><td>{s.Sent:N0}</td><td>{s.Ok:N0}</td><td>{s.Errors:N0}</td><td>{s.Dropped:N0}</td><td>{s.OfferedRps:N1}</td><td>{s.OkRps:N1}</td><td>{l.P50Ms:0.###}</td><td>{l.P90Ms:0.###}</td><td>{l.P99Ms:0.###}</td><td>{l.P999Ms:0.###}</td><td>{l.MaxMs:0.###}</td></tr>"));
         }
 
         sb.Append("</table>");
@@ -74,7 +74,7 @@ public static class HtmlReport
     {
         sb.Append("<section class=\"scenario\"><h2>").Append(E(s.Name)).Append("</h2>");
         sb.Append("<p class=\"meta\">target: ").Append(E(s.Target)).Append("</p>");
-        sb.Append(I($"<p class=\"meta\">{E(s.Model)} model, {E(s.Arrival)} arrivals, at most {s.MaxInFlight:N0} in flight (peak {s.PeakInFlight:N0}){(s.Messages > 0 ? I($" · {s.Messages:N0} request messages, {s.MessagesPerSecond:N1}/s") : string.Empty)} · {E(string.Join(", ", s.Simulations))}</p>"));
+        sb.Append(I($"<p class=\"meta\">{E(s.Model)} model, {E(s.Arrival)} arrivals, max in flight {s.MaxInFlight:N0} (--max-in-flight), peak in flight {s.PeakInFlight:N0}{(s.Messages > 0 ? I($" · {s.Messages:N0} request messages, {s.MessagesPerSecond:N1}/s") : string.Empty)} · {E(string.Join(", ", s.Simulations))}</p>"));
         sb.Append(I($"<p class=\"meta\">warm-up {s.WarmUpSeconds:0.##} s ({s.WarmUpSteps:N0} steps, not measured) · measured {s.MeasuredSeconds:0.##} s · error rate {s.ErrorRate:P3} · drop rate {s.DropRate:P3} · unfinished {s.Unfinished:N0}</p>"));
         sb.Append(I($"<p class=\"meta\">service time (from actual send): p50 {s.ServiceTime.P50Ms:0.###} ms, p99 {s.ServiceTime.P99Ms:0.###} ms{ServerTimeText.Clause(s, " · ")} · percentiles within {s.HistogramRelativeError:P2} (log-linear histogram)</p>"));
         if (s.Settings.Count > 0)
