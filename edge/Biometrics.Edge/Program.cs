@@ -4,7 +4,7 @@ using Biometrics.Edge.Cli;
 namespace Biometrics.Edge;
 
 /// <summary>
-/// Entry point of <c>biometrics-gate</c>: the gate agent, the enrolment desk and the face pipeline
+/// Entry point of <c>biometrics-gate</c>: the gate agent, the enrolment desk, matcher queries and the face pipeline
 /// command line on System.CommandLine. Each command is a <see cref="Command"/> in its own file; to add one, add an
 /// instance to <see cref="CreateRootCommand"/>. Exit codes: docs/EDGE.md.
 /// </summary>
@@ -31,12 +31,14 @@ public static class Program
 
     /// <summary>The command tree, in the order help lists it; the commands write to <paramref name="context"/>.</summary>
     public static RootCommand CreateRootCommand(CommandContext context) =>
-        new("biometrics-gate: the gate agent, the enrolment desk and the face pipeline.\n" +
+        new("biometrics-gate: the gate agent, the enrolment desk, matcher queries and the face pipeline.\n" +
             "Exit codes: 0 success, 1 the command failed, 2 bad command line (docs/EDGE.md).")
         {
-            // Gate agent and enrolment desk
+            // Gate agent, enrolment desk and matcher queries
             new Gate.GateCommand(context),
             new Enrolment.EnrolCommand(context),
+            new StatusCommand(context),
+            new SubjectCommand(context),
 
             // Face pipeline
             new DetectCommand(context),

@@ -10,6 +10,9 @@ public sealed class CommandLineParsingTests
     [Theory]
     [InlineData("gate", "0", "--bogus", "1")]
     [InlineData("enrol", "--folder", ".", "--bogus")]
+    [InlineData("status", "--bogus", "x")]
+    [InlineData("subject", "get", "someone", "--bogus")]
+    [InlineData("subject", "delete", "--bogus", "someone")]
     [InlineData("eval-pairs", "--bogus", "--pairs", "p", "--root", ".")]
     public async Task Run_UnknownOption_Exit2NamingIt(params string[] args)
     {
@@ -64,7 +67,7 @@ public sealed class CommandLineParsingTests
         var run = await CliRun.RunAsync(help);
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var command in new[] { "gate", "enrol", "detect", "embed", "compare", "eval-pairs", "help" })
+        foreach (var command in new[] { "gate", "enrol", "status", "subject", "detect", "embed", "compare", "eval-pairs", "help" })
         {
             Assert.Contains(command, run.Out, StringComparison.Ordinal);
         }
@@ -73,6 +76,9 @@ public sealed class CommandLineParsingTests
     [Theory]
     [InlineData("gate", "--budget-ms")]
     [InlineData("enrol", "--template")]
+    [InlineData("status", "--token-file")]
+    [InlineData("subject get", "--json")]
+    [InlineData("subject delete", "--request-id")]
     [InlineData("detect", "--no-liveness")]
     public async Task Run_HelpOfCommand_Exit0DescribingItsOptions(string command, string option)
     {
@@ -113,6 +119,7 @@ public sealed class CommandLineParsingTests
     [InlineData("gate", "0", "--qr", "HUGE")]
     [InlineData("gate", "0", "--fps", "HUGE")]
     [InlineData("gate", "0", "HUGE")]
+    [InlineData("subject", "get", "HUGE")]
     [InlineData("enrol", "--folder", "HUGE")]
     public async Task Run_HugeArgument_ExitNonZeroWithAShortMessage(params string[] args)
     {
@@ -123,6 +130,14 @@ public sealed class CommandLineParsingTests
         Assert.NotEqual(0, run.ExitCode);
         Assert.True(run.Error.Length is > 0 and < 2_000, $"{run.Error.Length} characters of error output");
         Assert.DoesNotContain(new string('x', 100), run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subject_WithoutSubcommand_Exit2()
+    {
+        var run = await CliRun.RunAsync("subject");
+
+        Assert.Equal(2, run.ExitCode);
     }
 
     [Fact]
