@@ -40,11 +40,12 @@ public static class Program
             new StatusCommand(context),
             new SubjectCommand(context),
 
-            // Face pipeline
+            // Face pipeline and test material
             new DetectCommand(context),
             new EmbedCommand(context),
             new CompareCommand(context),
             new EvalPairsCommand(context),
+            new MakeVideoCommand(context),
             new HelpCommand(),
         };
 }

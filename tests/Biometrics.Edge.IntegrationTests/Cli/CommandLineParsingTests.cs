@@ -13,6 +13,7 @@ public sealed class CommandLineParsingTests
     [InlineData("status", "--bogus", "x")]
     [InlineData("subject", "get", "someone", "--bogus")]
     [InlineData("subject", "delete", "--bogus", "someone")]
+    [InlineData("make-video", "out.avi", "blank", "--bogus")]
     [InlineData("eval-pairs", "--bogus", "--pairs", "p", "--root", ".")]
     public async Task Run_UnknownOption_Exit2NamingIt(params string[] args)
     {
@@ -67,7 +68,7 @@ public sealed class CommandLineParsingTests
         var run = await CliRun.RunAsync(help);
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var command in new[] { "gate", "enrol", "status", "subject", "detect", "embed", "compare", "eval-pairs", "help" })
+        foreach (var command in new[] { "gate", "enrol", "status", "subject", "detect", "embed", "compare", "eval-pairs", "make-video", "help" })
         {
             Assert.Contains(command, run.Out, StringComparison.Ordinal);
         }
@@ -79,6 +80,7 @@ public sealed class CommandLineParsingTests
     [InlineData("status", "--token-file")]
     [InlineData("subject get", "--json")]
     [InlineData("subject delete", "--request-id")]
+    [InlineData("make-video", "--hold")]
     [InlineData("detect", "--no-liveness")]
     public async Task Run_HelpOfCommand_Exit0DescribingItsOptions(string command, string option)
     {
