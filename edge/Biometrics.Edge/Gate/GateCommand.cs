@@ -80,9 +80,10 @@ public sealed class GateCommand : Command
         var fps = parsed.GetValue(_fps) ?? 10;
         var pace = parsed.GetValue(_pace) == "fast" ? PacingMode.AsFastAsPossible : PacingMode.RealTime;
         var connectionOptions = _matcher.Connection(parsed, config);
+        // The source first: a wrong SOURCE is reported before the models load.
+        using var source = OpenSource(parsed.GetRequiredValue(_source), fps, pace);
         using var pipeline = new FacePipeline(_pipeline.Read(parsed, fallbackToCenterCrop: false));
         (options.FixedClaim, options.FixedClaimKind) = FixedClaim(parsed, pipeline);
-        using var source = FrameSources.Open(parsed.GetRequiredValue(_source), fps, pace);
         using var connection = new MatcherConnection(connectionOptions);
         var agent = new GateAgent(pipeline, connection, options, context.Out, context.Error);
         var stats = await agent.RunAsync(source, context.CancellationToken).ConfigureAwait(false);
@@ -157,6 +158,19 @@ public sealed class GateCommand : Command
             {
                 f.Dispose();
             }
+        }
+    }
+
+    // A SOURCE that names nothing is a wrong command line (exit code 2), not a failure of the run.
+    private static IFrameSource OpenSource(string spec, double fps, PacingMode pace)
+    {
+        try
+        {
+            return FrameSources.Open(spec, fps, pace);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CommandLineException(e.Message, e);
         }
     }
 

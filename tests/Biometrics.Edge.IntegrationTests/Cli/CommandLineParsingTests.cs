@@ -135,6 +135,15 @@ public sealed class CommandLineParsingTests
     }
 
     [Fact]
+    public async Task Gate_SourceThatDoesNotExist_Exit2()
+    {
+        var run = await CliRun.RunAsync("gate", "no-such-video.avi", "--no-liveness");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("source 'no-such-video.avi' is not a camera index, a URL, a folder or an existing file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Subject_WithoutSubcommand_Exit2()
     {
         var run = await CliRun.RunAsync("subject");
