@@ -3,6 +3,7 @@ using Biometrics.Edge.Enrolment;
 using Biometrics.Edge.IntegrationTests.Cli;
 using Biometrics.Edge.IntegrationTests.Gate;
 using Biometrics.Matcher.Security;
+using Biometrics.Testing;
 
 namespace Biometrics.Edge.IntegrationTests.EndToEnd;
 
@@ -64,6 +65,21 @@ public sealed class QueryCommandTests(PipelineFixture pipeline, LiveMatcherFixtu
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("subject 'nobody-at-all' is not enrolled", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnrolFolder_NoToken_EverySubjectFailsUnauthenticated()
+    {
+        // The stream is refused before any answer; the refusal, not the client's own cancellation, must be reported.
+        for (var i = 0; i < 10; i++)
+        {
+            var run = await CliRun.RunAsync("enrol", "--folder", SharedFiles.Face("lfw-color-10"), "--per-subject", "1", "--quiet", "--matcher", matcher.Address);
+
+            Assert.Equal(1, run.ExitCode);
+            var failed = run.OutLines.Where(l => l.Contains("\"type\":\"enrolment\"", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(10, failed.Length);
+            Assert.All(failed, l => Assert.Contains("Unauthenticated", l, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
