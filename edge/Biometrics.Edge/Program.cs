@@ -1,27 +1,15 @@
+using System.CommandLine;
 using Biometrics.Edge.Cli;
 
 namespace Biometrics.Edge;
 
 /// <summary>
-/// Entry point of <c>biometrics-gate</c>: the gate agent and the face pipeline command line. Commands are looked
-/// up by name in <see cref="Commands"/>; each lives in its own file. To add one, write an <see cref="ICliCommand"/>
-/// and add an instance to the table.
+/// Entry point of <c>biometrics-gate</c>: the gate agent, the enrolment desk, matcher queries and the face pipeline
+/// command line on System.CommandLine. Each command is a <see cref="Command"/> in its own file; to add one, add an
+/// instance to <see cref="CreateRootCommand"/>. Exit codes: docs/EDGE.md.
 /// </summary>
 public static class Program
 {
-    /// <summary>The command table, in the order <c>help</c> lists them.</summary>
-    public static IReadOnlyList<ICliCommand> Commands { get; } =
-    [
-        // Face pipeline (Cli/)
-        new DetectCommand(),
-        new EmbedCommand(),
-        new CompareCommand(),
-        new EvalPairsCommand(),
-
-        // Gate agent commands (gate, enrol) are added here.
-        new Gate.GateCommand(), new Enrolment.EnrolCommand(),
-    ];
-
     /// <summary>Process entry point: runs a command with the console's writers; Ctrl+C cancels it.</summary>
     public static async Task<int> Main(string[] args)
     {
@@ -35,6 +23,29 @@ public static class Program
     }
 
     /// <summary>Runs one command line with the given writers (used in-process by tests). Returns the exit code.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
-        CommandDispatcher.RunAsync(Commands, args, new CommandContext(stdout, stderr, cancellationToken));
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var context = new CommandContext(stdout, stderr, cancellationToken);
+        return CommandDispatcher.RunAsync(CreateRootCommand(context), args, context);
+    }
+
+    /// <summary>The command tree, in the order help lists it; the commands write to <paramref name="context"/>.</summary>
+    public static RootCommand CreateRootCommand(CommandContext context) =>
+        new("biometrics-gate: the gate agent, the enrolment desk, matcher queries and the face pipeline.\n" +
+            "Exit codes: 0 success, 1 the command failed, 2 bad command line (docs/EDGE.md).")
+        {
+            // Gate agent, enrolment desk and matcher queries
+            new Gate.GateCommand(context),
+            new Enrolment.EnrolCommand(context),
+            new StatusCommand(context),
+            new SubjectCommand(context),
+
+            // Face pipeline and test material
+            new DetectCommand(context),
+            new EmbedCommand(context),
+            new CompareCommand(context),
+            new EvalPairsCommand(context),
+            new MakeVideoCommand(context),
+            new HelpCommand(),
+        };
 }

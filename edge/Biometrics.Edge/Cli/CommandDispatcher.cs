@@ -1,73 +1,139 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Biometrics.Vision.Imaging;
+using Grpc.Core;
 
 namespace Biometrics.Edge.Cli;
 
-/// <summary>Selects the command by its first argument, prints help, and maps failures to exit codes.</summary>
+/// <summary>
+/// Parses a command line with System.CommandLine, reports what is wrong with it (unknown command or option, bad or
+/// missing value: exit code 2, message naming the option, long arguments cut), prints help (<c>--help</c>, <c>-h</c>,
+/// <c>help COMMAND</c>), runs the command and maps its failures to exit codes. The table is in docs/EDGE.md.
+/// Thread-safe (stateless; each run gets its own command tree from <see cref="Program.CreateRootCommand"/>).
+/// </summary>
 public static class CommandDispatcher
 {
     /// <summary>Exit code of a successful run.</summary>
     public const int Success = 0;
 
-    /// <summary>Exit code when the command ran but failed (unreadable image, missing models, ...).</summary>
+    /// <summary>Exit code when the command ran but failed (unreadable image, missing models, matcher refused, not found, ...).</summary>
     public const int Failure = 1;
 
     /// <summary>Exit code for a wrong command line.</summary>
     public const int UsageError = 2;
 
-    /// <summary>Runs <paramref name="args"/> against <paramref name="commands"/>.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<ICliCommand> commands, string[] args, CommandContext context)
+    /// <summary>Response files (<c>@file</c>) are not read: an argument starting with <c>@</c> is taken as it is.</summary>
+    private static readonly ParserConfiguration s_parserConfiguration = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>Runs <paramref name="args"/> against the commands of <paramref name="root"/>.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, CommandContext context)
     {
-        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        var invocation = new InvocationConfiguration
         {
-            var topic = args.Length > 1 ? commands.FirstOrDefault(c => c.Name == args[1]) : null;
-            await context.Out.WriteLineAsync(topic?.Usage ?? Overview(commands)).ConfigureAwait(false);
-            return args.Length == 0 ? UsageError : Success;
-        }
-
-        var command = commands.FirstOrDefault(c => string.Equals(c.Name, args[0], StringComparison.Ordinal));
-        if (command is null)
+            Output = context.Out,
+            Error = context.Error,
+            // Failures are mapped to exit codes below; Ctrl+C is handled by Program (its token reaches the command).
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        if (args.Length == 0)
         {
-            await context.Error.WriteLineAsync($"error: unknown command '{args[0]}'\n\n{Overview(commands)}").ConfigureAwait(false);
+            await root.Parse(["--help"], s_parserConfiguration).InvokeAsync(invocation, context.CancellationToken).ConfigureAwait(false);
             return UsageError;
         }
 
-        var rest = args.Skip(1).ToArray();
-        if (rest.Any(a => a is "--help" or "-h"))
+        if (args[0] == "help" && !args.Skip(1).Any(a => a.StartsWith('-')))
         {
-            await context.Out.WriteLineAsync(command.Usage).ConfigureAwait(false);
-            return Success;
+            // help COMMAND [SUBCOMMAND]: the command's --help; an unknown name is an error.
+            Command current = root;
+            foreach (var name in args.Skip(1))
+            {
+                var next = current.Subcommands.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
+                if (next is null)
+                {
+                    return await UsageAsync(context, args, $"unknown command '{name}'", "biometrics-gate help").ConfigureAwait(false);
+                }
+
+                current = next;
+            }
+
+            args = [.. args.Skip(1), "--help"];
+        }
+
+        var parsed = root.Parse(args, s_parserConfiguration);
+        var commandPath = string.Join(' ', parsed.Tokens.Where(t => t.Type == TokenType.Command).Select(t => t.Value));
+        var hint = commandPath.Length == 0 ? "biometrics-gate --help" : $"biometrics-gate {commandPath} --help";
+        if (parsed.Action is not HelpAction && Problem(parsed) is { } problem)
+        {
+            return await UsageAsync(context, args, problem, hint).ConfigureAwait(false);
         }
 
         try
         {
-            return await command.RunAsync(rest, context).ConfigureAwait(false);
+            return await parsed.InvokeAsync(invocation, context.CancellationToken).ConfigureAwait(false);
         }
         catch (CommandLineException e)
         {
-            await context.Error.WriteLineAsync($"error: {e.Message}\n\nusage: {command.Usage}").ConfigureAwait(false);
-            return UsageError;
+            return await UsageAsync(context, args, e.Message, hint).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             await context.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return Failure;
         }
-        catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException or DllNotFoundException
-                                      or InvalidDataException)
+        catch (RpcException e)
         {
-            await context.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync(CliText.Shorten($"error: the matcher answered {e.StatusCode}: {e.Status.Detail}", args)).ConfigureAwait(false);
+            return Failure;
+        }
+        catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException or DllNotFoundException
+                                      or InvalidDataException or NativeVisionException)
+        {
+            await context.Error.WriteLineAsync(CliText.Shorten($"error: {e.Message}", args)).ConfigureAwait(false);
             return Failure;
         }
     }
 
-    private static string Overview(IReadOnlyList<ICliCommand> commands)
+    /// <summary>
+    /// What is wrong with the command line, or null: an unknown option (a token that looks like one but was taken as
+    /// an argument), an unknown command or an extra argument, else System.CommandLine's own errors (a bad value names
+    /// its option).
+    /// </summary>
+    private static string? Problem(ParseResult parsed)
     {
-        var width = commands.Max(c => c.Name.Length) + 2;
-        var lines = commands.Select(c => $"  {c.Name.PadRight(width)}{c.Summary}");
-        return "usage: biometrics-gate <command> [arguments]   (biometrics-gate help <command> for details)\n\ncommands:\n" +
-               string.Join('\n', lines);
+        foreach (var token in parsed.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+            {
+                break;
+            }
+
+            if (token.Type == TokenType.Argument && LooksLikeOption(token.Value))
+            {
+                return $"unknown option '{token.Value}'";
+            }
+        }
+
+        if (parsed.UnmatchedTokens.Count > 0)
+        {
+            var first = parsed.UnmatchedTokens[0];
+            return parsed.CommandResult.Command is RootCommand ? $"unknown command '{first}'" : $"unexpected argument '{first}'";
+        }
+
+        return parsed.Errors.Count == 0 ? null : string.Join("\nerror: ", parsed.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
+    }
+
+    // -x or --xyz; not "-" (standard input) nor a negative number.
+    private static bool LooksLikeOption(string token) =>
+        token.Length > 1 && token[0] == '-' && (char.IsAsciiLetter(token[1]) || (token[1] == '-' && token.Length > 2));
+
+    private static async Task<int> UsageAsync(CommandContext context, IReadOnlyList<string> args, string message, string hint)
+    {
+        await context.Error.WriteLineAsync(CliText.Shorten($"error: {message}", args) + $"\n(see '{hint}')").ConfigureAwait(false);
+        return UsageError;
     }
 }

@@ -1,24 +1,33 @@
+using System.CommandLine;
 using Biometrics.Vision.Face;
 
 namespace Biometrics.Edge.Cli;
 
 /// <summary><c>compare A B</c>: cosine similarity of the largest faces of two images.</summary>
-public sealed class CompareCommand : ICliCommand
+public sealed class CompareCommand : Command
 {
-    public string Name => "compare";
+    private readonly Argument<string> _imageA = new("IMAGE_A") { Description = "The first image file." };
+    private readonly Argument<string> _imageB = new("IMAGE_B") { Description = "The second image file." };
+    private readonly PipelineOptions _pipeline;
+    private readonly CommandContext _context;
 
-    public string Summary => "cosine similarity of the largest faces of two images (JSON)";
-
-    public string Usage => "biometrics-gate compare IMAGE_A IMAGE_B [options]\n" + PipelineArguments.Usage +
-                           "\nThe score is a cosine similarity in [-1, 1]: about 0 for different people, higher for the same person.";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
+    /// <summary>Creates the command; it writes to <paramref name="context"/>.</summary>
+    public CompareCommand(CommandContext context)
+        : base("compare", "Cosine similarity of the largest faces of two images (JSON): a score in [-1, 1], about 0 for different people, higher for the same person.")
     {
-        var parsed = PipelineArguments.Parse(args);
-        parsed.ExpectPositionals("IMAGE_A", "IMAGE_B");
-        var a = PipelineArguments.ExistingFile(parsed.Positionals[0]);
-        var b = PipelineArguments.ExistingFile(parsed.Positionals[1]);
-        using var pipeline = new FacePipeline(PipelineArguments.Options(parsed, fallbackToCenterCrop: true));
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Arguments.Add(_imageA);
+        Arguments.Add(_imageB);
+        _pipeline = new PipelineOptions(this);
+        SetAction((parsed, _) => RunAsync(parsed));
+    }
+
+    private async Task<int> RunAsync(ParseResult parsed)
+    {
+        var context = _context;
+        var a = PipelineOptions.ExistingFile(parsed.GetRequiredValue(_imageA));
+        var b = PipelineOptions.ExistingFile(parsed.GetRequiredValue(_imageB));
+        using var pipeline = new FacePipeline(_pipeline.Read(parsed, fallbackToCenterCrop: true));
 
         var (ea, fa) = PairEmbedding.EmbedLargest(pipeline, a);
         var (eb, fb) = PairEmbedding.EmbedLargest(pipeline, b);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
@@ -5,20 +6,27 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Edge.Cli;
 
 /// <summary><c>detect IMAGE</c>: faces with boxes, landmarks, quality and liveness as one JSON object.</summary>
-public sealed class DetectCommand : ICliCommand
+public sealed class DetectCommand : Command
 {
-    public string Name => "detect";
+    private readonly Argument<string> _image = new("IMAGE") { Description = "The image file (JPEG, PNG, BMP or WebP)." };
+    private readonly PipelineOptions _pipeline;
+    private readonly CommandContext _context;
 
-    public string Summary => "find the faces of an image: boxes, landmarks, quality, liveness (JSON)";
-
-    public string Usage => "biometrics-gate detect IMAGE [options]\n" + PipelineArguments.Usage;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
+    /// <summary>Creates the command; it writes to <paramref name="context"/>.</summary>
+    public DetectCommand(CommandContext context)
+        : base("detect", "Find the faces of an image: boxes, landmarks, quality, liveness (one JSON object).")
     {
-        var parsed = PipelineArguments.Parse(args);
-        parsed.ExpectPositionals("IMAGE");
-        var path = PipelineArguments.ExistingFile(parsed.Positionals[0]);
-        using var pipeline = new FacePipeline(PipelineArguments.Options(parsed, fallbackToCenterCrop: false));
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Arguments.Add(_image);
+        _pipeline = new PipelineOptions(this);
+        SetAction((parsed, _) => RunAsync(parsed));
+    }
+
+    private async Task<int> RunAsync(ParseResult parsed)
+    {
+        var context = _context;
+        var path = PipelineOptions.ExistingFile(parsed.GetRequiredValue(_image));
+        using var pipeline = new FacePipeline(_pipeline.Read(parsed, fallbackToCenterCrop: false));
 
         var clock = Stopwatch.StartNew();
         using var image = Image.Load(path);

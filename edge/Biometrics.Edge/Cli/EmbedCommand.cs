@@ -1,23 +1,31 @@
+using System.CommandLine;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 
 namespace Biometrics.Edge.Cli;
 
 /// <summary><c>embed IMAGE</c>: the 512-float template of the largest face (centred crop when no face is found).</summary>
-public sealed class EmbedCommand : ICliCommand
+public sealed class EmbedCommand : Command
 {
-    public string Name => "embed";
+    private readonly Argument<string> _image = new("IMAGE") { Description = "The image file (JPEG, PNG, BMP or WebP)." };
+    private readonly PipelineOptions _pipeline;
+    private readonly CommandContext _context;
 
-    public string Summary => "print the face template (embedding) of the largest face of an image (JSON)";
-
-    public string Usage => "biometrics-gate embed IMAGE [options]\n" + PipelineArguments.Usage;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
+    /// <summary>Creates the command; it writes to <paramref name="context"/>.</summary>
+    public EmbedCommand(CommandContext context)
+        : base("embed", "Print the face template (512-float embedding) of the largest face of an image (JSON); a centred crop when no face is found.")
     {
-        var parsed = PipelineArguments.Parse(args);
-        parsed.ExpectPositionals("IMAGE");
-        var path = PipelineArguments.ExistingFile(parsed.Positionals[0]);
-        using var pipeline = new FacePipeline(PipelineArguments.Options(parsed, fallbackToCenterCrop: true));
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Arguments.Add(_image);
+        _pipeline = new PipelineOptions(this);
+        SetAction((parsed, _) => RunAsync(parsed));
+    }
+
+    private async Task<int> RunAsync(ParseResult parsed)
+    {
+        var context = _context;
+        var path = PipelineOptions.ExistingFile(parsed.GetRequiredValue(_image));
+        using var pipeline = new FacePipeline(_pipeline.Read(parsed, fallbackToCenterCrop: true));
 
         var (embedding, analysis) = PairEmbedding.EmbedLargest(pipeline, path);
         var json = FaceJson.Write(w =>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Biometrics.Vision.Evaluation;
@@ -12,31 +13,41 @@ namespace Biometrics.Edge.Cli;
 /// counted as <c>no_face</c>); pairs are scored by cosine similarity and summarised by
 /// <see cref="VerificationMetrics.Evaluate"/>. The last output line is one JSON object.
 /// </summary>
-public sealed partial class EvalPairsCommand : ICliCommand
+public sealed partial class EvalPairsCommand : Command
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(2);
 
-    public string Name => "eval-pairs";
+    private readonly Option<string?> _pairs = CliOptions.Text("--pairs", "FILE",
+        "Required. One pair per line: pathA<TAB>pathB<TAB>label (1/0 or Yes/No), or a CSV with the header file_x,file_y,Decision.");
 
-    public string Summary => "verification accuracy, EER and FNMR@FMR over a labelled pairs file";
+    private readonly Option<string?> _root = CliOptions.Text("--root", "DIR", "Required. Folder the image paths are relative to.");
+    private readonly Option<string?> _out = CliOptions.Text("--out", "FILE", "Write pathA, pathB, label and score per pair (TSV).");
+    private readonly Option<int?> _parallel = CliOptions.Int("--parallel", "N", "Images embedded at once (default: the number of cores).", 1, 256);
+    private readonly PipelineOptions _pipeline;
+    private readonly CommandContext _context;
 
-    public string Usage =>
-        "biometrics-gate eval-pairs --pairs FILE --root DIR [--out scores.tsv] [--parallel N] [options]\n" +
-        "  --pairs FILE      one pair per line: pathA<TAB>pathB<TAB>label (1/0 or Yes/No),\n" +
-        "                    or a CSV with the header file_x,file_y,Decision\n" +
-        "  --root DIR        folder the image paths are relative to\n" +
-        "  --out FILE        write pathA, pathB, label, score per pair (TSV)\n" +
-        "  --parallel N      images embedded at once (default: number of cores)\n" +
-        PipelineArguments.Usage + "\n" +
-        "Accuracy is 10-fold cross-validated (10 consecutive blocks of pairs, as in the LFW protocol) from 600 pairs\n" +
-        "on, otherwise that of the best single threshold. The last line is a JSON object.";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
+    /// <summary>Creates the command; it writes to <paramref name="context"/>.</summary>
+    public EvalPairsCommand(CommandContext context)
+        : base("eval-pairs",
+            "Verification accuracy, EER and FNMR@FMR over a labelled pairs file.\n" +
+            "Usage: biometrics-gate eval-pairs --pairs FILE --root DIR [--out scores.tsv] [--parallel N]\n" +
+            "Accuracy is 10-fold cross-validated (10 consecutive blocks of pairs, as in the LFW protocol) from 600 pairs on,\n" +
+            "otherwise that of the best single threshold. The last output line is a JSON object.")
     {
-        var parsed = PipelineArguments.Parse(args, ["pairs", "root", "out", "parallel"]);
-        parsed.ExpectPositionals();
-        var pairsPath = parsed.Value("pairs") ?? throw new CommandLineException("--pairs FILE is required");
-        var root = parsed.Value("root") ?? throw new CommandLineException("--root DIR is required");
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        Options.Add(_pairs);
+        Options.Add(_root);
+        Options.Add(_out);
+        Options.Add(_parallel);
+        _pipeline = new PipelineOptions(this);
+        SetAction((parsed, _) => RunAsync(parsed));
+    }
+
+    private async Task<int> RunAsync(ParseResult parsed)
+    {
+        var context = _context;
+        var pairsPath = parsed.GetValue(_pairs) ?? throw new CommandLineException("--pairs FILE is required");
+        var root = parsed.GetValue(_root) ?? throw new CommandLineException("--root DIR is required");
         if (!File.Exists(pairsPath))
         {
             throw new CommandLineException($"--pairs: file '{pairsPath}' does not exist");
@@ -47,9 +58,9 @@ public sealed partial class EvalPairsCommand : ICliCommand
             throw new CommandLineException($"--root: folder '{root}' does not exist");
         }
 
-        var parallel = parsed.Int("parallel", Environment.ProcessorCount, 1, 256);
-        var outPath = parsed.Value("out");
-        var options = PipelineArguments.Options(parsed, fallbackToCenterCrop: true);
+        var parallel = parsed.GetValue(_parallel) ?? Environment.ProcessorCount;
+        var outPath = parsed.GetValue(_out);
+        var options = _pipeline.Read(parsed, fallbackToCenterCrop: true);
 
         var pairs = PairListReader.Read(pairsPath);
         var images = pairs.SelectMany(p => new[] { p.PathA, p.PathB }).Distinct(StringComparer.Ordinal).ToArray();

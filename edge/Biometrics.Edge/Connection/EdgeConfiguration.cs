@@ -14,31 +14,19 @@ namespace Biometrics.Edge.Connection;
 /// </summary>
 public sealed class EdgeConfiguration
 {
-    /// <summary>Command-line options every matcher-facing command accepts.</summary>
-    public static readonly string[] ValueOptions = ["config", "matcher", "ca", "client-cert", "client-key", "token", "token-file", "connect-timeout-ms"];
-
-    /// <summary>Usage lines for <see cref="ValueOptions"/>.</summary>
-    public const string Usage =
-        "  --matcher URL            matcher address, https://host:port (TLS) or http://host:port (default http://127.0.0.1:5080)\n" +
-        "  --ca FILE                PEM CA certificate that signed the matcher's certificate\n" +
-        "  --client-cert FILE       PEM client certificate for mutual TLS (--client-key FILE for its key)\n" +
-        "  --token TOKEN            bearer token (or --token-file FILE)\n" +
-        "  --connect-timeout-ms N   connection timeout (default 1000)\n" +
-        "  --config FILE            settings file (default ./appsettings.json when present); environment variables\n" +
-        "                           BIOMETRICS_MATCHER__ADDRESS, BIOMETRICS_MATCHER__TOKEN, BIOMETRICS_LANE__LANEID, ... override it";
+    /// <summary>The matcher address when none is configured: where <c>./run.sh</c> serves.</summary>
+    public const string DefaultAddress = "http://127.0.0.1:50051";
 
     private EdgeConfiguration(IConfiguration configuration) => Configuration = configuration;
 
     /// <summary>The merged configuration (file and environment; the command line is applied by the accessors).</summary>
     public IConfiguration Configuration { get; }
 
-    /// <summary>Loads the file (when present) and the environment.</summary>
+    /// <summary>Loads <paramref name="file"/> (else <c>./appsettings.json</c> when present) and the environment.</summary>
     /// <exception cref="CommandLineException">An explicitly given <c>--config</c> file does not exist.</exception>
-    public static EdgeConfiguration Load(CommandArguments args)
+    public static EdgeConfiguration Load(string? file)
     {
-        ArgumentNullException.ThrowIfNull(args);
         var builder = new ConfigurationBuilder();
-        var file = args.Value("config");
         if (file is not null)
         {
             if (!File.Exists(file))
@@ -57,22 +45,22 @@ public sealed class EdgeConfiguration
         return new EdgeConfiguration(builder.Build());
     }
 
-    /// <summary>The connection options: configuration, overridden by the command line.</summary>
-    public MatcherConnectionOptions Connection(CommandArguments args)
+    /// <summary>The connection options: configuration, overridden by the command-line values that are not null.</summary>
+    /// <exception cref="CommandLineException">A bad address, a missing token file, or a bad configured timeout.</exception>
+    public MatcherConnectionOptions Connection(string? address, string? caFile, string? clientCertificateFile, string? clientKeyFile,
+        string? token, string? tokenFile, int? connectTimeoutMs)
     {
-        ArgumentNullException.ThrowIfNull(args);
         var m = Configuration.GetSection("Matcher");
         var options = new MatcherConnectionOptions
         {
-            Address = args.Value("matcher") ?? m["Address"] ?? "http://127.0.0.1:5080",
-            CaFile = args.Value("ca") ?? m["CaFile"],
-            ClientCertificateFile = args.Value("client-cert") ?? m["ClientCertificateFile"],
-            ClientKeyFile = args.Value("client-key") ?? m["ClientKeyFile"],
-            Token = args.Value("token") ?? m["Token"],
-            TokenFile = args.Value("token-file") ?? m["TokenFile"],
+            Address = address ?? m["Address"] ?? DefaultAddress,
+            CaFile = caFile ?? m["CaFile"],
+            ClientCertificateFile = clientCertificateFile ?? m["ClientCertificateFile"],
+            ClientKeyFile = clientKeyFile ?? m["ClientKeyFile"],
+            Token = token ?? m["Token"],
+            TokenFile = tokenFile ?? m["TokenFile"],
+            ConnectTimeout = TimeSpan.FromMilliseconds(connectTimeoutMs ?? Int(m["ConnectTimeoutMs"], "Matcher:ConnectTimeoutMs", 1000, 10, 60_000)),
         };
-        var timeout = args.Int("connect-timeout-ms", Int(m["ConnectTimeoutMs"], "Matcher:ConnectTimeoutMs", 1000), 10, 60_000);
-        options.ConnectTimeout = TimeSpan.FromMilliseconds(timeout);
         if (!Uri.TryCreate(options.Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new CommandLineException($"matcher address '{options.Address}' must be http://host:port or https://host:port");
@@ -86,23 +74,23 @@ public sealed class EdgeConfiguration
         return options;
     }
 
-    /// <summary>A string setting: command line <paramref name="option"/>, else configuration <paramref name="key"/>, else <paramref name="fallback"/>.</summary>
-    public string Text(CommandArguments args, string option, string key, string fallback) =>
-        args.Value(option) ?? Configuration[key] ?? fallback;
+    /// <summary>A string setting: <paramref name="commandLine"/>, else configuration <paramref name="key"/>, else <paramref name="fallback"/>.</summary>
+    public string Text(string? commandLine, string key, string fallback) => commandLine ?? Configuration[key] ?? fallback;
 
-    /// <summary>A whole-number setting within [min, max]: command line, configuration, fallback.</summary>
-    public int Number(CommandArguments args, string option, string key, int fallback, int min, int max) =>
-        args.Int(option, Int(Configuration[key], key, fallback), min, max);
+    /// <summary>A whole-number setting: <paramref name="commandLine"/> (already range-checked by its option), else
+    /// configuration <paramref name="key"/> within [min, max], else <paramref name="fallback"/>.</summary>
+    public int Number(int? commandLine, string key, int fallback, int min, int max) =>
+        commandLine ?? Int(Configuration[key], key, fallback, min, max);
 
-    private static int Int(string? text, string key, int fallback)
+    private static int Int(string? text, string key, int fallback, int min, int max)
     {
         if (text is null)
         {
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
-            : throw new CommandLineException($"setting {key} must be a whole number, not '{text}'");
+            : throw new CommandLineException($"setting {key} must be a whole number from {min} to {max}, not '{text}'");
     }
 }

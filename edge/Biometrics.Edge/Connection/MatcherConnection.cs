@@ -7,6 +7,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
+using OperationsApi = Biometrics.Protos.V1.Operations;
 
 namespace Biometrics.Edge.Connection;
 
@@ -60,6 +61,7 @@ public sealed class MatcherConnection : IDisposable
         _headers = token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
         Matcher = new MatcherApi.MatcherClient(_channel);
         Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
+        Operations = new OperationsApi.OperationsClient(_channel);
         _health = new Health.HealthClient(_channel);
     }
 
@@ -71,6 +73,9 @@ public sealed class MatcherConnection : IDisposable
 
     /// <summary>Generated client of <c>biometrics.v1.Enrolment</c>.</summary>
     public EnrolmentApi.EnrolmentClient Enrolment { get; }
+
+    /// <summary>Generated client of <c>biometrics.v1.Operations</c> (<c>biometrics-gate status</c>).</summary>
+    public OperationsApi.OperationsClient Operations { get; }
 
     /// <summary>The current state.</summary>
     public ConnectionState State { get; private set; }

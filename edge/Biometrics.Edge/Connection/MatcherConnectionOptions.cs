@@ -8,7 +8,7 @@ public sealed class MatcherConnectionOptions
 {
     /// <summary>The matcher's address: <c>https://host:port</c> (TLS, h2 by ALPN) or <c>http://host:port</c> (plain-text
     /// HTTP/2, tests and local runs only).</summary>
-    public string Address { get; set; } = "http://127.0.0.1:5080";
+    public string Address { get; set; } = EdgeConfiguration.DefaultAddress;
 
     /// <summary>PEM file of the CA that signed the matcher's certificate (null: the system trust store).</summary>
     public string? CaFile { get; set; }

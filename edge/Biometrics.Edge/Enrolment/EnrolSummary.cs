@@ -24,8 +24,14 @@ public sealed class EnrolSummary
     /// <summary>Subjects that could not be enrolled for another reason (unreadable file, matcher unreachable).</summary>
     public int Failed => Count(EnrolmentOutcome.Failed);
 
-    /// <summary>Enrolments that were replays of an earlier request with the same id.</summary>
+    /// <summary>Answers (of any status) that were replays of an earlier request with the same id.</summary>
     public int Replayed { get; private set; }
+
+    /// <summary>Enrolled subjects whose answer was a replay: enrolled by an earlier run, nothing changed now.</summary>
+    public int EnrolledReplayed { get; private set; }
+
+    /// <summary>Subjects enrolled by this run (not replays).</summary>
+    public int EnrolledNew => Enrolled - EnrolledReplayed;
 
     /// <summary>All subjects counted.</summary>
     public int Total
@@ -52,13 +58,17 @@ public sealed class EnrolSummary
             if (outcome.Replayed)
             {
                 Replayed++;
+                if (outcome.Status == EnrolmentOutcome.Enrolled)
+                {
+                    EnrolledReplayed++;
+                }
             }
         }
     }
 
-    /// <summary>One line for a person.</summary>
+    /// <summary>One line for a person; the counts add up to <see cref="Total"/> ("replayed": enrolled by an earlier run).</summary>
     public string Describe() =>
-        $"enrolled {Enrolled} (replayed {Replayed}), rejected for quality {RejectedQuality}, no face {NoFace}, invalid {Invalid}, failed {Failed}";
+        $"enrolled {EnrolledNew} new, {EnrolledReplayed} replayed, rejected for quality {RejectedQuality}, no face {NoFace}, invalid {Invalid}, failed {Failed}";
 
     /// <summary>The summary as one JSON line (<c>type</c> "summary").</summary>
     public string ToJson()
@@ -70,6 +80,7 @@ public sealed class EnrolSummary
             w.WriteString("type", "summary");
             w.WriteNumber("subjects", Total);
             w.WriteNumber("enrolled", Enrolled);
+            w.WriteNumber("enrolled_new", EnrolledNew);
             w.WriteNumber("replayed", Replayed);
             w.WriteNumber("rejected_quality", RejectedQuality);
             w.WriteNumber("no_face", NoFace);

@@ -3,7 +3,8 @@ namespace Biometrics.Edge.Enrolment;
 /// <summary>
 /// What happened to one subject: <see cref="Status"/> is <c>enrolled</c>, <c>rejected_quality</c>, <c>no_face</c>,
 /// <c>invalid</c> (the matcher refused the request) or <c>failed</c> (unreadable file, matcher unreachable, ...), with
-/// the matcher's pseudonymous subject key, template version and reason. Immutable.
+/// the matcher's pseudonymous subject key, template version and reason, and the image files the request carried (null when
+/// it was not sent). Immutable.
 /// </summary>
 public sealed record EnrolmentOutcome(
     string SubjectId,
@@ -13,7 +14,8 @@ public sealed record EnrolmentOutcome(
     long Version = 0,
     string? ModelId = null,
     string? Reason = null,
-    bool Replayed = false)
+    bool Replayed = false,
+    IReadOnlyList<string>? Files = null)
 {
     /// <summary>Enrolled (first time or replayed).</summary>
     public const string Enrolled = "enrolled";

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Biometrics.Edge.Connection;
 using Biometrics.Protos.V1;
 using Biometrics.Vision.Face;
@@ -20,7 +22,7 @@ namespace Biometrics.Edge.Enrolment;
 /// <see cref="Attempts"/> attempts). Each outcome is reported through the callback as it arrives. Not thread-safe: one
 /// run at a time.
 /// </summary>
-public sealed class EnrolmentRunner
+public sealed partial class EnrolmentRunner
 {
     /// <summary>Largest image file sent (the matcher's limit).</summary>
     public const int MaxImageBytes = 8 * 1024 * 1024;
@@ -308,8 +310,22 @@ public sealed class EnrolmentRunner
             _ => EnrolmentOutcome.Failed,
         };
         return new EnrolmentOutcome(item.SubjectId, status, r.RequestId, r.SubjectKey, r.Version, r.ModelId,
-            string.IsNullOrEmpty(r.Reason) ? null : r.Reason, r.Replayed);
+            string.IsNullOrEmpty(r.Reason) ? null : NameImages(r.Reason, item.Files), r.Replayed, item.Files);
     }
+
+    /// <summary>The matcher's reason with each <c>image N</c> (its position in the request) followed by the file's name.</summary>
+    public static string NameImages(string reason, IReadOnlyList<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        ArgumentNullException.ThrowIfNull(files);
+        return ImageNumber().Replace(reason, m =>
+            int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= files.Count
+                ? $"{m.Value} ({Path.GetFileName(files[n - 1])})"
+                : m.Value);
+    }
+
+    [GeneratedRegex(@"\bimage (\d+)\b")]
+    private static partial Regex ImageNumber();
 
     private static string Describe(Exception? e) => e switch
     {

@@ -185,17 +185,23 @@ public sealed class EnrolmentService
         }
 
         FaceVector? best = null;
-        string? firstFailure = null;
+        // Why each image was not used, so a rejection names every image tried, not only the first.
+        var failures = new List<string>();
         var faces = 0;
         for (var i = 0; i < c.Images.Count; i++)
         {
             var face = await _faces.ResolveAsync(FaceInput.FromImage(c.Images[i]), $"image {i + 1}", cancellationToken).ConfigureAwait(false);
-            if (face is null) continue;
+            if (face is null)
+            {
+                failures.Add($"image {i + 1}: no face");
+                continue;
+            }
+
             faces++;
             var check = _options.EnrolmentQuality.Check(face.Quality);
             if (!check.Passed)
             {
-                firstFailure ??= $"image {i + 1}: {check.Reason} ({check.Text})";
+                failures.Add($"image {i + 1}: {check.Reason} ({check.Text})");
                 continue;
             }
 
@@ -205,7 +211,7 @@ public sealed class EnrolmentService
         if (best is not null) return (best, null);
         return faces == 0
             ? (null, new EnrolOutcome(c.RequestId, EnrolStatus.NoFace, "", 0, "", null, "no face was found in any image"))
-            : (null, new EnrolOutcome(c.RequestId, EnrolStatus.RejectedQuality, "", 0, "", null, firstFailure ?? "quality"));
+            : (null, new EnrolOutcome(c.RequestId, EnrolStatus.RejectedQuality, "", 0, "", null, failures.Count == 0 ? "quality" : string.Join("; ", failures)));
     }
 
     // Best face: detector confidence first, then sharpness and size as tie-breakers.
