@@ -8,7 +8,8 @@ using Biometrics.Testing;
 namespace Biometrics.Edge.IntegrationTests.Gate;
 
 /// <summary>
-/// The lane as a new user meets it (issue 12): unreadable frames, Ctrl+C at any moment. Against the scripted matcher.
+/// The lane as a new user meets it (issue 12): a stranger right behind a traveller, unreadable frames, Ctrl+C at any
+/// moment. Against the scripted matcher.
 /// </summary>
 [Collection(GateCollection.Name)]
 public sealed class LaneTests(PipelineFixture fixture) : IAsyncLifetime
@@ -16,6 +17,8 @@ public sealed class LaneTests(PipelineFixture fixture) : IAsyncLifetime
     private readonly FakeMatcher _matcher = new();
 
     private static string Traveller => SharedFiles.Face("deepface", "img1.jpg");
+
+    private static string Stranger => SharedFiles.Face("deepface", "img15.jpg");
 
     public Task InitializeAsync() => _matcher.StartAsync();
 
@@ -30,6 +33,32 @@ public sealed class LaneTests(PipelineFixture fixture) : IAsyncLifetime
 
     private GateRun Run(string? address = null, int budgetMs = 2000) =>
         new() { Pipeline = fixture.Pipeline, Address = address ?? _matcher.Address, Options = Options(budgetMs) };
+
+    [Fact]
+    public async Task Run_StrangerStepsInWithNoEmptyFrame_SecondTravellerGetsOwnSessionAndVerdict()
+    {
+        var video = GateVideo.Create(fixture.Scratch, "tailgater", 10, new Scene(15, Traveller), new Scene(40, Stranger));
+
+        var run = await Run().RunAsync(video);
+
+        Assert.True(run.Finals.Count == 2, run.Describe());
+        Assert.Equal([1, 2], run.Finals.Select(f => f.Traveller));
+        Assert.All(run.Finals, f => Assert.Equal(VerdictSource.Matcher, f.Source));
+        Assert.Equal(2, _matcher.Service.Opens.Select(o => o.SessionId).Distinct().Count());
+        Assert.Contains("another face in the lane", run.Console);
+    }
+
+    [Fact]
+    public async Task Run_SameTravellerStaysAfterVerdict_OneTravellerOneVerdict()
+    {
+        var video = GateVideo.Create(fixture.Scratch, "stays", 10, new Scene(55, Traveller));
+
+        var run = await Run().RunAsync(video);
+
+        Assert.True(run.Finals.Count == 1, run.Describe());
+        Assert.Single(_matcher.Service.Opens);
+        Assert.DoesNotContain("another face", run.Console);
+    }
 
     [Fact]
     public async Task Run_UnreadableFramesFirstMidAndLast_SkippedCountedAndVerdictGiven()
