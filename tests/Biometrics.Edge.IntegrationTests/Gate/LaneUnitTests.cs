@@ -1,10 +1,14 @@
 using Biometrics.Edge.Capture;
+using Biometrics.Edge.Connection;
 using Biometrics.Edge.Gate;
+using Biometrics.Edge.Tracking;
 using Biometrics.Testing;
+using Biometrics.Vision.Face;
+using Biometrics.Vision.Imaging;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
 
-/// <summary>The lane's frame source and summary on their own (no models, no matcher).</summary>
+/// <summary>The lane's frame source, annotated frame and summary on their own (no models, no matcher).</summary>
 public sealed class LaneUnitTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "biometrics-lane-unit-" + Guid.NewGuid().ToString("N")[..8]);
@@ -38,6 +42,19 @@ public sealed class LaneUnitTests : IDisposable
         Assert.Equal([1L, 3L], delivered);
         Assert.Equal([0L, 2L, 4L], skipped.Select(s => s.Index));
         Assert.All(skipped, s => Assert.Contains(Path.Combine(_folder, $"f{s.Index}.jpg"), s.Reason));
+    }
+
+    [Fact]
+    public void Draw_LaneFaceNotAnalysedAfterVerdict_BoxedGreenAsUsable()
+    {
+        var tracks = new FaceTracker().Update([new FaceBox(100, 100, 300, 340, 0.99f)], 0);
+        using var frame = Image.Create(640, 480);
+
+        FrameAnnotator.Draw(frame, new FrameResult(tracks, tracks[0], Analysis: null, Problem: null, ShotSent: false, QrText: null, Traveller: 1),
+            last: null, ConnectionState.Up);
+
+        var left = frame.Pixels.Slice(220 * frame.Stride + 100 * 3, 3).ToArray(); // the box's left edge, half-way down
+        Assert.Equal([(byte)0, (byte)255, (byte)0], left);
     }
 
     [Fact]
