@@ -18,6 +18,12 @@ public interface IFrameSource : IDisposable
     /// <summary>Frames skipped so far because processing fell behind the source's real-time pace.</summary>
     long DroppedFrames { get; }
 
+    /// <summary>
+    /// Raised (on the reading thread, during <see cref="ReadAsync"/>) with a frame's index and the reason when that frame
+    /// could not be read and was skipped; the source goes on with the next one, as a camera does after a damaged frame.
+    /// </summary>
+    event Action<long, string>? FrameSkipped;
+
     /// <summary>The next frame (the caller disposes it), or null at the end of the source.</summary>
     ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken);
 }

@@ -2,8 +2,8 @@ namespace Biometrics.Edge.Capture;
 
 /// <summary>
 /// Frames from a folder of images (<c>.jpg .jpeg .png .bmp</c>), in ordinal name order, at a given frame rate, replayed
-/// per <see cref="PacingMode"/>. An undecodable file ends the read with an <see cref="Vision.Imaging.ImageDecodeException"/>
-/// naming it. Not thread-safe.
+/// per <see cref="PacingMode"/>. A file that cannot be read or decoded is skipped (<see cref="FrameSkipped"/>) and the next
+/// one delivered. Not thread-safe.
 /// </summary>
 public sealed class ImageFolderFrameSource : IFrameSource
 {
@@ -46,6 +46,9 @@ public sealed class ImageFolderFrameSource : IFrameSource
     /// <inheritdoc />
     public long DroppedFrames => _dropped;
 
+    /// <inheritdoc />
+    public event Action<long, string>? FrameSkipped;
+
     /// <summary>The image files in delivery order.</summary>
     public IReadOnlyList<string> Files => _files;
 
@@ -59,27 +62,38 @@ public sealed class ImageFolderFrameSource : IFrameSource
     /// <inheritdoc />
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (_pacer is not null && _next < _files.Length)
+        while (true)
         {
-            var (skip, wait) = _pacer.Plan(_next);
-            skip = Math.Min(skip, _files.Length - _next - 1);
-            _next += skip;
-            _dropped += skip;
-            if (wait > TimeSpan.Zero)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_pacer is not null && _next < _files.Length)
             {
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                var (skip, wait) = _pacer.Plan(_next);
+                skip = Math.Min(skip, _files.Length - _next - 1);
+                _next += skip;
+                _dropped += skip;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (_next >= _files.Length)
+            {
+                return null;
+            }
+
+            var index = _next++;
+            try
+            {
+                var image = Vision.Imaging.Image.Load(_files[index]);
+                return new Frame(image, index, TimeSpan.FromSeconds(index / FramesPerSecond), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            }
+            catch (Exception e) when (e is Vision.Imaging.ImageDecodeException or IOException or UnauthorizedAccessException)
+            {
+                // The decoder's message names the file; a file that vanished or cannot be opened is named here.
+                FrameSkipped?.Invoke(index, e is Vision.Imaging.ImageDecodeException ? e.Message : $"{_files[index]}: {e.Message}");
             }
         }
-
-        if (_next >= _files.Length)
-        {
-            return null;
-        }
-
-        var index = _next++;
-        var image = Vision.Imaging.Image.Load(_files[index]);
-        return new Frame(image, index, TimeSpan.FromSeconds(index / FramesPerSecond), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     /// <summary>Nothing to release.</summary>

@@ -39,6 +39,14 @@ public sealed class VideoFrameSource : IFrameSource
     /// <inheritdoc />
     public long DroppedFrames => _dropped;
 
+    /// <inheritdoc />
+    /// <remarks>Never raised: the video decoder passes over damaged frames itself.</remarks>
+    public event Action<long, string>? FrameSkipped
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>Opens camera <paramref name="index"/>.</summary>
     /// <exception cref="IOException">No such camera, or it is busy.</exception>
     public static VideoFrameSource OpenCamera(int index) => new(VideoCapture.Open(index), isLive: true, PacingMode.AsFastAsPossible, 30);

@@ -168,7 +168,11 @@ public sealed class MatcherConnection : IDisposable
         }
     }
 
-    /// <summary>Asks the matcher's health service whether it serves; records the outcome. Never throws for transport failures.</summary>
+    /// <summary>
+    /// Asks the matcher's health service whether it serves; records the outcome. Never throws for transport failures.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the call's own
+    /// <c>Cancelled</c> status is not passed on as an <see cref="RpcException"/>).</exception>
     public async Task<bool> CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
@@ -184,7 +188,13 @@ public sealed class MatcherConnection : IDisposable
             ReportFailure(new RpcException(new Status(StatusCode.Unavailable, $"health status {response.Status}")));
             return false;
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is RpcException or OperationCanceledException)
+        {
+            // Grpc.Net.Client ends a cancelled call with RpcException(Cancelled); callers stopping the probe (the reconnect
+            // loop when the lane shuts down) expect cancellation to look like cancellation.
+            throw new OperationCanceledException("the health check was cancelled", e, cancellationToken);
+        }
+        catch (Exception e) when (e is RpcException or HttpRequestException or IOException)
         {
             ReportFailure(e);
             return false;
@@ -194,7 +204,8 @@ public sealed class MatcherConnection : IDisposable
     /// <summary>
     /// Connects at once when no call has been made yet (so the first traveller does not pay for opening the HTTP/2
     /// connection out of the lane's budget); then, while the connection is down, waits out the back-off delay and
-    /// probes the health service, until cancelled.
+    /// probes the health service, until cancelled. Cancellation at any moment (also during a probe) ends it normally:
+    /// the returned task does not fault or cancel.
     /// </summary>
     public async Task RunReconnectLoopAsync(CancellationToken cancellationToken)
     {

@@ -6,8 +6,8 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Edge.Gate;
 
 /// <summary>
-/// Writes the annotated copy of the lane's video: every tracked face boxed (the lane face green when usable, orange when
-/// not, others grey) with its track id, the lane face's 68 landmarks and quality figures, and a banner with the last
+/// Writes the annotated copy of the lane's video: every tracked face boxed (the lane face orange when this frame found it
+/// unusable, else green, also when it was not analysed, as after the traveller's final verdict; others grey) with its track id, the lane face's 68 landmarks and quality figures, and a banner with the last
 /// verdict and the matcher's state. MJPG in an <c>.avi</c> container. Not thread-safe.
 /// </summary>
 public sealed class FrameAnnotator : IDisposable
@@ -54,7 +54,7 @@ public sealed class FrameAnnotator : IDisposable
             }
 
             var isLane = result.Lane is not null && track.Id == result.Lane.Id;
-            var color = !isLane ? s_grey : result.Problem is null && result.Analysis is not null ? BgrColor.Green : s_orange;
+            var color = !isLane ? s_grey : result.Problem is null ? BgrColor.Green : s_orange;
             var (x, y, w, h) = track.Box.ClampedRect(frame.Width, frame.Height);
             frame.DrawRectangle(x, y, w, h, color, isLane ? 2 : 1);
             frame.DrawText($"#{track.Id}", x, Math.Max(12, y - 4), color, 0.5, 1);

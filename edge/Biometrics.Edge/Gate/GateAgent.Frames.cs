@@ -36,6 +36,7 @@ public sealed partial class GateAgent
 
         LaneEpisode? episode;
         bool analyse;
+        bool checkIdentity;
         lock (_lock)
         {
             if (qrText is not null && !_usedTokens.Contains(qrText))
@@ -43,35 +44,56 @@ public sealed partial class GateAgent
                 OnQrCodeLocked(qrText, now);
             }
 
-            if (lane is not null && (_episode is null || (_episode.IsDone && !_episode.SawFace)))
+            if (lane is not null && (_episode is null || (_episode.IsDone && (!_episode.SawFace || OtherTrackLocked(_episode, lane)))))
             {
                 _episode = NewEpisodeLocked(now);
             }
 
             episode = _episode;
             analyse = lane is not null && episode is not null && !episode.IsDone && episode.Shots.ShotsTaken < _options.MaxProbes;
+            checkIdentity = lane is not null && episode is not null && IdentityCheckDueLocked(episode, lane, now);
             if (lane is not null && episode is not null)
             {
                 episode.SawFace = true;
                 episode.LastFaceTimestamp = now;
+                if (!episode.IsDone)
+                {
+                    episode.TrackId = lane.Id;
+                }
             }
         }
 
         FaceAnalysis? analysis = null;
         (string Reason, string Text)? problem = null;
         Probe? probe = null;
-        if (analyse)
+        FaceEmbedding? embedding = null;
+        if (analyse || checkIdentity)
         {
             analysis = _pipeline.AnalyzeBox(image, lane!.Box);
             problem = _options.Quality.Check(analysis);
-            if (problem is null && episode!.Shots.Offer(BestShotSelector.ShotScore(analysis), _clock.GetElapsedTime(episode.StartTimestamp, now)))
+            if (problem is null && checkIdentity)
             {
-                probe = MakeProbe(analysis, frame.CapturedAtUnixMs);
+                embedding = _pipeline.Embed(analysis);
+            }
+            else if (problem is null && episode!.Shots.Offer(BestShotSelector.ShotScore(analysis), _clock.GetElapsedTime(episode.StartTimestamp, now)))
+            {
+                embedding = _pipeline.Embed(analysis);
+                probe = MakeProbe(analysis, embedding, frame.CapturedAtUnixMs);
             }
         }
 
         lock (_lock)
         {
+            if (checkIdentity && ReferenceEquals(episode, _episode))
+            {
+                CheckIdentityLocked(episode!, lane!, embedding, now);
+            }
+
+            if (probe is not null && !SameTravellerLocked(episode!, embedding!))
+            {
+                probe = null;
+            }
+
             if (episode is not null && ReferenceEquals(episode, _episode) && !episode.IsDone)
             {
                 if (analyse && problem is null)
@@ -104,9 +126,8 @@ public sealed partial class GateAgent
         }
     }
 
-    private Probe MakeProbe(FaceAnalysis face, long capturedAtMs)
+    private static Probe MakeProbe(FaceAnalysis face, FaceEmbedding embedding, long capturedAtMs)
     {
-        var embedding = _pipeline.Embed(face);
         var q = face.Quality;
         var values = new Embedding { ModelId = embedding.ModelId };
         values.Values.AddRange(embedding.ToArray());

@@ -61,13 +61,17 @@ public sealed partial class GateAgent
 
     /// <summary>
     /// Processes frames until the source ends or <paramref name="cancellationToken"/> fires, then waits for the open
-    /// session's verdict (bounded by its budget). Returns the run's figures.
+    /// session's verdict (bounded by its budget; not after cancellation). Cancellation at any moment (Ctrl+C) is a
+    /// normal end: the run stops, the open session is closed without a verdict and the figures are returned. Frames the
+    /// source could not read are skipped (<see cref="GateRunStatistics.SkippedFrames"/>). Any other failure is thrown
+    /// once the agent has stopped its background work.
     /// </summary>
     public async Task<GateRunStatistics> RunAsync(IFrameSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         using var stopReconnect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _connection.StateChanged += OnConnectionChanged;
+        source.FrameSkipped += OnFrameSkipped;
         var reconnect = Task.Run(() => _connection.RunReconnectLoopAsync(stopReconnect.Token), CancellationToken.None);
         using var qr = _options.ScanQrCodes ? new QrCodeDetector() : null;
         FrameAnnotator? annotator = null;
@@ -102,31 +106,67 @@ public sealed partial class GateAgent
                 }
             }
 
-            await FinishAsync().ConfigureAwait(false);
+            await FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C (or the host stopping the lane): a normal end, with the figures so far.
+            _view.Event("stopped" + (OpenTraveller() is { } open ? $"; traveller {open} had no final verdict" : string.Empty));
         }
         finally
         {
+            source.FrameSkipped -= OnFrameSkipped;
             _connection.StateChanged -= OnConnectionChanged;
-            await stopReconnect.CancelAsync().ConfigureAwait(false);
-            await reconnect.ConfigureAwait(false);
-            annotator?.Dispose();
-            TravellerSession[] sessions;
-            lock (_lock)
-            {
-                sessions = [.. _sessions];
-            }
-
-            foreach (var s in sessions)
-            {
-                await s.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await StopAsync(stopReconnect, reconnect, annotator).ConfigureAwait(false);
             Statistics.DroppedFrames = source.DroppedFrames;
             Statistics.WallTime = wall.Elapsed;
         }
 
         _view.Summary(Statistics);
         return Statistics;
+    }
+
+    /// <summary>
+    /// Stops the reconnect loop, the annotated video and the sessions. Runs in a <c>finally</c>, so it must not replace
+    /// the error that ended the run: a failure of the reconnect loop (which ends quietly when cancelled) is reported on
+    /// the live view, not thrown.
+    /// </summary>
+    private async Task StopAsync(CancellationTokenSource stopReconnect, Task reconnect, FrameAnnotator? annotator)
+    {
+        await stopReconnect.CancelAsync().ConfigureAwait(false);
+        await reconnect.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (reconnect.Exception?.InnerException is { } error)
+        {
+            _view.Event($"matcher reconnect loop failed: {error.GetType().Name}: {error.Message}");
+        }
+
+        annotator?.Dispose();
+
+        TravellerSession[] sessions;
+        lock (_lock)
+        {
+            sessions = [.. _sessions];
+        }
+
+        foreach (var s in sessions)
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The number of the traveller whose episode is still open (no final verdict), or null.</summary>
+    private int? OpenTraveller()
+    {
+        lock (_lock)
+        {
+            return _episode is { IsDone: false, SawFace: true } ep ? ep.Number : null;
+        }
+    }
+
+    private void OnFrameSkipped(long index, string reason)
+    {
+        Statistics.AddSkippedFrame();
+        _view.Event($"frame {index} skipped: {reason}");
     }
 
     private GateVerdict? LastVerdict
@@ -143,7 +183,7 @@ public sealed partial class GateAgent
     private void OnConnectionChanged(ConnectionState state, string? error) =>
         _view.Event(state == ConnectionState.Up ? "matcher connection up" : $"matcher connection down: {error} (retrying with back-off)");
 
-    private async Task FinishAsync()
+    private async Task FinishAsync(CancellationToken cancellationToken)
     {
         TravellerSession? session = null;
         lock (_lock)
@@ -165,7 +205,7 @@ public sealed partial class GateAgent
 
         if (session is not null)
         {
-            await session.Completion.WaitAsync(_options.Budget + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await session.Completion.WaitAsync(_options.Budget + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         }
     }
 }

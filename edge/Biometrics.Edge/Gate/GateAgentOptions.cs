@@ -37,6 +37,16 @@ public sealed class GateAgentOptions
     /// <summary>A traveller whose face has been gone this long has left the lane (default 1 s).</summary>
     public TimeSpan LeaveAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Cosine similarity of two faces below which they are different people (default 0.4; docs/EDGE.md, "Who is the
+    /// traveller"): after a traveller's final verdict, a lane face this unlike them starts the next traveller, and before
+    /// it a probe this unlike them is not sent.
+    /// </summary>
+    public float IdentityChangeSimilarity { get; set; } = 0.4f;
+
+    /// <summary>How often the lane face is compared with the traveller after their final verdict (default 250 ms).</summary>
+    public TimeSpan IdentityCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The edge's quality gate.</summary>
     public EdgeQualityLimits Quality { get; set; } = new();
 

@@ -5,8 +5,8 @@ namespace Biometrics.Edge.Gate;
 
 /// <summary>
 /// Figures of one agent run: frames processed and the processing rate (frames per second of processing time, and of
-/// wall time), frames dropped by real-time pacing, verdicts by decision, and the time from the first usable face to the
-/// final verdict (p50, p99). Thread-safe.
+/// wall time), frames dropped by real-time pacing, frames skipped because they could not be read, verdicts by decision,
+/// and the time from the first usable face to the final verdict (p50, p99). Thread-safe.
 /// </summary>
 public sealed class GateRunStatistics
 {
@@ -14,12 +14,16 @@ public sealed class GateRunStatistics
     private readonly List<double> _faceToVerdict = [];
     private readonly Dictionary<string, int> _decisions = new(StringComparer.Ordinal);
     private TimeSpan _processing;
+    private long _skipped;
 
     /// <summary>Frames processed.</summary>
     public long Frames { get; private set; }
 
     /// <summary>Frames the source skipped because processing fell behind real time.</summary>
     public long DroppedFrames { get; set; }
+
+    /// <summary>Frames skipped because they could not be read (an undecodable file in a folder source).</summary>
+    public long SkippedFrames => Interlocked.Read(ref _skipped);
 
     /// <summary>Wall-clock duration of the run (including waits for the source's pace and the last verdict).</summary>
     public TimeSpan WallTime { get; set; }
@@ -87,6 +91,9 @@ public sealed class GateRunStatistics
         }
     }
 
+    /// <summary>Counts a frame that could not be read.</summary>
+    public void AddSkippedFrame() => Interlocked.Increment(ref _skipped);
+
     /// <summary>Counts a verdict.</summary>
     public void AddVerdict(GateVerdict verdict)
     {
@@ -112,6 +119,7 @@ public sealed class GateRunStatistics
             w.WriteStartObject();
             w.WriteNumber("frames", Frames);
             w.WriteNumber("dropped_frames", DroppedFrames);
+            w.WriteNumber("skipped_frames", SkippedFrames);
             w.WriteNumber("processing_s", Math.Round(ProcessingTime.TotalSeconds, 3));
             w.WriteNumber("wall_s", Math.Round(WallTime.TotalSeconds, 3));
             w.WriteNumber("processing_fps", Math.Round(ProcessingFps, 2));

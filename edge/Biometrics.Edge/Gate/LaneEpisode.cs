@@ -1,5 +1,6 @@
 using Biometrics.Edge.Tracking;
 using Biometrics.Protos.V1;
+using Biometrics.Vision.Face;
 
 namespace Biometrics.Edge.Gate;
 
@@ -55,4 +56,19 @@ internal sealed class LaneEpisode
     public (string Reason, string Text) LastProblem { get; set; } = ("no_face", "no face in view");
 
     public bool IsDone => Final is not null;
+
+    /// <summary>Who the traveller is: the embedding of their first probe (null until one was taken).</summary>
+    public FaceEmbedding? Identity { get; set; }
+
+    /// <summary>The lane track of the traveller's face until the final verdict.</summary>
+    public int? TrackId { get; set; }
+
+    /// <summary>The lane track compared with <see cref="Identity"/> last (after the final verdict).</summary>
+    public int? CheckedTrackId { get; set; }
+
+    /// <summary>When the lane face was last compared with <see cref="Identity"/>.</summary>
+    public long LastIdentityCheck { get; set; }
+
+    /// <summary>Comparisons in a row in which the lane face was someone else.</summary>
+    public int IdentityMisses { get; set; }
 }

@@ -95,9 +95,13 @@ public sealed class LiveView
         var c = CultureInfo.InvariantCulture;
         var f2v = stats.FaceToVerdictMs;
         var decisions = string.Join(", ", stats.Decisions.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
-        Write(string.Format(c, "done: {0} frames ({1} dropped) in {2:F1} s, processing {3:F1} fps; verdicts: {4}; face to verdict p50 {5:F0} ms, p99 {6:F0} ms",
-            stats.Frames, stats.DroppedFrames, stats.WallTime.TotalSeconds, stats.ProcessingFps, decisions.Length == 0 ? "none" : decisions,
-            GateRunStatistics.Percentile(f2v, 50), GateRunStatistics.Percentile(f2v, 99)));
+        // No final verdict with a usable face: no face-to-verdict figures (not "NaN ms").
+        var timing = f2v.Count == 0
+            ? "face to verdict -"
+            : string.Format(c, "face to verdict p50 {0:F0} ms, p99 {1:F0} ms", GateRunStatistics.Percentile(f2v, 50), GateRunStatistics.Percentile(f2v, 99));
+        Write(string.Format(c, "done: {0} frames ({1} dropped, {2} skipped unreadable) in {3:F1} s, processing {4:F1} fps; verdicts: {5}; {6}",
+            stats.Frames, stats.DroppedFrames, stats.SkippedFrames, stats.WallTime.TotalSeconds, stats.ProcessingFps,
+            decisions.Length == 0 ? "none" : decisions, timing));
     }
 
     private void Write(string text)

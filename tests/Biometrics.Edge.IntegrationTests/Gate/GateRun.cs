@@ -31,6 +31,13 @@ internal sealed class GateRun
 
     public async Task<GateRun> RunAsync(string video, PacingMode pacing = PacingMode.RealTime, int timeoutSeconds = 90)
     {
+        using var source = VideoFrameSource.OpenFile(video, pacing);
+        return await RunAsync(source, CancellationToken.None, timeoutSeconds);
+    }
+
+    /// <summary>Runs the agent on <paramref name="source"/> until it ends, <paramref name="stop"/> fires or the timeout passes.</summary>
+    public async Task<GateRun> RunAsync(IFrameSource source, CancellationToken stop, int timeoutSeconds = 90)
+    {
         var stdout = new StringWriter();
         var console = new StringWriter();
         using var connection = new MatcherConnection(new MatcherConnectionOptions
@@ -51,10 +58,16 @@ internal sealed class GateRun
 
             OnVerdict?.Invoke(v);
         };
-        using var source = VideoFrameSource.OpenFile(video, pacing);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         Statistics = await agent.RunAsync(source, cts.Token).WaitAsync(TimeSpan.FromSeconds(timeoutSeconds + 10));
         Console = console.ToString();
+        if (cts.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            // A cancelled run returns its figures like a finished one: running out of time must still fail the test.
+            throw new TimeoutException($"the agent did not finish within {timeoutSeconds} s\n{Console}");
+        }
+
         foreach (var line in stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             Lines.Add(JsonDocument.Parse(line).RootElement.Clone());
