@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the matcher against DESIGN.md section 9 with the load tester, on this machine, end to end:
+# Measures the matcher against the service targets of docs/PERFORMANCE.md with the load tester, on this machine, end to end:
 # starts its own redis-server (AOF, appendfsync always, as run.sh) and the matcher (Release, development mode) on free
 # loopback ports with temporary data, seeds SUBJECTS synthetic templates through Enrolment.EnrolStream, runs the
 # scenarios named in RUNS, restarts the matcher to time the snapshot load, and stops everything it started (by PID).
@@ -160,7 +160,7 @@ PY
 common=(--target "$T" --token-file "$KEYS/gate.token" --warmup "$WARMUP" --duration "$DURATION" --no-progress)
 
 measure seed "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" --count "$SUBJECTS"
-# The watchlist every probe is screened against (DESIGN.md section 1); WATCHLIST=0 runs without one.
+# The watchlist every probe is screened against (docs/MATCHER.md); WATCHLIST=0 runs without one.
 ((WATCHLIST > 0)) && measure seed-watchlist "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" \
   --first 1000000000 --count "$WATCHLIST" --gallery watchlist
 

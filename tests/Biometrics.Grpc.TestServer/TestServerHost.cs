@@ -29,7 +29,7 @@ public static class TestServerHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            // Kestrel's defaults are 100 streams, 96 KiB stream and 128 KiB connection windows (DESIGN.md section 12).
+            // Kestrel's defaults are 100 streams, 96 KiB stream and 128 KiB connection windows (docs/GRPC.md).
             k.Limits.Http2.MaxStreamsPerConnection = 1000;
             k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
             k.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Vision.Face;
 
 /// <summary>
-/// The face pipeline of DESIGN.md section 4: detect, 68 landmarks, five-point alignment, quality, liveness, embedding.
+/// The face pipeline of docs/VISION.md: detect, 68 landmarks, five-point alignment, quality, liveness, embedding.
 /// Each model is loaded once, with thread spinning off and the thread counts of <see cref="FacePipelineOptions"/>.
 /// Thread-safe: any number of threads may call <see cref="Analyze"/>, <see cref="Embed(FaceAnalysis)"/> and
 /// <see cref="Process"/> at once.

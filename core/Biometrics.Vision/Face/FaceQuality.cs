@@ -4,7 +4,7 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Vision.Face;
 
 /// <summary>
-/// Image-quality measures of one face, for gating probes before matching (DESIGN.md section 8). Immutable.
+/// Image-quality measures of one face, for gating probes before matching (docs/POLICY.md). Immutable.
 /// </summary>
 /// <param name="InterEyeDistance">Distance between the eye centres in pixels of the original image (ISO/ICAO practice asks for about 60+ for matching; below ~25 is unreliable).</param>
 /// <param name="FaceWidth">Width of the detection box in pixels.</param>
