@@ -6,7 +6,7 @@ namespace Biometrics.Edge.Cli;
 
 /// <summary>
 /// What the query commands (<c>status</c>, <c>subject get</c>, <c>subject delete</c>) share: the deadline of their one
-/// call, the JSON form of an answer, and an error message that says what to do (docs/EDGE.md, Matcher queries).
+/// call, how it is made and reported, the JSON form of an answer, and an error message that says what to do (docs/EDGE.md, Matcher queries).
 /// </summary>
 internal static class MatcherCall
 {
@@ -22,6 +22,34 @@ internal static class MatcherCall
 
     /// <summary>One JSON object for <paramref name="message"/>.</summary>
     public static string Json(IMessage message) => s_json.Format(message);
+
+    /// <summary>Makes one query call and reports it: the answer as JSON or as <paramref name="text"/> on standard output, or
+    /// one error line (a subject the matcher does not know, when <paramref name="subjectId"/> is given, or what
+    /// <see cref="Describe"/> says). Returns the exit code.</summary>
+    public static async Task<int> RunAsync<T>(CommandContext context, MatcherConnectionOptions options, string tokenHint, string? subjectId,
+        Func<MatcherConnection, CallOptions, AsyncUnaryCall<T>> call, bool json, Func<T, string> text)
+        where T : IMessage
+    {
+        using var connection = new MatcherConnection(options);
+        T response;
+        try
+        {
+            response = await call(connection, Options(connection, context.CancellationToken)).ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (subjectId is not null && e.StatusCode == StatusCode.NotFound)
+        {
+            await context.Error.WriteLineAsync($"error: subject '{CliText.Cut(subjectId)}' is not enrolled").ConfigureAwait(false);
+            return CommandDispatcher.Failure;
+        }
+        catch (RpcException e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("error: " + Describe(e, options, tokenHint)).ConfigureAwait(false);
+            return CommandDispatcher.Failure;
+        }
+
+        await context.Out.WriteLineAsync(json ? Json(response) : text(response)).ConfigureAwait(false);
+        return CommandDispatcher.Success;
+    }
 
     /// <summary>The error line for a failed call (without the <c>error: </c> prefix).</summary>
     public static string Describe(RpcException e, MatcherConnectionOptions options, string tokenHint) => e.StatusCode switch

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Biometrics.Edge.Connection;
 using Biometrics.Protos.V1;
-using Grpc.Core;
 
 namespace Biometrics.Edge.Cli;
 
@@ -26,25 +24,9 @@ public sealed class StatusCommand : Command
         SetAction((parsed, _) => RunAsync(parsed));
     }
 
-    private async Task<int> RunAsync(ParseResult parsed)
-    {
-        var options = _matcher.Connection(parsed, _matcher.Configuration(parsed));
-        using var connection = new MatcherConnection(options);
-        MatcherStatus status;
-        try
-        {
-            status = await connection.Operations.GetStatusAsync(new GetStatusRequest(), MatcherCall.Options(connection, _context.CancellationToken))
-                .ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException e) when (!_context.CancellationToken.IsCancellationRequested)
-        {
-            await _context.Error.WriteLineAsync("error: " + MatcherCall.Describe(e, options, TokenHint)).ConfigureAwait(false);
-            return CommandDispatcher.Failure;
-        }
-
-        await _context.Out.WriteLineAsync(parsed.GetValue(_json) ? MatcherCall.Json(status) : Table(status)).ConfigureAwait(false);
-        return CommandDispatcher.Success;
-    }
+    private Task<int> RunAsync(ParseResult parsed) =>
+        MatcherCall.RunAsync(_context, _matcher.Connection(parsed, _matcher.Configuration(parsed)), TokenHint, subjectId: null,
+            (connection, call) => connection.Operations.GetStatusAsync(new GetStatusRequest(), call), parsed.GetValue(_json), Table);
 
     /// <summary>The status as text for a person.</summary>
     public static string Table(MatcherStatus s)

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Biometrics.Edge.Connection;
 using Biometrics.Protos.V1;
-using Grpc.Core;
 
 namespace Biometrics.Edge.Cli;
 
@@ -28,32 +26,12 @@ public sealed class SubjectDeleteCommand : Command
         SetAction((parsed, _) => RunAsync(parsed));
     }
 
-    private async Task<int> RunAsync(ParseResult parsed)
+    private Task<int> RunAsync(ParseResult parsed)
     {
         var id = parsed.GetRequiredValue(_id);
         var request = new DeleteSubjectRequest { SubjectId = id, RequestId = parsed.GetValue(_requestId) ?? "delete-" + Guid.NewGuid().ToString("N") };
-        var options = _matcher.Connection(parsed, _matcher.Configuration(parsed));
-        using var connection = new MatcherConnection(options);
-        DeleteSubjectResponse response;
-        try
-        {
-            response = await connection.Enrolment.DeleteSubjectAsync(request, MatcherCall.Options(connection, _context.CancellationToken))
-                .ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            await _context.Error.WriteLineAsync($"error: subject '{CliText.Cut(id)}' is not enrolled").ConfigureAwait(false);
-            return CommandDispatcher.Failure;
-        }
-        catch (RpcException e) when (!_context.CancellationToken.IsCancellationRequested)
-        {
-            await _context.Error.WriteLineAsync("error: " + MatcherCall.Describe(e, options, TokenHint)).ConfigureAwait(false);
-            return CommandDispatcher.Failure;
-        }
-
-        await _context.Out.WriteLineAsync(parsed.GetValue(_json)
-            ? MatcherCall.Json(response)
-            : $"deleted subject {CliText.Cut(id)} (subject key {response.SubjectKey}, request {request.RequestId})").ConfigureAwait(false);
-        return CommandDispatcher.Success;
+        return MatcherCall.RunAsync(_context, _matcher.Connection(parsed, _matcher.Configuration(parsed)), TokenHint, id,
+            (connection, call) => connection.Enrolment.DeleteSubjectAsync(request, call), parsed.GetValue(_json),
+            response => $"deleted subject {CliText.Cut(id)} (subject key {response.SubjectKey}, request {request.RequestId})");
     }
 }

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Biometrics.Edge.Connection;
 using Biometrics.Protos.V1;
-using Grpc.Core;
 
 namespace Biometrics.Edge.Cli;
 
@@ -42,30 +40,12 @@ public sealed class SubjectGetCommand : Command
         return argument;
     }
 
-    private async Task<int> RunAsync(ParseResult parsed)
+    private Task<int> RunAsync(ParseResult parsed)
     {
         var id = parsed.GetRequiredValue(_id);
-        var options = _matcher.Connection(parsed, _matcher.Configuration(parsed));
-        using var connection = new MatcherConnection(options);
-        SubjectInfo info;
-        try
-        {
-            info = await connection.Enrolment.GetSubjectAsync(new GetSubjectRequest { SubjectId = id }, MatcherCall.Options(connection, _context.CancellationToken))
-                .ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            await _context.Error.WriteLineAsync($"error: subject '{CliText.Cut(id)}' is not enrolled").ConfigureAwait(false);
-            return CommandDispatcher.Failure;
-        }
-        catch (RpcException e) when (!_context.CancellationToken.IsCancellationRequested)
-        {
-            await _context.Error.WriteLineAsync("error: " + MatcherCall.Describe(e, options, TokenHint)).ConfigureAwait(false);
-            return CommandDispatcher.Failure;
-        }
-
-        await _context.Out.WriteLineAsync(parsed.GetValue(_json) ? MatcherCall.Json(info) : Table(id, info)).ConfigureAwait(false);
-        return CommandDispatcher.Success;
+        return MatcherCall.RunAsync(_context, _matcher.Connection(parsed, _matcher.Configuration(parsed)), TokenHint, id,
+            (connection, call) => connection.Enrolment.GetSubjectAsync(new GetSubjectRequest { SubjectId = id }, call), parsed.GetValue(_json),
+            info => Table(id, info));
     }
 
     /// <summary>The subject as text for a person.</summary>
