@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using ProtoService = Google.Protobuf.Reflection.ServiceDescriptor;
 using Biometrics.Matcher.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -47,13 +48,14 @@ public static class MatcherPolicies
 
     private static readonly ServiceRole[] s_allRoles = [ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator];
 
-    // The service implementations by the full name of the service they implement.
-    private static readonly FrozenDictionary<string, Type> s_services = new Dictionary<string, Type>
-    {
-        [MatcherApi.Descriptor.FullName] = typeof(MatcherGrpcService),
-        [EnrolmentApi.Descriptor.FullName] = typeof(EnrolmentGrpcService),
-        [OperationsApi.Descriptor.FullName] = typeof(OperationsGrpcService),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    // The services by full name: their descriptor and the class that implements them.
+    private static readonly FrozenDictionary<string, (ProtoService Descriptor, Type Implementation)> s_services =
+        new (ProtoService Descriptor, Type Implementation)[]
+        {
+            (MatcherApi.Descriptor, typeof(MatcherGrpcService)),
+            (EnrolmentApi.Descriptor, typeof(EnrolmentGrpcService)),
+            (OperationsApi.Descriptor, typeof(OperationsGrpcService)),
+        }.ToFrozenDictionary(s => s.Descriptor.FullName, StringComparer.Ordinal);
 
     /// <summary>Registers the policies. They rely on the authentication middleware having authenticated the call with
     /// the default scheme (<see cref="BearerAuthenticationHandler.SchemeName"/>), so the token is checked once and no
@@ -86,21 +88,14 @@ public static class MatcherPolicies
     public static string? PolicyOf(string method)
     {
         var slash = method.LastIndexOf('/');
-        if (slash <= 1 || method[0] != '/' || !s_services.TryGetValue(method[1..slash], out var type)) return null;
-        var descriptor = ServiceDescriptorOf(method[1..slash]);
-        if (descriptor?.FindMethodByName(method[(slash + 1)..]) is null) return null;
-        var implementation = type.GetMethod(method[(slash + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+        if (slash <= 1 || method[0] != '/' || !s_services.TryGetValue(method[1..slash], out var service)) return null;
+        if (service.Descriptor.FindMethodByName(method[(slash + 1)..]) is null) return null;
+        var implementation = service.Implementation.GetMethod(method[(slash + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
         return implementation?.GetCustomAttribute<AuthorizeAttribute>()?.Policy;
     }
 
     /// <summary>The roles allowed to call <paramref name="method"/>, read from its <c>[Authorize]</c> policy, or null when none is needed.</summary>
     public static IReadOnlyList<ServiceRole>? AllowedRolesOf(string method) => PolicyOf(method) is { } p ? AllowedRoles(p) : null;
-
-    private static Google.Protobuf.Reflection.ServiceDescriptor? ServiceDescriptorOf(string fullName) =>
-        fullName == MatcherApi.Descriptor.FullName ? MatcherApi.Descriptor
-        : fullName == EnrolmentApi.Descriptor.FullName ? EnrolmentApi.Descriptor
-        : fullName == OperationsApi.Descriptor.FullName ? OperationsApi.Descriptor
-        : null;
 
     private static bool IsAllowed(ServiceRole role, ServiceOperation[] operations)
     {
