@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Biometrics.Onnx;
+using Biometrics.Vision;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 
