@@ -19,10 +19,10 @@ public sealed class FaceEmbedder : IDisposable
     private readonly OnnxModel _model;
 
     /// <summary>Loads the model from <paramref name="modelPath"/> and derives <see cref="ModelId"/> from its SHA-256.</summary>
-    /// <remarks>Without <paramref name="options"/> the session uses <see cref="GraphOptimizationLevel.ORT_ENABLE_EXTENDED"/> (see <see cref="FacePipelineOptions.EmbedderGraphOptimizationLevel"/>).</remarks>
+    /// <remarks>Without <paramref name="options"/> the session uses <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/> (see <see cref="FacePipelineOptions.EmbedderGraphOptimizationLevel"/>).</remarks>
     public FaceEmbedder(string modelPath, SessionOptions? options = null)
     {
-        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_EXTENDED);
+        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != 3 * Side * Side || _model.OutputLengths[0] != Dimension)
         {
             _model.Dispose();

@@ -58,11 +58,11 @@ public sealed class FacePipelineOptions
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     /// <summary>
-    /// Graph optimisation of the fr_feature session (default <see cref="GraphOptimizationLevel.ORT_ENABLE_EXTENDED"/>): measured on
-    /// the 2-core x86-64 machine, fr_feature costs about 110 ms of CPU per face at EnableAll but about 50 ms at EnableExtended
-    /// (the layout transforms slow this network down), with identical outputs up to float rounding.
+    /// Graph optimisation of the fr_feature session (default <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>): with ONNX
+    /// Runtime 1.32 on the 2-core x86-64 machine, fr_feature costs about 9 ms of CPU per face at EnableAll against about
+    /// 12-15 ms at EnableExtended, with the same embeddings up to float rounding (docs/PERFORMANCE.md).
     /// </summary>
-    public GraphOptimizationLevel EmbedderGraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_EXTENDED;
+    public GraphOptimizationLevel EmbedderGraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     /// <summary>
     /// New ONNX Runtime session options for these settings at optimisation <paramref name="level"/>: thread counts as set,
