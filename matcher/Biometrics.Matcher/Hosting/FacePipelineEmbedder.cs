@@ -29,6 +29,7 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
             IntraOpNumThreads = settings.IntraOpThreads,
             InterOpNumThreads = 1,
             EnableLiveness = settings.EnableLiveness,
+            ExecutionProvider = settings.ExecutionProvider,
         });
         _workers = new Thread[settings.MaxConcurrency];
         for (var i = 0; i < _workers.Length; i++)
