@@ -47,7 +47,7 @@ public sealed class FaceModelLoadingTests(ITestOutputHelper output)
     {
         if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
         {
-            output.WriteLine("this build carries the CUDA provider; only the CPU-only build's error is tested here");
+            output.WriteLine("GPU build (-p:OnnxGpu=true): on a host without CUDA the session must fail to start");
         }
 
         var options = new FacePipelineOptions { ExecutionProvider = ExecutionProvider.Cuda, EnableLiveness = false };
