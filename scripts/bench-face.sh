@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-2}
 shift || true
 roots=("$@")
+# The photos are this checkout's ../shared for every build (a worktree elsewhere has none beside it).
+export BIOMETRICS_SHARED=${BIOMETRICS_SHARED:-$(cd .. && pwd)/shared}
 ((${#roots[@]})) || roots=("$PWD")
 for ((r = 1; r <= ROUNDS; r++)); do
   for root in "${roots[@]}"; do
