@@ -74,7 +74,7 @@ public sealed class OperationsGrpcService(ModelCatalog models, GalleryRegistry g
     private static ModelInfo? Describe(IFaceEmbedder? embedder)
     {
         if (embedder is null) return null;
-        var info = new ModelInfo { ModelId = embedder.ModelId, Dimension = 512, ExecutionProvider = "cpu", File = "fr_feature.onnx" };
+        var info = new ModelInfo { ModelId = embedder.ModelId, Dimension = 512, ExecutionProvider = embedder.ExecutionProvider, File = "fr_feature.onnx" };
         try
         {
             var path = Biometrics.Vision.RuntimeDependencies.Model("fr_feature.onnx");

@@ -31,6 +31,7 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
             EnableLiveness = settings.EnableLiveness,
             ExecutionProvider = settings.ExecutionProvider,
         });
+        ExecutionProvider = settings.ExecutionProvider.ToString().ToLowerInvariant();
         _workers = new Thread[settings.MaxConcurrency];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -41,6 +42,9 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
 
     /// <inheritdoc />
     public string ModelId => _pipeline.ModelId;
+
+    /// <inheritdoc />
+    public string ExecutionProvider { get; }
 
     /// <inheritdoc />
     public Task<FaceVector?> EmbedAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
