@@ -15,7 +15,7 @@ public sealed class FacePipeline : IDisposable
     /// <summary>Loads the models (<c>fr_detect</c>, <c>fr_landmark</c>, <c>fr_feature</c> and, if enabled, <c>fr_liveness</c>).</summary>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">A model file is not the model it should be.</exception>
-    /// <exception cref="InvalidOperationException">CUDA was configured but this build or host cannot provide it.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was configured but this build or host cannot provide it.</exception>
     public FacePipeline(FacePipelineOptions? options = null)
     {
         _options = options ?? new FacePipelineOptions();

@@ -70,7 +70,7 @@ public sealed class FacePipelineOptions
     /// provider when asked for. The caller disposes them (sessions keep their own copy).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A thread count is negative.</exception>
-    /// <exception cref="InvalidOperationException">CUDA was asked for but this build or host cannot provide it.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was asked for but this build or host cannot provide it.</exception>
     public SessionOptions CreateSessionOptions(GraphOptimizationLevel level)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(IntraOpNumThreads);
@@ -104,7 +104,7 @@ public sealed class FacePipelineOptions
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
         {
-            throw new InvalidOperationException(
+            throw new ExecutionProviderUnavailableException(
                 "The CUDA execution provider was configured but this build carries the CPU-only ONNX Runtime. " +
                 "Build with -p:OnnxGpu=true on a host with CUDA and cuDNN, or configure the CPU provider; there is no silent CPU fallback.");
         }
@@ -115,7 +115,7 @@ public sealed class FacePipelineOptions
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InvalidOperationException(
+            throw new ExecutionProviderUnavailableException(
                 $"The CUDA execution provider was configured but cannot start on this host (device {CudaDeviceId}): {e.Message} " +
                 "Install CUDA and cuDNN as docs/VISION.md says, or configure the CPU provider; there is no silent CPU fallback.", e);
         }

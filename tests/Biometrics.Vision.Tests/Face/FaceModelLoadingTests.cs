@@ -56,7 +56,7 @@ public sealed class FaceModelLoadingTests(ITestOutputHelper output)
             using var pipeline = new FacePipeline(options);
             Assert.True(OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"), "CUDA was configured on a CPU-only build and the pipeline started anyway");
         }
-        catch (InvalidOperationException e)
+        catch (ExecutionProviderUnavailableException e)
         {
             output.WriteLine(e.Message);
             Assert.Contains("CUDA", e.Message);
