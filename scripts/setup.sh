@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 machine (run as root, no standard input needed):
-#   1. Debian packages   2. npm packages (ONNX Runtime library, face models) verified by SHA-256
+#   1. Debian packages   2. the face models from npm, verified by SHA-256 (ONNX Runtime comes from NuGet)
 #   3. the native OpenCV shim (CMake)   4. dotnet restore + build.
 # A second run checks what is there and only redoes what is missing or stale.
 set -euo pipefail
@@ -32,10 +32,8 @@ if ((${#missing[@]})); then
 fi
 
 # ---------------------------------------------------------------- 2. npm artefacts, pinned by SHA-256
-ORT_VERSION=1.30.0
 FACE_PKG_VERSION=0.0.1
 declare -A SHA=(
-  [onnxruntime/libonnxruntime.so.1]=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
   [models/fr_detect.onnx]=6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854
   [models/fr_landmark.onnx]=f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258
   [models/fr_feature.onnx]=87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581
@@ -47,15 +45,11 @@ verified() { [[ -f $DEPS/$1 ]] && [[ "$(sha256sum "$DEPS/$1" | cut -d' ' -f1)" =
 need_fetch=0
 for f in "${!SHA[@]}"; do verified "$f" || need_fetch=1; done
 if ((need_fetch)); then
-  log "fetching onnxruntime-node@$ORT_VERSION and faceplugin-face-recognition-js@$FACE_PKG_VERSION from npm"
-  mkdir -p "$DEPS/npm" "$DEPS/onnxruntime" "$DEPS/models"
+  log "fetching faceplugin-face-recognition-js@$FACE_PKG_VERSION from npm"
+  mkdir -p "$DEPS/models"
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  # npm pack fetches the published tarballs only: no dependency tree, and no install scripts
-  # (onnxruntime-node's would try to download CUDA files).
-  (cd "$work" && npm pack --silent --ignore-scripts "onnxruntime-node@$ORT_VERSION" "faceplugin-face-recognition-js@$FACE_PKG_VERSION" >/dev/null)
-  tar -xzf "$work/onnxruntime-node-$ORT_VERSION.tgz" -C "$work" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  cp "$work/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$DEPS/onnxruntime/"
-  rm -rf "$work/package"
+  # npm pack fetches the published tarball only: no dependency tree, and no install scripts.
+  (cd "$work" && npm pack --silent --ignore-scripts "faceplugin-face-recognition-js@$FACE_PKG_VERSION" >/dev/null)
   tar -xzf "$work/faceplugin-face-recognition-js-$FACE_PKG_VERSION.tgz" -C "$work" package/model
   cp "$work"/package/model/*.onnx "$DEPS/models/"
   for f in "${!SHA[@]}"; do

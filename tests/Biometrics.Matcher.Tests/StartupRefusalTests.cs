@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Biometrics.Matcher.Commands;
 using Biometrics.Matcher.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -112,6 +113,30 @@ public sealed class StartupRefusalTests
         foreach (var expected in (string[])["TlsCertificateFile", "TokenSigningKeyFile", "pseudonymisation key", "encryption key", "CalibrationFile"])
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_CudaOnTheCpuOnlyBuild_ExitsAtStartupSayingSo()
+    {
+        if (Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+        {
+            return; // a -p:OnnxGpu=true build: whether CUDA starts depends on the host
+        }
+
+        var keys = Directory.CreateTempSubdirectory("biometrics-cuda-").FullName;
+        try
+        {
+            var (code, _, error) = await CliRun.RunAsync("serve", "--Matcher:Security:DevelopmentMode=true", "--Matcher:Security:KeysDirectory=" + keys,
+                $"--Matcher:Redis:Configuration=127.0.0.1:{Biometrics.Testing.FreePort.Next()}", $"--Matcher:Url=http://127.0.0.1:{Biometrics.Testing.FreePort.Next()}",
+                "--Matcher:Pipeline:ExecutionProvider=Cuda");
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.Contains("CUDA execution provider was configured", error, StringComparison.Ordinal);
+            Assert.Contains("no silent CPU fallback", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
         }
     }
 }

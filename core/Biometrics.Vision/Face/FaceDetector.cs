@@ -1,5 +1,5 @@
-using Biometrics.Onnx;
 using Biometrics.Vision.Imaging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Biometrics.Vision.Face;
 
@@ -22,7 +22,7 @@ public sealed class FaceDetector : IDisposable
     /// <summary>Loads the model from <paramref name="modelPath"/>.</summary>
     public FaceDetector(string modelPath, SessionOptions? options = null)
     {
-        _model = new OnnxModel(modelPath, options ?? new SessionOptions());
+        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != 3 * InputWidth * InputHeight || _model.OutputLengths.Count != 2)
         {
             _model.Dispose();

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Numerics.Tensors;
-using Biometrics.Onnx;
 using Biometrics.Vision.Imaging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Biometrics.Vision.Face;
 
@@ -19,10 +19,10 @@ public sealed class FaceEmbedder : IDisposable
     private readonly OnnxModel _model;
 
     /// <summary>Loads the model from <paramref name="modelPath"/> and derives <see cref="ModelId"/> from its SHA-256.</summary>
-    /// <remarks>Without <paramref name="options"/> the session uses <see cref="GraphOptimizationLevel.EnableExtended"/>, which is about twice as fast for this network as EnableAll.</remarks>
+    /// <remarks>Without <paramref name="options"/> the session uses <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/> (see <see cref="FacePipelineOptions.EmbedderGraphOptimizationLevel"/>).</remarks>
     public FaceEmbedder(string modelPath, SessionOptions? options = null)
     {
-        _model = new OnnxModel(modelPath, options ?? new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.EnableExtended });
+        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != 3 * Side * Side || _model.OutputLengths[0] != Dimension)
         {
             _model.Dispose();

@@ -1,4 +1,3 @@
-using Biometrics.Onnx;
 using Biometrics.Vision.Imaging;
 
 namespace Biometrics.Vision.Face;
@@ -15,11 +14,14 @@ public sealed class FacePipeline : IDisposable
 
     /// <summary>Loads the models (<c>fr_detect</c>, <c>fr_landmark</c>, <c>fr_feature</c> and, if enabled, <c>fr_liveness</c>).</summary>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
+    /// <exception cref="InvalidDataException">A model file is not the model it should be.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was configured but this build or host cannot provide it.</exception>
     public FacePipeline(FacePipelineOptions? options = null)
     {
         _options = options ?? new FacePipelineOptions();
         var dir = _options.ModelsDirectory ?? RuntimeDependencies.ModelsDirectory;
-        var sessionOptions = _options.CreateSessionOptions();
+        using var sessionOptions = _options.CreateSessionOptions(_options.GraphOptimizationLevel);
+        using var embedderOptions = _options.CreateSessionOptions(_options.EmbedderGraphOptimizationLevel);
         var created = new List<IDisposable>();
         try
         {
@@ -30,7 +32,7 @@ public sealed class FacePipeline : IDisposable
                 MinFaceSize = _options.MinFaceSize,
             });
             Landmarks = Add(created, new LandmarkDetector(Path.Combine(dir, "fr_landmark.onnx"), sessionOptions));
-            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, "fr_feature.onnx"), _options.CreateSessionOptions(_options.EmbedderGraphOptimizationLevel)) { FlipAverage = _options.FlipAverage });
+            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, "fr_feature.onnx"), embedderOptions) { FlipAverage = _options.FlipAverage });
             Liveness = _options.EnableLiveness
                 ? Add(created, new LivenessDetector(Path.Combine(dir, "fr_liveness.onnx"), sessionOptions) { LiveClassIndex = _options.LiveClassIndex })
                 : null;

@@ -1,6 +1,6 @@
 using System.Numerics;
-using Biometrics.Onnx;
 using Biometrics.Vision.Imaging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Biometrics.Vision.Face;
 
@@ -20,7 +20,7 @@ public sealed class LandmarkDetector : IDisposable
     /// <summary>Loads the model from <paramref name="modelPath"/>.</summary>
     public LandmarkDetector(string modelPath, SessionOptions? options = null)
     {
-        _model = new OnnxModel(modelPath, options ?? new SessionOptions());
+        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != Side * Side || _model.OutputLengths[0] != 2 * PointCount)
         {
             _model.Dispose();

@@ -1,5 +1,5 @@
-using Biometrics.Onnx;
 using Biometrics.Vision.Imaging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Biometrics.Vision.Face;
 
@@ -34,7 +34,7 @@ public sealed class LivenessDetector : IDisposable
     /// <summary>Loads the model from <paramref name="modelPath"/>.</summary>
     public LivenessDetector(string modelPath, SessionOptions? options = null)
     {
-        _model = new OnnxModel(modelPath, options ?? new SessionOptions());
+        _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != 3 * Side * Side || _model.OutputLengths[0] != 3)
         {
             _model.Dispose();

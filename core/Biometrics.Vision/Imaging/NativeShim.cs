@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Biometrics.Onnx;
 
 namespace Biometrics.Vision.Imaging;
 

@@ -1,4 +1,4 @@
-using Biometrics.Onnx;
+using Biometrics.Vision;
 
 namespace Biometrics.Benchmarks.Vision;
 

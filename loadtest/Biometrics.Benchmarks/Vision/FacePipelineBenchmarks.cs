@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Biometrics.Onnx;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 

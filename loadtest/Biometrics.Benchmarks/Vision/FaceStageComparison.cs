@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Biometrics.Onnx;
+using Biometrics.Vision;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 
@@ -54,7 +54,7 @@ public static class FaceStageComparison
         var theirs = MeasureOpenCv(images, iterations, threads, clock);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"images {images.Count} x {iterations} iterations, {ours.Faces / iterations} faces per pass, {threads} thread(s), {clock} clock"));
-        Console.WriteLine($"{"stage",-22}{"ours (ORT C API)",18}{"opencv-dnn (py)",18}");
+        Console.WriteLine($"{"stage",-22}{"ours (ORT 1.32)",18}{"opencv-dnn (py)",18}");
         foreach (var (name, key, perImage) in new[]
                  {
                      ("decode / image", "decode", true), ("detect / image", "detect", true), ("detect / face", "detect", false),

@@ -6,6 +6,9 @@ public interface IFaceEmbedder
     /// <summary>The model_id of the vectors this embedder produces.</summary>
     string ModelId { get; }
 
+    /// <summary>Where the model runs, as the Operations status reports it: "cpu" (default) or "cuda".</summary>
+    string ExecutionProvider => "cpu";
+
     /// <summary>Decodes <paramref name="image"/>, finds the largest face, measures its quality and liveness and embeds it.
     /// Returns null when the image holds no face.</summary>
     /// <exception cref="MatcherException">INVALID_ARGUMENT for corrupt or undecodable bytes, RESOURCE_EXHAUSTED for too

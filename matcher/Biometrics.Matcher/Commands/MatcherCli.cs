@@ -61,7 +61,8 @@ public static class MatcherCli
             error.WriteLine($"{prefix}: {CliText.Clean(ex.Message, args)}");
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException
+            or Biometrics.Vision.Face.ExecutionProviderUnavailableException)
         {
             error.WriteLine($"{prefix}: {CliText.Clean(ex.Message, args)}");
             return ExitCodes.Failed;

@@ -15,6 +15,12 @@ public sealed class PipelineSettings
     /// <summary>ONNX Runtime intra-op threads per model.</summary>
     public int IntraOpThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Where the face models run: Cpu (default) or Cuda, which needs a build with <c>-p:OnnxGpu=true</c> and a CUDA host; when
+    /// either is missing the matcher fails at startup with a message saying which (docs/VISION.md, "GPU").
+    /// </summary>
+    public Biometrics.Vision.Face.ExecutionProvider ExecutionProvider { get; set; } = Biometrics.Vision.Face.ExecutionProvider.Cpu;
+
     /// <summary>Run the liveness model.</summary>
     public bool EnableLiveness { get; set; } = true;
 }

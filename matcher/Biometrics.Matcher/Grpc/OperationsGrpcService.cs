@@ -74,10 +74,10 @@ public sealed class OperationsGrpcService(ModelCatalog models, GalleryRegistry g
     private static ModelInfo? Describe(IFaceEmbedder? embedder)
     {
         if (embedder is null) return null;
-        var info = new ModelInfo { ModelId = embedder.ModelId, Dimension = 512, ExecutionProvider = "cpu", File = "fr_feature.onnx" };
+        var info = new ModelInfo { ModelId = embedder.ModelId, Dimension = 512, ExecutionProvider = embedder.ExecutionProvider, File = "fr_feature.onnx" };
         try
         {
-            var path = Biometrics.Onnx.RuntimeDependencies.Model("fr_feature.onnx");
+            var path = Biometrics.Vision.RuntimeDependencies.Model("fr_feature.onnx");
             using var f = File.OpenRead(path);
             info.Sha256 = Convert.ToHexStringLower(SHA256.HashData(f));
         }

@@ -29,7 +29,9 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
             IntraOpNumThreads = settings.IntraOpThreads,
             InterOpNumThreads = 1,
             EnableLiveness = settings.EnableLiveness,
+            ExecutionProvider = settings.ExecutionProvider,
         });
+        ExecutionProvider = settings.ExecutionProvider.ToString().ToLowerInvariant();
         _workers = new Thread[settings.MaxConcurrency];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -40,6 +42,9 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
 
     /// <inheritdoc />
     public string ModelId => _pipeline.ModelId;
+
+    /// <inheritdoc />
+    public string ExecutionProvider { get; }
 
     /// <inheritdoc />
     public Task<FaceVector?> EmbedAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)

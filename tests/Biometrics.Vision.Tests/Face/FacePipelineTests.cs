@@ -153,7 +153,7 @@ public sealed class FacePipelineTests(FacePipelineFixture fixture, ITestOutputHe
         try
         {
             var plain = fixture.Pipeline.Embed(faces[0]);
-            using var flipEmbedder = new FaceEmbedder(Biometrics.Onnx.RuntimeDependencies.Model("fr_feature.onnx")) { FlipAverage = true };
+            using var flipEmbedder = new FaceEmbedder(Biometrics.Vision.RuntimeDependencies.Model("fr_feature.onnx")) { FlipAverage = true };
             var averaged = flipEmbedder.Embed(faces[0].AlignedFace);
             var batch = fixture.Pipeline.Embed(faces);
             Assert.Equal(plain.Vector.ToArray(), batch[0].Vector.ToArray());

@@ -1,8 +1,8 @@
-namespace Biometrics.Onnx;
+namespace Biometrics.Vision;
 
 /// <summary>
 /// Locates the runtime artefacts that the setup script installs into the git-ignored <c>.deps/</c>
-/// folder (ONNX Runtime library, model files, native OpenCV shim). Thread-safe.
+/// folder (the face model files; ONNX Runtime itself comes from its NuGet package). Thread-safe.
 /// </summary>
 /// <remarks>
 /// Resolution order: the <c>BIOMETRICS_DEPS</c> environment variable, then the first <c>.deps</c>
@@ -17,9 +17,6 @@ public static class RuntimeDependencies
 
     /// <summary>The <c>.deps</c> folder, or <c>null</c> when none was found.</summary>
     public static string? Root => s_root.Value;
-
-    /// <summary>Path of <c>libonnxruntime.so.1</c> inside <c>.deps/onnxruntime</c>.</summary>
-    public static string OnnxRuntimeLibrary => Path.Combine(RequireRoot(), "onnxruntime", "libonnxruntime.so.1");
 
     /// <summary>Folder holding the face model files (<c>fr_*.onnx</c>).</summary>
     public static string ModelsDirectory => Path.Combine(RequireRoot(), "models");
