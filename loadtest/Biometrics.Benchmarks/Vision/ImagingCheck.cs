@@ -7,9 +7,9 @@ namespace Biometrics.Benchmarks.Vision;
 /// <summary>
 /// <c>imaging-check [--iterations N] [images...]</c>: decodes each photo (default: every shared deepface photo), resizes
 /// it (bilinear to 640 wide, area to 112x112) and warps it (a rotated, scaled 112x112 crop), prints a SHA-256 prefix of
-/// each result's pixels and the median CPU time of each step on the calling thread. Only the public <see cref="Image"/>
-/// API is used, so the same file builds against an older implementation: equal hashes mean identical pixels. Run with
-/// <c>OPENCV_FOR_THREADS_NUM=1</c> so OpenCV computes on the calling thread and the CPU clock sees all of its work.
+/// each result's pixels and the median CPU time of each step on the calling thread; then writes and reads back a
+/// 150-frame MJPG video. Only the public Vision API is used, so the same file builds against an older implementation:
+/// equal hashes mean identical pixels. Run with <c>OPENCV_FOR_THREADS_NUM=1</c> so OpenCV computes on the calling thread and the CPU clock sees all of its work.
 /// </summary>
 public static class ImagingCheck
 {
@@ -71,10 +71,58 @@ public static class ImagingCheck
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{d,10:F2}{r,10:F2}{w,9:F2}"));
         }
 
+        var (write, read, frames) = TimeVideo(images[0], all);
         Console.WriteLine($"all pixels: {Convert.ToHexStringLower(all.GetHashAndReset())[..16]}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"video: {frames} frames 640x480 MJPG .avi, thread CPU ms per frame: write {write:F2}, read {read:F2}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"total over {images.Count} images (median of {iterations}, thread CPU ms): decode {decodeTotal:F1}, resize {resizeTotal:F1}, warp {warpTotal:F1}, sum {decodeTotal + resizeTotal + warpTotal:F1}"));
         return 0;
+    }
+
+    /// <summary>Writes 150 frames of a photo, each shifted by a pixel, as a 640x480 MJPG .avi, then reads them back.</summary>
+    private static (double WriteMs, double ReadMs, int Frames) TimeVideo(string photo, IncrementalHash all)
+    {
+        const int Frames = 150;
+        var path = Path.Combine(Path.GetTempPath(), $"imaging-check-{Environment.ProcessId}.avi");
+        try
+        {
+            using var source = Image.Load(photo);
+            using var scaled = source.Resize(700, 540);
+            double writeMs = 0, readMs = 0;
+            using (var writer = new VideoWriter(path, 10, 640, 480))
+            {
+                for (var i = 0; i < Frames; i++)
+                {
+                    using var frame = scaled.Crop(i % 60, i % 60, 640, 480);
+                    var t0 = ThreadCpuClock.NowMs();
+                    writer.Write(frame);
+                    writeMs += ThreadCpuClock.NowMs() - t0;
+                }
+            }
+
+            using var capture = VideoCapture.Open(path);
+            var n = 0;
+            while (true)
+            {
+                var t0 = ThreadCpuClock.NowMs();
+                using var frame = capture.Read();
+                readMs += ThreadCpuClock.NowMs() - t0;
+                if (frame is null)
+                {
+                    break;
+                }
+
+                all.AppendData(frame.Pixels);
+                n++;
+            }
+
+            return (writeMs / Frames, readMs / Math.Max(1, n), n);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static string Hash(Image image, IncrementalHash all)
