@@ -25,6 +25,7 @@ public sealed unsafe partial class Image : IDisposable
     private const long MaxPixels = 400_000_000;
 
     private readonly Mat _mat;
+    private readonly byte* _data;
 
     /// <summary>Takes ownership of <paramref name="mat"/>, which must be 8-bit with 1 or 3 channels.</summary>
     private Image(Mat mat)
@@ -43,6 +44,7 @@ public sealed unsafe partial class Image : IDisposable
         }
 
         _mat = mat;
+        _data = mat.DataPointer; // fixed for the image's life: nothing here reallocates a Mat in place
         Width = mat.Cols;
         Height = mat.Rows;
         Channels = mat.Channels();
@@ -62,10 +64,24 @@ public sealed unsafe partial class Image : IDisposable
     public int Stride { get; }
 
     /// <summary>All pixel bytes, row after row (<see cref="Stride"/> * <see cref="Height"/> bytes).</summary>
-    public ReadOnlySpan<byte> Pixels => new(Mat.DataPointer, Stride * Height);
+    public ReadOnlySpan<byte> Pixels
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_mat.IsDisposed, this);
+            return new(_data, Stride * Height);
+        }
+    }
 
     /// <summary>Writable view of the pixel bytes (the image is changed in place).</summary>
-    public Span<byte> PixelsMutable => new(Mat.DataPointer, Stride * Height);
+    public Span<byte> PixelsMutable
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_mat.IsDisposed, this);
+            return new(_data, Stride * Height);
+        }
+    }
 
     /// <summary>The OpenCV matrix; throws once the image is disposed.</summary>
     internal Mat Mat
