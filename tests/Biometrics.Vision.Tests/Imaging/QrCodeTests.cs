@@ -68,6 +68,21 @@ public sealed class QrCodeTests
     }
 
     [Fact]
+    public void DetectAndDecode_SmallTiltedCodeInJpegFrame_ReturnsText()
+    {
+        // 2-pixel modules tilted by 8 degrees after JPEG at quality 50: cv::QRCodeDetector alone reads none of these.
+        using var frame = TestImages.Gradient(640, 480);
+        using var code = Image.Decode(QrCodes.Png(Token, modulePixels: 2));
+        frame.Paste(code, 400, 250);
+        double cx = 400 + (code.Width / 2.0), cy = 250 + (code.Height / 2.0), c = Math.Cos(Math.PI / 22.5), s = Math.Sin(Math.PI / 22.5);
+        using var tilted = frame.WarpAffine([c, -s, cx - (c * cx) + (s * cy), s, c, cy - (s * cx) - (c * cy)], 640, 480);
+        using var jpeg = Image.Decode(tilted.EncodeJpeg(50));
+        using var detector = new QrCodeDetector();
+
+        Assert.Equal(Token, detector.DetectAndDecode(jpeg)?.Text);
+    }
+
+    [Fact]
     public void DetectAndDecode_NoCode_ReturnsNull()
     {
         using var frame = TestImages.Gradient(320, 240);
