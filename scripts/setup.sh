@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 machine (run as root, no standard input needed):
-#   1. Debian packages   2. the face models from npm, verified by SHA-256 (ONNX Runtime comes from NuGet)
-#   3. the native OpenCV shim (CMake)   4. dotnet restore + build.
+#   1. Debian packages   2. the face models from npm, verified by SHA-256 (ONNX Runtime and OpenCV come from NuGet)
+#   3. dotnet restore + build.
 # A second run checks what is there and only redoes what is missing or stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +11,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- 1. Debian packages
 APT_PACKAGES=(
-  redis-server cmake g++ pkg-config
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libopencv-objdetect-dev
-  libopencv-contrib-dev  # WeChat QR decoder for the native shim (Debian builds OpenCV without quirc)
+  redis-server
+  libgtk-3-0 libdrm2 libatomic1  # what OpenCvSharp4.official.runtime.linux-x64's libOpenCvSharpExtern.so links to
   python3-grpcio python3-grpc-tools python3-opencv python3-numpy python3-faiss
   nghttp2-client chromium
 )
@@ -58,13 +57,7 @@ if ((need_fetch)); then
   log "artefacts verified by SHA-256"
 fi
 
-# ---------------------------------------------------------------- 3. native OpenCV shim
-if [[ -f core/native/CMakeLists.txt ]]; then
-  cmake -S core/native -B "$DEPS/native-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$DEPS/native" >/dev/null
-  cmake --build "$DEPS/native-build" -j"$(nproc)" >/dev/null
-fi
-
-# ---------------------------------------------------------------- 4. .NET restore and build
+# ---------------------------------------------------------------- 3. .NET restore and build
 if [[ "${SETUP_SKIP_BUILD:-0}" != 1 ]]; then
   dotnet build Biometrics.sln -c "${CONFIGURATION:-Release}" --nologo -v quiet -clp:ErrorsOnly
 fi

@@ -21,9 +21,6 @@ public static class RuntimeDependencies
     /// <summary>Folder holding the face model files (<c>fr_*.onnx</c>).</summary>
     public static string ModelsDirectory => Path.Combine(RequireRoot(), "models");
 
-    /// <summary>Path of the native OpenCV shim library.</summary>
-    public static string NativeShimLibrary => Path.Combine(RequireRoot(), "native", "libbiometrics_native.so");
-
     /// <summary>Full path of a model file in <see cref="ModelsDirectory"/>.</summary>
     public static string Model(string fileName) => Path.Combine(ModelsDirectory, fileName);
 

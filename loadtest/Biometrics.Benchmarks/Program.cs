@@ -14,6 +14,7 @@ public static class Program
     {
         ["face-compare"] = Vision.FaceStageComparison.Run,
         ["gallery-bench"] = Gallery.GalleryBench.Run,
+        ["imaging-check"] = Vision.ImagingCheck.Run,
     };
 
     public static int Main(string[] args)

@@ -1,20 +1,30 @@
-using System.Buffers;
+using System.Text;
+using OpenCvSharp;
 
 namespace Biometrics.Vision.Imaging;
 
-public sealed unsafe partial class Image
+public sealed partial class Image
 {
     /// <summary>Draws a rectangle in place; <paramref name="thickness"/> &lt; 0 fills it.</summary>
-    public void DrawRectangle(int x, int y, int width, int height, BgrColor color, int thickness = 2) =>
-        NativeStatus.Check(NativeMethods.DrawRectangle(Handle, x, y, width, height, color.B, color.G, color.R, thickness));
+    public void DrawRectangle(int x, int y, int width, int height, BgrColor color, int thickness = 2)
+    {
+        var mat = Mat;
+        if (width > 0 && height > 0)
+        {
+            Cv2.Rectangle(mat, new Rect(x, y, width, height), Colour(color), Thickness(thickness), LineTypes.Link8);
+        }
+    }
 
     /// <summary>Draws a circle in place; <paramref name="thickness"/> &lt; 0 fills it.</summary>
-    public void DrawCircle(int centerX, int centerY, int radius, BgrColor color, int thickness = 2) =>
-        NativeStatus.Check(NativeMethods.DrawCircle(Handle, centerX, centerY, radius, color.B, color.G, color.R, thickness));
+    public void DrawCircle(int centerX, int centerY, int radius, BgrColor color, int thickness = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(radius);
+        Cv2.Circle(Mat, new Point(centerX, centerY), radius, Colour(color), Thickness(thickness), LineTypes.AntiAlias);
+    }
 
     /// <summary>Draws a line segment in place.</summary>
     public void DrawLine(int x1, int y1, int x2, int y2, BgrColor color, int thickness = 1) =>
-        NativeStatus.Check(NativeMethods.DrawLine(Handle, x1, y1, x2, y2, color.B, color.G, color.R, thickness));
+        Cv2.Line(Mat, new Point(x1, y1), new Point(x2, y2), Colour(color), Math.Max(1, Thickness(thickness)), LineTypes.AntiAlias);
 
     /// <summary>
     /// Draws text in place with its bottom-left corner at (<paramref name="x"/>, <paramref name="y"/>). Only
@@ -23,18 +33,19 @@ public sealed unsafe partial class Image
     public void DrawText(string text, int x, int y, BgrColor color, double scale = 0.6, int thickness = 1)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var buffer = RentUtf8(text, out var length);
-        try
+        if (!(scale > 0 && scale <= 100))
         {
-            fixed (byte* p = buffer)
-            {
-                NativeStatus.Check(NativeMethods.DrawText(Handle, p, length, x, y, scale, color.B, color.G, color.R, thickness));
-            }
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "the text scale must be in (0, 100]");
         }
-        finally
+
+        // The Hershey fonts cover printable ASCII only.
+        var ascii = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ascii.Append(rune.Value is >= 0x20 and <= 0x7E ? (char)rune.Value : '?');
         }
+
+        Cv2.PutText(Mat, ascii.ToString(), new Point(x, y), HersheyFonts.HersheySimplex, scale, Colour(color), Math.Max(1, Thickness(thickness)), LineTypes.AntiAlias);
     }
 
     /// <summary>
@@ -44,6 +55,25 @@ public sealed unsafe partial class Image
     public void Paste(Image source, int x, int y)
     {
         ArgumentNullException.ThrowIfNull(source);
-        NativeStatus.Check(NativeMethods.Paste(Handle, source.Handle, x, y));
+        var target = Mat;
+        long x0 = Math.Max(x, 0), y0 = Math.Max(y, 0);
+        long x1 = Math.Min((long)x + source.Width, Width), y1 = Math.Min((long)y + source.Height, Height);
+        if (x1 <= x0 || y1 <= y0)
+        {
+            return; // entirely outside: nothing to draw
+        }
+
+        using var converted = source.Channels == Channels ? null : Channels == 3 ? source.ToBgr() : source.ToGray();
+        var from = (converted ?? source).Mat;
+        var size = new Size((int)(x1 - x0), (int)(y1 - y0));
+        using var to = new Mat(target, new Rect(new Point((int)x0, (int)y0), size));
+        using var part = new Mat(from, new Rect(new Point((int)(x0 - x), (int)(y0 - y)), size));
+        part.CopyTo(to);
     }
+
+    private static int Thickness(int thickness) => thickness < 0 ? -1 : Math.Min(thickness, 1000);
+
+    /// <summary>The colour to draw with; on a grey image its BT.601 luma.</summary>
+    private Scalar Colour(BgrColor c) =>
+        Channels == 1 ? new Scalar((0.114 * c.B) + (0.587 * c.G) + (0.299 * c.R)) : new Scalar(c.B, c.G, c.R);
 }

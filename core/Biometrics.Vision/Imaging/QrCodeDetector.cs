@@ -1,21 +1,18 @@
 using System.Numerics;
+using OpenCvSharp;
 
 namespace Biometrics.Vision.Imaging;
 
 /// <summary>
-/// Finds and decodes one QR code per image (OpenCV's <c>cv::QRCodeDetector</c>). Not thread-safe: use one
-/// instance per thread (creating one is cheap).
+/// Finds and decodes one QR code per image: <c>cv::QRCodeDetector</c> locates it (precise corners) and the WeChat QR
+/// decoder (without its CNN models) reads it, first inside a margin around the located code, then over the whole
+/// image. The WeChat decoder reads small, blurred and tilted codes that <c>cv::QRCodeDetector</c> alone misses
+/// (docs/VISION.md, "Imaging"). Not thread-safe: use one instance per thread (creating one is cheap).
 /// </summary>
-public sealed unsafe class QrCodeDetector : IDisposable
+public sealed class QrCodeDetector : IDisposable
 {
-    private readonly QrDetectorHandle _handle;
-
-    /// <summary>Creates a detector.</summary>
-    public QrCodeDetector()
-    {
-        var status = NativeMethods.QrDetectorCreate(out var handle);
-        _handle = NativeStatus.Check(status, handle);
-    }
+    private readonly QRCodeDetector _detector = new();
+    private readonly WeChatQRCode _decoder = new(string.Empty, string.Empty, string.Empty, string.Empty);
 
     /// <summary>
     /// Looks for a QR code. Returns null when none is found; a result with <see cref="QrCodeResult.Text"/> null
@@ -24,37 +21,57 @@ public sealed unsafe class QrCodeDetector : IDisposable
     public QrCodeResult? DetectAndDecode(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        var corners = stackalloc float[8];
-        var status = NativeMethods.QrDetectDecode(_handle, image.Handle, out var found, corners, out var text, out var length);
-        NativeStatus.Check(status);
-        if (found == 0)
+        ObjectDisposedException.ThrowIf(_detector.IsDisposed, this);
+        var mat = image.Mat;
+        var located = _detector.Detect(mat, out var points) && points.Length == 4 ? points : null;
+        if (located is not null)
         {
-            return null;
-        }
-
-        string? decoded = null;
-        if (text is not null)
-        {
-            try
+            var box = Cv2.BoundingRect(located);
+            var margin = (Math.Max(box.Width, box.Height) / 4) + 8;
+            box = new Rect(box.X - margin, box.Y - margin, box.Width + (2 * margin), box.Height + (2 * margin))
+                  & new Rect(0, 0, image.Width, image.Height);
+            if (box.Width > 20 && box.Height > 20)
             {
-                decoded = System.Text.Encoding.UTF8.GetString(text, checked((int)length));
-            }
-            finally
-            {
-                NativeMethods.BytesFree(text);
+                using var around = new Mat(mat, box);
+                if (Decode(around, out _) is { } text)
+                {
+                    return Result(text, located);
+                }
             }
         }
 
-        var points = new Vector2[4];
-        for (var i = 0; i < 4; i++)
+        if (Decode(mat, out var found) is { } whole && (located ?? found) is { Length: 4 } corners)
         {
-            points[i] = new Vector2(corners[2 * i], corners[(2 * i) + 1]);
+            return Result(whole, corners);
         }
 
-        return new QrCodeResult(decoded, points);
+        return located is null ? null : Result(null, located);
     }
 
     /// <summary>Releases the detector.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _decoder.Dispose();
+    }
+
+    private static QrCodeResult Result(string? text, Point2f[] corners) =>
+        new(text, corners.Select(p => new Vector2(p.X, p.Y)).ToArray());
+
+    /// <summary>The first text the WeChat decoder reads in <paramref name="mat"/>, with its corners; null if none.</summary>
+    private string? Decode(Mat mat, out Point2f[]? corners)
+    {
+        var texts = _decoder.DetectAndDecode(mat, out var boxes);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (!string.IsNullOrEmpty(texts[i]))
+            {
+                corners = i < boxes.Length ? boxes[i] : null;
+                return texts[i];
+            }
+        }
+
+        corners = null;
+        return null;
+    }
 }

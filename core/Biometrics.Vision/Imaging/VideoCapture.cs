@@ -1,20 +1,20 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using OpenCvSharp;
 
 namespace Biometrics.Vision.Imaging;
 
 /// <summary>
-/// Reads frames from a video file, a URL (RTSP/HTTP, whatever OpenCV's FFmpeg or GStreamer back ends accept)
-/// or a camera. Frames are 8-bit BGR <see cref="Image"/>s owned by the caller. Not thread-safe: use one
-/// instance from one thread at a time.
+/// Reads frames from a video file, a URL (RTSP/HTTP, whatever OpenCV's FFmpeg back end accepts) or a camera.
+/// Frames are 8-bit BGR <see cref="Image"/>s owned by the caller. Not thread-safe: use one instance from one
+/// thread at a time.
 /// </summary>
-public sealed unsafe class VideoCapture : IDisposable
+public sealed class VideoCapture : IDisposable
 {
-    private readonly CaptureHandle _handle;
+    private readonly OpenCvSharp.VideoCapture _capture;
 
-    private VideoCapture(CaptureHandle handle, string source)
+    private VideoCapture(OpenCvSharp.VideoCapture capture, string source)
     {
-        _handle = handle;
+        _capture = capture;
         Source = source;
     }
 
@@ -22,43 +22,55 @@ public sealed unsafe class VideoCapture : IDisposable
     public string Source { get; }
 
     /// <summary>Frames per second reported by the source; 0 when unknown.</summary>
-    public double Fps => Properties().Fps;
+    public double Fps => Property(VideoCaptureProperties.Fps);
 
     /// <summary>Frame width in pixels; 0 when unknown.</summary>
-    public int Width => Properties().Width;
+    public int Width => (int)Property(VideoCaptureProperties.FrameWidth);
 
     /// <summary>Frame height in pixels; 0 when unknown.</summary>
-    public int Height => Properties().Height;
+    public int Height => (int)Property(VideoCaptureProperties.FrameHeight);
 
     /// <summary>Number of frames in a file (an estimate for some containers); 0 for live sources or when unknown.</summary>
-    public long FrameCount => Properties().FrameCount;
+    public long FrameCount => Property(VideoCaptureProperties.FrameCount) is var n and < 9.0e18 ? (long)n : 0;
 
     /// <summary>Opens a video file or a stream URL.</summary>
     /// <exception cref="IOException">The source cannot be opened.</exception>
     public static VideoCapture Open(string pathOrUrl)
     {
         ArgumentException.ThrowIfNullOrEmpty(pathOrUrl);
-        var buffer = Image.RentUtf8(pathOrUrl, out var length);
-        try
+        if (pathOrUrl.Contains('\0', StringComparison.Ordinal))
         {
-            fixed (byte* p = buffer)
-            {
-                var status = NativeMethods.CaptureOpenPath(p, length, out var handle);
-                return new VideoCapture(NativeStatus.Check(status, handle), pathOrUrl);
-            }
+            throw new ArgumentException("the video path contains a NUL character", nameof(pathOrUrl));
         }
-        finally
+
+        var capture = new OpenCvSharp.VideoCapture(pathOrUrl, VideoCaptureAPIs.ANY);
+        if (!capture.IsOpened() && pathOrUrl.EndsWith(".avi", StringComparison.OrdinalIgnoreCase))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            capture.Open(pathOrUrl, VideoCaptureAPIs.OPENCV_MJPEG); // OpenCV's own MJPG reader, no codec library
         }
+
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new IOException($"cannot open video '{pathOrUrl}' (missing file, unsupported format or unreachable URL)");
+        }
+
+        return new VideoCapture(capture, pathOrUrl);
     }
 
     /// <summary>Opens a camera by index (0 = the first video device).</summary>
     /// <exception cref="IOException">No such camera, or it is busy.</exception>
     public static VideoCapture Open(int cameraIndex)
     {
-        var status = NativeMethods.CaptureOpenIndex(cameraIndex, out var handle);
-        return new VideoCapture(NativeStatus.Check(status, handle), $"camera:{cameraIndex}");
+        ArgumentOutOfRangeException.ThrowIfNegative(cameraIndex);
+        var capture = new OpenCvSharp.VideoCapture(cameraIndex, VideoCaptureAPIs.ANY);
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new IOException($"cannot open camera {cameraIndex} (no such device or it is busy)");
+        }
+
+        return new VideoCapture(capture, $"camera:{cameraIndex}");
     }
 
     /// <summary>Reads the next frame; false at the end of the stream.</summary>
@@ -71,25 +83,35 @@ public sealed unsafe class VideoCapture : IDisposable
     /// <summary>The next frame, or null at the end of the stream.</summary>
     public Image? Read()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        var status = NativeMethods.CaptureRead(_handle, out var handle);
-        if (status != NativeStatus.Ok || handle.IsInvalid)
+        ObjectDisposedException.ThrowIf(_capture.IsDisposed, this);
+        var frame = new Mat();
+        if (!_capture.Read(frame) || frame.Empty())
         {
-            handle.Dispose();
-            NativeStatus.Check(status);
+            frame.Dispose();
             return null;
         }
 
-        return Image.Wrap(handle);
+        // Frames handed out are 8-bit BGR or grey whatever the back end delivers.
+        if (frame.Depth() != MatType.CV_8U)
+        {
+            frame.ConvertTo(frame, MatType.CV_8U);
+        }
+
+        if (frame.Channels() is 4 or 2)
+        {
+            Cv2.CvtColor(frame, frame, frame.Channels() == 4 ? ColorConversionCodes.BGRA2BGR : ColorConversionCodes.BGR5652BGR);
+        }
+
+        return Image.Wrap(frame);
     }
 
     /// <summary>Closes the source.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _capture.Dispose();
 
-    private (double Fps, int Width, int Height, long FrameCount) Properties()
+    private double Property(VideoCaptureProperties property)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        NativeStatus.Check(NativeMethods.CaptureProperties(_handle, out var fps, out var width, out var height, out var count));
-        return (fps, width, height, count);
+        ObjectDisposedException.ThrowIf(_capture.IsDisposed, this);
+        var v = _capture.Get(property);
+        return double.IsFinite(v) && v > 0 ? v : 0;
     }
 }

@@ -1,14 +1,16 @@
-using System.Buffers;
+using OpenCvSharp;
 
 namespace Biometrics.Vision.Imaging;
 
 /// <summary>
 /// Writes frames to a video file. The default codec, MJPG in an <c>.avi</c> container, uses OpenCV's built-in
-/// writer and needs no codec library. The file is complete only after <see cref="Dispose"/>. Not thread-safe.
+/// writer and needs no codec library (the OpenCvSharp runtime has no H.264 encoder). The file is complete only
+/// after <see cref="Dispose"/>. Not thread-safe.
 /// </summary>
-public sealed unsafe class VideoWriter : IDisposable
+public sealed class VideoWriter : IDisposable
 {
-    private readonly WriterHandle _handle;
+    private readonly OpenCvSharp.VideoWriter _writer;
+    private readonly bool _isColor;
 
     /// <summary>Creates (or overwrites) <paramref name="path"/>.</summary>
     /// <param name="path">Output file; use <c>.avi</c> with MJPG.</param>
@@ -27,26 +29,27 @@ public sealed unsafe class VideoWriter : IDisposable
             throw new ArgumentException("fourcc must be 4 printable ASCII characters, e.g. MJPG", nameof(fourcc));
         }
 
-        var code = stackalloc byte[4];
-        for (var i = 0; i < 4; i++)
+        if (!(fps > 0 && fps <= 1000))
         {
-            code[i] = (byte)fourcc[i];
+            throw new ArgumentOutOfRangeException(nameof(fps), fps, "fps must be in (0, 1000]");
         }
 
-        var buffer = Image.RentUtf8(path, out var length);
-        try
+        if (width <= 0 || height <= 0 || width > 1 << 16 || height > 1 << 16)
         {
-            fixed (byte* p = buffer)
-            {
-                var status = NativeMethods.WriterOpen(p, length, code, fps, width, height, isColor ? 1 : 0, out var handle);
-                _handle = NativeStatus.Check(status, handle);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw new ArgumentException($"invalid frame size {width}x{height}");
         }
 
+        // MJPG in .avi: OpenCV's own MJPEG writer needs no codec library and behaves the same everywhere.
+        var builtin = fourcc == "MJPG" && path.EndsWith(".avi", StringComparison.OrdinalIgnoreCase);
+        _writer = new OpenCvSharp.VideoWriter(
+            path, builtin ? VideoCaptureAPIs.OPENCV_MJPEG : VideoCaptureAPIs.ANY, FourCC.FromString(fourcc), fps, new Size(width, height), isColor);
+        if (!_writer.IsOpened())
+        {
+            _writer.Dispose();
+            throw new IOException($"cannot open video writer for '{path}' with codec {fourcc} (unwritable path or unsupported codec/container)");
+        }
+
+        _isColor = isColor;
         Path = path;
         Fps = fps;
         Width = width;
@@ -73,11 +76,32 @@ public sealed unsafe class VideoWriter : IDisposable
     public void Write(Image frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        NativeStatus.Check(NativeMethods.WriterWrite(_handle, frame.Handle));
+        ObjectDisposedException.ThrowIf(_writer.IsDisposed, this);
+        if (frame.Width != Width || frame.Height != Height)
+        {
+            throw new ArgumentException($"frame is {frame.Width}x{frame.Height} but the video is {Width}x{Height}", nameof(frame));
+        }
+
+        if (frame.Channels == (_isColor ? 3 : 1))
+        {
+            _writer.Write(frame.Mat);
+        }
+        else
+        {
+            using var converted = _isColor ? frame.ToBgr() : frame.ToGray();
+            _writer.Write(converted.Mat);
+        }
+
         FramesWritten++;
     }
 
     /// <summary>Finalises the file and releases the writer.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (!_writer.IsDisposed)
+        {
+            _writer.Release();
+            _writer.Dispose();
+        }
+    }
 }

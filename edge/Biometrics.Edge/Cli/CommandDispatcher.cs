@@ -91,7 +91,7 @@ public static class CommandDispatcher
             return Failure;
         }
         catch (Exception e) when (e is ImageDecodeException or IOException or UnauthorizedAccessException or DllNotFoundException
-                                      or InvalidDataException or NativeVisionException)
+                                      or InvalidDataException or OpenCvSharp.OpenCVException)
         {
             await context.Error.WriteLineAsync(CliText.Shorten($"error: {e.Message}", args)).ConfigureAwait(false);
             return Failure;

@@ -73,7 +73,7 @@ public sealed partial class EvalPairsCommand : Command
 
         using var pipeline = new FacePipeline(options);
         // The images already run in parallel, one per core: keep OpenCV from adding its own threads on top.
-        NativeShim.SetThreadCount(1);
+        Image.SetThreadCount(1);
         var embedded = await EmbedAllAsync(pipeline, root, images, parallel, context).ConfigureAwait(false);
 
         // Score the pairs whose two images could be embedded.

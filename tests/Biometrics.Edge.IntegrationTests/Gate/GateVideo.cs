@@ -1,3 +1,4 @@
+using Biometrics.Testing;
 using Biometrics.Vision.Imaging;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
@@ -7,7 +8,7 @@ namespace Biometrics.Edge.IntegrationTests.Gate;
 /// scaled to that many pixels high) or nothing, and optionally a QR code in a corner.</summary>
 internal sealed record Scene(int Frames, string? Photo = null, string? Qr = null, int Height = 0);
 
-/// <summary>Builds short MJPG lane videos (640x480) from the shared photos with the shim's video writer.</summary>
+/// <summary>Builds short MJPG lane videos (640x480) from the shared photos with the Vision video writer.</summary>
 internal static class GateVideo
 {
     public const int Width = 640;
@@ -59,7 +60,7 @@ internal static class GateVideo
     {
         if (scene.Qr is not null)
         {
-            using var code = QrCodeEncoder.Encode(scene.Qr, modulePixels: 3);
+            using var code = Image.Decode(QrCodes.Png(scene.Qr, modulePixels: 3));
             frame.Paste(code, Width - code.Width - 4, HeightPx - code.Height - 4);
         }
 

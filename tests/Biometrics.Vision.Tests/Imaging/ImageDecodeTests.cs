@@ -213,6 +213,18 @@ public sealed class ImageDecodeTests
     }
 
     [Fact]
+    public void Decode_PngHeaderWithGarbageData_ThrowsCorruptNamingFormatAndSize()
+    {
+        // A sound header passes the size guard; OpenCV then answers the garbage pixel data with an empty matrix.
+        var png = TestImages.PngWithIdat(4, 4, [1, 2, 3, 4]);
+
+        var e = Assert.Throws<ImageDecodeException>(() => Image.Decode(png));
+
+        Assert.Equal(ImageDecodeError.Corrupt, e.Reason);
+        Assert.Equal("corrupt or truncated PNG: the 4x4 image could not be decoded", e.Message);
+    }
+
+    [Fact]
     public void Load_NonImageFile_NamesTheFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"not-an-image-{Guid.NewGuid():N}.jpg");
