@@ -1,19 +1,19 @@
 using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
-[Collection(StoreCollection.Name)]
-public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
+/// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
+public abstract class TemplateIntegrityTests(IRedisTarget target)
 {
-    private async Task<(RedisConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
+    private async Task<(ConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
     {
-        var mux = await ConnectAsync(fixture.Server);
+        var mux = await ConnectAsync(target);
         var options = Options();
         var store = new RedisTemplateStore(mux, options);
         var result = await store.UpsertAsync(Record(subject, 3)).WaitAsync(Limit);
-        return (mux, store, options, $"{options.KeyPrefix}:t:{result.SubjectKey.Hex}");
+        return (mux, store, options, TemplateKey(options, result.SubjectKey));
     }
 
     [Fact]
@@ -23,9 +23,9 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         await using var _m = mux;
         using var _s = store;
         var db = mux.GetDatabase();
-        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
+        var blob = (byte[])(await db.HashGetAsync(key, "c").WaitAsync(Limit))!;
         blob[100] ^= 0x01;
-        await db.HashSetAsync(key, "c", blob).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(key, "c", blob).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T1").WaitAsync(Limit));
     }
 
@@ -61,7 +61,7 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         var (mux, store, _, key) = await EnrolAsync("T3");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "m", "fr_other-00000000").AsTask().WaitAsync(Limit);
+        await mux.GetDatabase().HashSetAsync(key, "m", "fr_other-00000000").WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T3").WaitAsync(Limit));
     }
 
@@ -71,7 +71,7 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         var (mux, store, _, key) = await EnrolAsync("T4");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "v", 7).AsTask().WaitAsync(Limit);
+        await mux.GetDatabase().HashSetAsync(key, "v", 7).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T4").WaitAsync(Limit));
     }
 
@@ -83,8 +83,8 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         using var _s = store;
         var victim = await store.UpsertAsync(Record("T6", 9)).WaitAsync(Limit);
         var db = mux.GetDatabase();
-        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
-        await db.HashSetAsync($"{options.KeyPrefix}:t:{victim.SubjectKey.Hex}", "c", blob).AsTask().WaitAsync(Limit);
+        var blob = (byte[])(await db.HashGetAsync(key, "c").WaitAsync(Limit))!;
+        await db.HashSetAsync(TemplateKey(options, victim.SubjectKey), "c", blob).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T6").WaitAsync(Limit));
     }
 
@@ -109,9 +109,9 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         // The snapshot reads the bucket copy of each record: tamper with that one.
         var (bucket, field) = BucketOf(options, store.GetSubjectKey("T8"));
         var db = mux.GetDatabase();
-        var value = (await db.HashGetAsync(bucket, field).AsTask().WaitAsync(Limit))!;
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
         value[^1] ^= 0x80;
-        await db.HashSetAsync(bucket, field, value).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
         Assert.Equal(1, snapshot.Loaded);
@@ -131,14 +131,14 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
 
         // T10: version in the clear header rolled forward; T11: its blob copied under T12's key (T12's own record is gone).
         var (b10, f10) = BucketOf(options, store.GetSubjectKey("T10"));
-        var v10 = Encoding.Latin1.GetString((await db.HashGetAsync(b10, f10).AsTask().WaitAsync(Limit))!);
+        var v10 = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(b10, f10).WaitAsync(Limit))!);
         Assert.StartsWith("1:", v10);
-        await db.HashSetAsync(b10, f10, Encoding.Latin1.GetBytes("2" + v10[1..])).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(b10, f10, Encoding.Latin1.GetBytes("2" + v10[1..])).WaitAsync(Limit);
         var (b11, f11) = BucketOf(options, store.GetSubjectKey("T11"));
         var (b12, f12) = BucketOf(options, store.GetSubjectKey("T12"));
-        var v11 = (await db.HashGetAsync(b11, f11).AsTask().WaitAsync(Limit))!;
-        await db.HashDeleteAsync(b11, f11).AsTask().WaitAsync(Limit);
-        await db.HashSetAsync(b12, f12, v11).AsTask().WaitAsync(Limit);
+        var v11 = (await db.HashGetAsync(b11, f11).WaitAsync(Limit))!;
+        await db.HashDeleteAsync(b11, f11).WaitAsync(Limit);
+        await db.HashSetAsync(b12, f12, v11).WaitAsync(Limit);
 
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
@@ -147,5 +147,11 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
     }
 
     private static (string Bucket, string Field) BucketOf(TemplateStoreOptions options, SubjectKey key)
-        => ($"{options.KeyPrefix}:b:{Convert.ToInt32(key.Hex[..4], 16) >> 2}", key.Hex);
+        => (BucketKey(options, StoreTestSupport.BucketOf(key)), key.Hex);
 }
+
+[Collection(StoreCollection.Name)]
+public sealed class TemplateIntegrityTestsOnServer(StoreServerFixture fixture) : TemplateIntegrityTests(fixture);
+
+[Collection(StoreClusterCollection.Name)]
+public sealed class TemplateIntegrityTestsOnCluster(StoreClusterFixture fixture) : TemplateIntegrityTests(fixture);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
@@ -16,8 +16,8 @@ public sealed partial class RedisTemplateStore
     public async Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var fields = await _db.HashGetManyAsync(TemplateKey(subjectKey), s_templateFields).ConfigureAwait(false);
-        var model = fields[1] is { } m ? Encoding.UTF8.GetString(m) : null;
+        var fields = await Bounded(_db.HashGetAsync(TemplateKey(subjectKey), s_templateFields), cancellationToken).ConfigureAwait(false);
+        var model = fields[1].IsNull ? null : (string?)fields[1];
         if (requiredModelId is not null && model is not null && model != requiredModelId)
         {
             throw new TemplateModelMismatchException(model, requiredModelId);
@@ -27,14 +27,14 @@ public sealed partial class RedisTemplateStore
     }
 
     /// <summary>Authenticates and decrypts HMGET c m v s; null when the hash does not exist.</summary>
-    private StoredTemplate? Open(SubjectKey key, byte[]?[] fields)
+    private StoredTemplate? Open(SubjectKey key, RedisValue[] fields)
     {
-        if (fields[0] is null && fields[1] is null && fields[2] is null)
+        if (fields[0].IsNull && fields[1].IsNull && fields[2].IsNull)
         {
             return null;
         }
 
-        if (fields[0] is not { } blob || fields[1] is not { } model || fields[2] is not { } versionText
+        if ((byte[]?)fields[0] is not { } blob || (byte[]?)fields[1] is not { } model || (byte[]?)fields[2] is not { } versionText
             || !long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             throw new TemplateIntegrityException($"The stored record of {key} is incomplete.");
@@ -42,7 +42,7 @@ public sealed partial class RedisTemplateStore
 
         var modelId = Encoding.UTF8.GetString(model);
         var plaintext = _protector.Unprotect(key, modelId, version, blob);
-        var changeId = fields[3] is { } s ? Encoding.UTF8.GetString(s) : string.Empty;
+        var changeId = fields[3].IsNull ? string.Empty : (string)fields[3]!;
         return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
     }
 
@@ -50,9 +50,15 @@ public sealed partial class RedisTemplateStore
     public async Task<IReadOnlyList<string>> GetGalleriesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var names = await _db.SetMembersAsync(_galleriesKey).ConfigureAwait(false);
-        Array.Sort(names, StringComparer.Ordinal);
-        return names;
+        var reads = new Task<RedisValue[]>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) reads[s] = _db.SetMembersAsync(GalleriesKey(s));
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var read in reads)
+        {
+            foreach (var name in await Bounded(read, cancellationToken).ConfigureAwait(false)) names.Add(name!);
+        }
+
+        return [.. names];
     }
 
     /// <inheritdoc />
@@ -60,15 +66,14 @@ public sealed partial class RedisTemplateStore
     {
         ValidateGallery(gallery);
         var members = new List<SubjectKey>();
-        long cursor = 0;
-        do
+        for (var s = 0; s < ShardCount; s++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await _db.SetScanAsync(_galleryPrefix + gallery, cursor, count: 1000).ConfigureAwait(false);
-            foreach (var m in page.Items) members.Add(new SubjectKey(m));
-            cursor = page.Cursor;
+            await foreach (var m in _db.SetScanAsync(GalleryKey(s, gallery), pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                members.Add(new SubjectKey(m!));
+            }
         }
-        while (cursor != 0);
+
         return members;
     }
 
@@ -77,6 +82,10 @@ public sealed partial class RedisTemplateStore
     {
         ValidateGallery(gallery);
         cancellationToken.ThrowIfCancellationRequested();
-        return await _db.SetLengthAsync(_galleryPrefix + gallery).ConfigureAwait(false);
+        var reads = new Task<long>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) reads[s] = _db.SetLengthAsync(GalleryKey(s, gallery));
+        long total = 0;
+        foreach (var read in reads) total += await Bounded(read, cancellationToken).ConfigureAwait(false);
+        return total;
     }
 }
