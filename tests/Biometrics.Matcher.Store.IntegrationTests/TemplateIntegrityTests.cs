@@ -7,25 +7,27 @@ namespace Biometrics.Matcher.Store.IntegrationTests;
 /// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
 public abstract class TemplateIntegrityTests(IRedisTarget target)
 {
+    /// <summary>Enrols a subject; returns its bucket entry (bucket key, field), which the 1:1 read and the snapshot both read.</summary>
     private async Task<(ConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
     {
         var mux = await ConnectAsync(target);
         var options = Options();
         var store = new RedisTemplateStore(mux, options);
         var result = await store.UpsertAsync(Record(subject, 3)).WaitAsync(Limit);
-        return (mux, store, options, TemplateKey(options, result.SubjectKey));
+        return (mux, store, options, BucketOf(options, result.SubjectKey).Bucket);
     }
 
     [Fact]
     public async Task Get_TamperedCiphertext_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T1");
+        var (mux, store, options, bucket) = await EnrolAsync("T1");
         await using var _m = mux;
         using var _s = store;
+        var field = store.GetSubjectKey("T1").Hex;
         var db = mux.GetDatabase();
-        var blob = (byte[])(await db.HashGetAsync(key, "c").WaitAsync(Limit))!;
-        blob[100] ^= 0x01;
-        await db.HashSetAsync(key, "c", blob).WaitAsync(Limit);
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
+        value[^100] ^= 0x01;
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T1").WaitAsync(Limit));
     }
 
@@ -58,33 +60,43 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
     [Fact]
     public async Task Get_ModelIdRelabelled_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T3");
+        var (mux, store, _, bucket) = await EnrolAsync("T3");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "m", "fr_other-00000000").WaitAsync(Limit);
+        var field = store.GetSubjectKey("T3").Hex;
+        var db = mux.GetDatabase();
+        var value = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!);
+        const string model = "fr_feature-87aacdfe", other = "fr_other-000000000";
+        Assert.Contains($":{model.Length}:{model}", value);
+        await db.HashSetAsync(bucket, field, Encoding.Latin1.GetBytes(value.Replace($":{model.Length}:{model}", $":{other.Length}:{other}"))).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T3").WaitAsync(Limit));
     }
 
     [Fact]
     public async Task Get_VersionAltered_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T4");
+        var (mux, store, _, bucket) = await EnrolAsync("T4");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "v", 7).WaitAsync(Limit);
+        var field = store.GetSubjectKey("T4").Hex;
+        var db = mux.GetDatabase();
+        var value = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!);
+        Assert.StartsWith("1:", value);
+        await db.HashSetAsync(bucket, field, Encoding.Latin1.GetBytes("7" + value[1..])).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T4").WaitAsync(Limit));
     }
 
     [Fact]
     public async Task Get_BlobCopiedToAnotherSubject_ThrowsIntegrityException()
     {
-        var (mux, store, options, key) = await EnrolAsync("T5");
+        var (mux, store, options, bucket) = await EnrolAsync("T5");
         await using var _m = mux;
         using var _s = store;
         var victim = await store.UpsertAsync(Record("T6", 9)).WaitAsync(Limit);
         var db = mux.GetDatabase();
-        var blob = (byte[])(await db.HashGetAsync(key, "c").WaitAsync(Limit))!;
-        await db.HashSetAsync(TemplateKey(options, victim.SubjectKey), "c", blob).WaitAsync(Limit);
+        var value = (byte[])(await db.HashGetAsync(bucket, store.GetSubjectKey("T5").Hex).WaitAsync(Limit))!;
+        var (victimBucket, victimField) = BucketOf(options, victim.SubjectKey);
+        await db.HashSetAsync(victimBucket, victimField, value).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T6").WaitAsync(Limit));
     }
 

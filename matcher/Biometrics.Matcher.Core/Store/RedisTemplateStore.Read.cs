@@ -1,48 +1,40 @@
-using System.Globalization;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
-    private static readonly RedisValue[] s_templateFields = ["c", "m", "v", "s"];
-
     /// <inheritdoc />
     public Task<StoredTemplate?> GetAsync(string subjectId, string? requiredModelId = null, CancellationToken cancellationToken = default)
         => GetByKeyAsync(GetSubjectKey(subjectId), requiredModelId, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads the subject's snapshot bucket entry (one <c>HGET</c> value into a pooled buffer): it holds version, change
+    /// id, model_id and blob, is written in the same atomic script as the record, and is authenticated the same way.
+    /// One value instead of an <c>HMGET</c> of four costs the client about a quarter less CPU (docs/PERFORMANCE.md).
+    /// </remarks>
     public async Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var fields = await Bounded(_db.HashGetAsync(TemplateKey(subjectKey), s_templateFields), cancellationToken).ConfigureAwait(false);
-        var model = fields[1].IsNull ? null : (string?)fields[1];
-        if (requiredModelId is not null && model is not null && model != requiredModelId)
-        {
-            throw new TemplateModelMismatchException(model, requiredModelId);
-        }
-
-        return Open(subjectKey, fields);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(subjectKey)), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
+        if (lease is null) return null;
+        return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
-    /// <summary>Authenticates and decrypts HMGET c m v s; null when the hash does not exist.</summary>
-    private StoredTemplate? Open(SubjectKey key, RedisValue[] fields)
+    /// <summary>
+    /// Authenticates and decrypts a bucket entry (<c>version:changeId:modelLength:model</c> + blob) of
+    /// <paramref name="key"/>; <paramref name="requiredModelId"/>, when set, must match before anything is decrypted.
+    /// </summary>
+    private StoredTemplate OpenEntry(SubjectKey key, ReadOnlySpan<byte> value, string? requiredModelId)
     {
-        if (fields[0].IsNull && fields[1].IsNull && fields[2].IsNull)
+        var blob = ParseBucket(value, key, out var version, out var changeId, out var modelId);
+        if (requiredModelId is not null && modelId != requiredModelId)
         {
-            return null;
+            throw new TemplateModelMismatchException(modelId, requiredModelId);
         }
 
-        if ((byte[]?)fields[0] is not { } blob || (byte[]?)fields[1] is not { } model || (byte[]?)fields[2] is not { } versionText
-            || !long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            throw new TemplateIntegrityException($"The stored record of {key} is incomplete.");
-        }
-
-        var modelId = Encoding.UTF8.GetString(model);
         var plaintext = _protector.Unprotect(key, modelId, version, blob);
-        var changeId = fields[3].IsNull ? string.Empty : (string)fields[3]!;
         return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
     }
 

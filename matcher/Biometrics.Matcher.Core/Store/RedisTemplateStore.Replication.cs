@@ -163,21 +163,21 @@ public sealed partial class RedisTemplateStore
         }
 
         var keys = new SubjectKey[subjects.Length];
-        var reads = new Task<RedisValue[]>[subjects.Length];
+        var reads = new Task<Lease<byte>?>[subjects.Length];
         for (var i = 0; i < subjects.Length; i++)
         {
             keys[i] = new SubjectKey(subjects[i]);
-            reads[i] = _db.HashGetAsync(TemplateKey(keys[i]), s_templateFields);
+            reads[i] = _db.HashGetLeaseAsync(BucketKey(BucketOf(keys[i])), subjects[i]);
         }
 
         for (var i = 0; i < subjects.Length; i++)
         {
             var key = keys[i];
-            var fields = await Bounded(reads[i], cancellationToken).ConfigureAwait(false);
+            using var value = await Bounded(reads[i], cancellationToken).ConfigureAwait(false);
             StoredTemplate? template;
             try
             {
-                template = Open(key, fields);
+                template = value is null ? null : OpenEntry(key, value.Span, null);
             }
             catch (TemplateIntegrityException ex)
             {
