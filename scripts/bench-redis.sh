@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compares our Redis client with redis-benchmark on this machine: GET of a 2 KiB value, 50 concurrent
+# Compares StackExchange.Redis (as the store uses it) with redis-benchmark on this machine: GET of a 2 KiB value, 50 concurrent
 # clients, without and with 16-deep pipelining. Starts its own redis-server on a free loopback port with a
 # temporary directory (no persistence) and stops it (by its PID) on exit.
 #   scripts/bench-redis.sh [requests-unpipelined] [requests-pipelined]
@@ -23,8 +23,9 @@ cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm
 trap cleanup EXIT
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
-# Our harness lives in loadtest/Biometrics.Benchmarks/Redis/; a throwaway console project compiles it.
-bench=$ROOT/.deps/redis-bench
+# The harness lives in loadtest/Biometrics.Benchmarks/Redis/; a throwaway console project (under .data/, ignored by
+# git, so the repository's central package versions apply) compiles it.
+bench=$ROOT/.data/redis-bench
 mkdir -p "$bench"
 cat > "$bench/Biometrics.RedisBench.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
@@ -33,7 +34,7 @@ cat > "$bench/Biometrics.RedisBench.csproj" <<XML
   <ItemGroup>
     <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/RedisThroughput*.cs" />
     <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/TemplateStoreHarness.cs" />
-    <ProjectReference Include="$ROOT/core/Biometrics.Redis/Biometrics.Redis.csproj" />
+    <PackageReference Include="StackExchange.Redis" />
     <ProjectReference Include="$ROOT/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj" />
   </ItemGroup>
 </Project>

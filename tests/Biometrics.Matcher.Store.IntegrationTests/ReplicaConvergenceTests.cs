@@ -3,15 +3,15 @@ using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
-[Collection(StoreCollection.Name)]
-public sealed class ReplicaConvergenceTests(StoreServerFixture fixture)
+/// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
+public abstract class ReplicaConvergenceTests(IRedisTarget target)
 {
     private static readonly string[] s_galleries = ["residents", "watchlist", "staff"];
 
     [Fact]
     public async Task SnapshotThenFollow_ConcurrentUpsertsAndDeletes_ReplicaEndsWithStoreGalleries()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         var options = Options();
         options.BulkBatchSize = 16;
         using var store = new RedisTemplateStore(mux, options);
@@ -37,7 +37,7 @@ public sealed class ReplicaConvergenceTests(StoreServerFixture fixture)
         var snapshot = await store.LoadSnapshotAsync(t => replica[t.SubjectKey] = t).WaitAsync(Limit);
         Assert.Equal(0, snapshot.Rejected);
         using var cts = new CancellationTokenSource();
-        var applied = ChangeStreamPosition.Start.Id;
+        var applied = snapshot.Position.Id;
         var follower = Task.Run(async () =>
         {
             await foreach (var change in store.FollowAsync(snapshot.Position, cts.Token))
@@ -51,7 +51,7 @@ public sealed class ReplicaConvergenceTests(StoreServerFixture fixture)
         await Task.WhenAll(writers).WaitAsync(Limit);
         var end = await store.GetLatestPositionAsync().WaitAsync(Limit);
         var deadline = DateTime.UtcNow + Limit;
-        while (new ChangeStreamPosition(Volatile.Read(ref applied)).CompareTo(end) < 0)
+        while (!new ChangeStreamPosition(Volatile.Read(ref applied)).Covers(end))
         {
             Assert.False(follower.IsCompleted, follower.Exception?.ToString());
             Assert.True(DateTime.UtcNow < deadline, "the replica did not catch up");
@@ -81,12 +81,13 @@ public sealed class ReplicaConvergenceTests(StoreServerFixture fixture)
     [Fact]
     public async Task Follow_PositionTrimmedAway_ThrowsStreamGap()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         var options = Options();
         using var store = new RedisTemplateStore(mux, options);
+        // Five changes of one subject (one shard); its stream trimmed to the last two.
         var first = await store.UpsertAsync(Record("G0", 0)).WaitAsync(Limit);
-        for (var i = 1; i < 5; i++) await store.UpsertAsync(Record($"G{i}", i)).WaitAsync(Limit);
-        await mux.GetDatabase().StreamTrimAsync(store.ChangeStreamKey, 2, approximate: false).AsTask().WaitAsync(Limit);
+        for (var i = 1; i < 5; i++) await store.UpsertAsync(Record("G0", i)).WaitAsync(Limit);
+        await mux.GetDatabase().StreamTrimAsync(ChangesKey(options, ShardOf(first.SubjectKey)), 2, useApproximateMaxLength: false).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateStreamGapException>(async () =>
         {
             await foreach (var _ in store.FollowAsync(new ChangeStreamPosition(first.ChangeId)).WithCancellation(new CancellationTokenSource(Limit).Token))
@@ -104,3 +105,9 @@ public sealed class ReplicaConvergenceTests(StoreServerFixture fixture)
         _ => s_galleries,
     };
 }
+
+[Collection(StoreCollection.Name)]
+public sealed class ReplicaConvergenceTestsOnServer(StoreServerFixture fixture) : ReplicaConvergenceTests(fixture);
+
+[Collection(StoreClusterCollection.Name)]
+public sealed class ReplicaConvergenceTestsOnCluster(StoreClusterFixture fixture) : ReplicaConvergenceTests(fixture);

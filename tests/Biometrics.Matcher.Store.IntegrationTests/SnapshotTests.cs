@@ -1,15 +1,16 @@
+using StackExchange.Redis;
 using System.Runtime.InteropServices;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
-[Collection(StoreCollection.Name)]
-public sealed class SnapshotTests(StoreServerFixture fixture)
+/// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
+public abstract class SnapshotTests(IRedisTarget target)
 {
     [Fact]
     public async Task LoadSnapshot_TwentyThousandWrittenReenrolledAndDeleted_EqualsStoreBitExact()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         const int count = 20_000;
         var records = Enumerable.Range(0, count).Select(i => Record($"S{i}", i, galleries: i % 3 == 0 ? ["residents", "watchlist"] : ["residents"])).ToList();
@@ -58,7 +59,7 @@ public sealed class SnapshotTests(StoreServerFixture fixture)
     [Fact]
     public async Task LoadSnapshot_EmptyStore_LoadsNothingFromStart()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var snapshot = await store.LoadSnapshotAsync(_ => Assert.Fail("nothing is stored")).WaitAsync(Limit);
         Assert.Equal(new TemplateSnapshot(ChangeStreamPosition.Start, 0, 0), snapshot);
@@ -67,15 +68,16 @@ public sealed class SnapshotTests(StoreServerFixture fixture)
     [Fact]
     public async Task RebuildSnapshotBuckets_RecordsWithoutBucketEntries_SnapshotFindsThemAgain()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         var options = Options();
         using var store = new RedisTemplateStore(mux, options);
         await store.UpsertManyAsync(Enumerable.Range(0, 50).Select(i => Record($"M{i}", i)).ToList()).WaitAsync(Limit);
         // Simulate data written before the buckets existed.
         var db = mux.GetDatabase();
-        for (var b = 0; b < 16_384; b += 512)
+        for (var b = 0; b < 16_384; b += 256)
         {
-            await db.KeyDeleteAsync([.. Enumerable.Range(b, 512).Select(n => (Biometrics.Redis.RedisValue)$"{options.KeyPrefix}:b:{n}")]).AsTask().WaitAsync(Limit);
+            // A shard's 256 buckets share one hash slot, so one DEL may name them all (in a cluster too).
+            await db.KeyDeleteAsync([.. Enumerable.Range(b, 256).Select(n => (RedisKey)BucketKey(options, n))]).WaitAsync(Limit);
         }
 
         Assert.Equal(0, (await store.LoadSnapshotAsync(_ => { }).WaitAsync(Limit)).Loaded);
@@ -86,3 +88,9 @@ public sealed class SnapshotTests(StoreServerFixture fixture)
         Assert.Equal(Vector(7), loaded.Single(t => t.SubjectId == "M7").Vector);
     }
 }
+
+[Collection(StoreCollection.Name)]
+public sealed class SnapshotTestsOnServer(StoreServerFixture fixture) : SnapshotTests(fixture);
+
+[Collection(StoreClusterCollection.Name)]
+public sealed class SnapshotTestsOnCluster(StoreClusterFixture fixture) : SnapshotTests(fixture);

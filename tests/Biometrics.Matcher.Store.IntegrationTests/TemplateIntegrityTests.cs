@@ -1,31 +1,33 @@
 using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
-[Collection(StoreCollection.Name)]
-public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
+/// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
+public abstract class TemplateIntegrityTests(IRedisTarget target)
 {
-    private async Task<(RedisConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
+    /// <summary>Enrols a subject; returns its bucket entry (bucket key, field), which the 1:1 read and the snapshot both read.</summary>
+    private async Task<(ConnectionMultiplexer Mux, RedisTemplateStore Store, TemplateStoreOptions Options, string Key)> EnrolAsync(string subject)
     {
-        var mux = await ConnectAsync(fixture.Server);
+        var mux = await ConnectAsync(target);
         var options = Options();
         var store = new RedisTemplateStore(mux, options);
         var result = await store.UpsertAsync(Record(subject, 3)).WaitAsync(Limit);
-        return (mux, store, options, $"{options.KeyPrefix}:t:{result.SubjectKey.Hex}");
+        return (mux, store, options, BucketOf(options, result.SubjectKey).Bucket);
     }
 
     [Fact]
     public async Task Get_TamperedCiphertext_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T1");
+        var (mux, store, options, bucket) = await EnrolAsync("T1");
         await using var _m = mux;
         using var _s = store;
+        var field = store.GetSubjectKey("T1").Hex;
         var db = mux.GetDatabase();
-        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
-        blob[100] ^= 0x01;
-        await db.HashSetAsync(key, "c", blob).AsTask().WaitAsync(Limit);
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
+        value[^100] ^= 0x01;
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T1").WaitAsync(Limit));
     }
 
@@ -58,33 +60,43 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
     [Fact]
     public async Task Get_ModelIdRelabelled_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T3");
+        var (mux, store, _, bucket) = await EnrolAsync("T3");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "m", "fr_other-00000000").AsTask().WaitAsync(Limit);
+        var field = store.GetSubjectKey("T3").Hex;
+        var db = mux.GetDatabase();
+        var value = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!);
+        const string model = "fr_feature-87aacdfe", other = "fr_other-000000000";
+        Assert.Contains($":{model.Length}:{model}", value);
+        await db.HashSetAsync(bucket, field, Encoding.Latin1.GetBytes(value.Replace($":{model.Length}:{model}", $":{other.Length}:{other}"))).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T3").WaitAsync(Limit));
     }
 
     [Fact]
     public async Task Get_VersionAltered_ThrowsIntegrityException()
     {
-        var (mux, store, _, key) = await EnrolAsync("T4");
+        var (mux, store, _, bucket) = await EnrolAsync("T4");
         await using var _m = mux;
         using var _s = store;
-        await mux.GetDatabase().HashSetAsync(key, "v", 7).AsTask().WaitAsync(Limit);
+        var field = store.GetSubjectKey("T4").Hex;
+        var db = mux.GetDatabase();
+        var value = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!);
+        Assert.StartsWith("1:", value);
+        await db.HashSetAsync(bucket, field, Encoding.Latin1.GetBytes("7" + value[1..])).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T4").WaitAsync(Limit));
     }
 
     [Fact]
     public async Task Get_BlobCopiedToAnotherSubject_ThrowsIntegrityException()
     {
-        var (mux, store, options, key) = await EnrolAsync("T5");
+        var (mux, store, options, bucket) = await EnrolAsync("T5");
         await using var _m = mux;
         using var _s = store;
         var victim = await store.UpsertAsync(Record("T6", 9)).WaitAsync(Limit);
         var db = mux.GetDatabase();
-        var blob = (await db.HashGetAsync(key, "c").AsTask().WaitAsync(Limit))!;
-        await db.HashSetAsync($"{options.KeyPrefix}:t:{victim.SubjectKey.Hex}", "c", blob).AsTask().WaitAsync(Limit);
+        var value = (byte[])(await db.HashGetAsync(bucket, store.GetSubjectKey("T5").Hex).WaitAsync(Limit))!;
+        var (victimBucket, victimField) = BucketOf(options, victim.SubjectKey);
+        await db.HashSetAsync(victimBucket, victimField, value).WaitAsync(Limit);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T6").WaitAsync(Limit));
     }
 
@@ -109,9 +121,9 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
         // The snapshot reads the bucket copy of each record: tamper with that one.
         var (bucket, field) = BucketOf(options, store.GetSubjectKey("T8"));
         var db = mux.GetDatabase();
-        var value = (await db.HashGetAsync(bucket, field).AsTask().WaitAsync(Limit))!;
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
         value[^1] ^= 0x80;
-        await db.HashSetAsync(bucket, field, value).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
         Assert.Equal(1, snapshot.Loaded);
@@ -131,14 +143,14 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
 
         // T10: version in the clear header rolled forward; T11: its blob copied under T12's key (T12's own record is gone).
         var (b10, f10) = BucketOf(options, store.GetSubjectKey("T10"));
-        var v10 = Encoding.Latin1.GetString((await db.HashGetAsync(b10, f10).AsTask().WaitAsync(Limit))!);
+        var v10 = Encoding.Latin1.GetString((byte[])(await db.HashGetAsync(b10, f10).WaitAsync(Limit))!);
         Assert.StartsWith("1:", v10);
-        await db.HashSetAsync(b10, f10, Encoding.Latin1.GetBytes("2" + v10[1..])).AsTask().WaitAsync(Limit);
+        await db.HashSetAsync(b10, f10, Encoding.Latin1.GetBytes("2" + v10[1..])).WaitAsync(Limit);
         var (b11, f11) = BucketOf(options, store.GetSubjectKey("T11"));
         var (b12, f12) = BucketOf(options, store.GetSubjectKey("T12"));
-        var v11 = (await db.HashGetAsync(b11, f11).AsTask().WaitAsync(Limit))!;
-        await db.HashDeleteAsync(b11, f11).AsTask().WaitAsync(Limit);
-        await db.HashSetAsync(b12, f12, v11).AsTask().WaitAsync(Limit);
+        var v11 = (await db.HashGetAsync(b11, f11).WaitAsync(Limit))!;
+        await db.HashDeleteAsync(b11, f11).WaitAsync(Limit);
+        await db.HashSetAsync(b12, f12, v11).WaitAsync(Limit);
 
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
@@ -147,5 +159,11 @@ public sealed class TemplateIntegrityTests(StoreServerFixture fixture)
     }
 
     private static (string Bucket, string Field) BucketOf(TemplateStoreOptions options, SubjectKey key)
-        => ($"{options.KeyPrefix}:b:{Convert.ToInt32(key.Hex[..4], 16) >> 2}", key.Hex);
+        => (BucketKey(options, StoreTestSupport.BucketOf(key)), key.Hex);
 }
+
+[Collection(StoreCollection.Name)]
+public sealed class TemplateIntegrityTestsOnServer(StoreServerFixture fixture) : TemplateIntegrityTests(fixture);
+
+[Collection(StoreClusterCollection.Name)]
+public sealed class TemplateIntegrityTestsOnCluster(StoreClusterFixture fixture) : TemplateIntegrityTests(fixture);

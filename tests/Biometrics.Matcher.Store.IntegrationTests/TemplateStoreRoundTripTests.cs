@@ -1,16 +1,16 @@
 using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
-[Collection(StoreCollection.Name)]
-public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
+/// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
+public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
 {
     [Fact]
     public async Task UpsertGet_NewSubject_RoundTripsEveryField()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var record = Record("P1234567", 1, galleries: ["residents", "watchlist"]);
         var result = await store.UpsertAsync(record).WaitAsync(Limit);
@@ -33,7 +33,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task Upsert_Reenrol_IncrementsVersionAndMovesGalleries()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         await store.UpsertAsync(Record("S1", 1, galleries: ["residents", "watchlist"])).WaitAsync(Limit);
         var second = await store.UpsertAsync(Record("S1", 2, galleries: ["watchlist", "staff"])).WaitAsync(Limit);
@@ -48,7 +48,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task Delete_Enrolled_RemovesTemplateAndMemberships()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         await store.UpsertAsync(Record("D1", 1, galleries: ["residents", "watchlist"])).WaitAsync(Limit);
         Assert.True(await store.DeleteAsync("D1").WaitAsync(Limit));
@@ -61,7 +61,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task Upsert_ConcurrentSameSubject_EveryWriteGetsItsOwnVersion()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var tasks = Enumerable.Range(0, 20).Select(i => store.UpsertAsync(Record("C1", i))).ToArray();
         var results = await Task.WhenAll(tasks).WaitAsync(Limit);
@@ -72,7 +72,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task UpsertMany_ThousandTemplates_AllStoredWithOneChangeEntryPerBatch()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         var options = Options();
         options.BulkBatchSize = 100;
         using var store = new RedisTemplateStore(mux, options);
@@ -82,14 +82,18 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
         Assert.All(results, r => Assert.Equal(1, r.Version));
         Assert.Equal(1000, await store.GetGallerySizeAsync("residents").WaitAsync(Limit));
         Assert.Equal(500, await store.GetGallerySizeAsync("watchlist").WaitAsync(Limit));
-        Assert.Equal(10, await mux.GetDatabase().StreamLengthAsync(store.ChangeStreamKey).AsTask().WaitAsync(Limit));
+        // One change entry per script call: each shard's records (at most 100 of them here) in one batch.
+        var shards = results.Select(r => ShardOf(r.SubjectKey)).Distinct().ToList();
+        long entries = 0;
+        foreach (var shard in Enumerable.Range(0, 64)) entries += await mux.GetDatabase().StreamLengthAsync(ChangesKey(options, shard)).WaitAsync(Limit);
+        Assert.Equal(shards.Count, entries);
         Assert.Equal(Vector(777), (await store.GetAsync("B777").WaitAsync(Limit))!.Vector);
     }
 
     [Fact]
     public async Task Upsert_InvalidInput_ThrowsArgumentException()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync(Record("X", 1) with { Vector = new float[128] }));
         var nan = Vector(1);
@@ -101,7 +105,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task Redis_AfterEnrolment_HoldsNoRawIdentifierOrVector()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         var options = Options();
         using var store = new RedisTemplateStore(mux, options);
         const string documentNumber = "X9876543210";
@@ -110,23 +114,26 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
         await store.SaveIdempotentResultAsync("req-xyz-789", "ok"u8.ToArray()).WaitAsync(Limit);
         var db = mux.GetDatabase();
         var dump = new StringBuilder();
-        long cursor = 0;
-        do
+        foreach (var key in await KeysAsync(mux, options).WaitAsync(Limit))
         {
-            var page = await db.ScanAsync(cursor, options.KeyPrefix + ":*").AsTask().WaitAsync(Limit);
-            foreach (var key in page.Items)
+            dump.AppendLine(key);
+            switch (await db.KeyTypeAsync(key).WaitAsync(Limit))
             {
-                dump.AppendLine(key);
-                var type = (await db.ExecuteAsync("TYPE", key).AsTask().WaitAsync(Limit)).AsString();
-                if (type == "hash")
-                {
-                    foreach (var kv in await db.HashGetAllAsync(key).AsTask().WaitAsync(Limit)) dump.Append(Encoding.Latin1.GetString(kv.Value));
-                }
-            }
+                case RedisType.Hash:
+                    foreach (var kv in await db.HashGetAllAsync(key).WaitAsync(Limit)) dump.Append(Encoding.Latin1.GetString((byte[])kv.Value!));
+                    break;
+                case RedisType.String:
+                    dump.Append(Encoding.Latin1.GetString((byte[])(await db.StringGetAsync(key).WaitAsync(Limit))!));
+                    break;
+                case RedisType.Stream:
+                    foreach (var e in await db.StreamRangeAsync(key).WaitAsync(Limit))
+                    {
+                        foreach (var v in e.Values) dump.Append(v.Name).Append('=').Append(v.Value).Append(' ');
+                    }
 
-            cursor = page.Cursor;
+                    break;
+            }
         }
-        while (cursor != 0);
         var text = dump.ToString();
         Assert.DoesNotContain(documentNumber, text);
         Assert.DoesNotContain("nonce-abc-123", text);
@@ -138,7 +145,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task TryConsumeNonce_Replayed_RejectedUntilTtlExpires()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
         Assert.False(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
@@ -150,7 +157,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task IdempotentResult_SavedTwice_FirstIsKept()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         Assert.Null(await store.GetIdempotentResultAsync("r1").WaitAsync(Limit));
         Assert.True(await store.SaveIdempotentResultAsync("r1", "first"u8.ToArray()).WaitAsync(Limit));
@@ -161,7 +168,7 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     [Fact]
     public async Task Audit_Appended_ReadBackNewestFirst()
     {
-        await using var mux = await ConnectAsync(fixture.Server);
+        await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
         await store.AppendAuditAsync(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab")).WaitAsync(Limit);
@@ -173,3 +180,9 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
         Assert.Equal(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab"), records[1]);
     }
 }
+
+[Collection(StoreCollection.Name)]
+public sealed class TemplateStoreRoundTripTestsOnServer(StoreServerFixture fixture) : TemplateStoreRoundTripTests(fixture);
+
+[Collection(StoreClusterCollection.Name)]
+public sealed class TemplateStoreRoundTripTestsOnCluster(StoreClusterFixture fixture) : TemplateStoreRoundTripTests(fixture);

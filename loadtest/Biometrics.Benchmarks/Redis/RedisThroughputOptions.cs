@@ -6,7 +6,7 @@ public sealed class RedisThroughputOptions
     /// <summary>Server port (<c>-p</c>).</summary>
     public int Port { get; set; } = 6379;
 
-    /// <summary>Concurrent callers (<c>-c</c>); they all share the multiplexed connection(s).</summary>
+    /// <summary>Concurrent callers (<c>-c</c>); they all share the multiplexer.</summary>
     public int Clients { get; set; } = 50;
 
     /// <summary>Total GETs (<c>-n</c>).</summary>
@@ -18,13 +18,7 @@ public sealed class RedisThroughputOptions
     /// <summary>Value size in bytes (<c>-d</c>).</summary>
     public int ValueSize { get; set; } = 2048;
 
-    /// <summary>Physical connections in the multiplexer's pool.</summary>
-    public int Connections { get; set; } = 1;
-
-    /// <summary>Complete awaiters inline on the reader loop instead of the thread pool.</summary>
-    public bool InlineCompletions { get; set; }
-
-    /// <summary>Parses <c>-p N -c N -n N -P N -d N --connections N --inline</c>.</summary>
+    /// <summary>Parses <c>-p N -c N -n N -P N -d N</c>.</summary>
     public static RedisThroughputOptions Parse(IReadOnlyList<string> args)
     {
         var o = new RedisThroughputOptions();
@@ -38,8 +32,6 @@ public sealed class RedisThroughputOptions
                 case "-n": o.Requests = Next(); break;
                 case "-P": o.Pipeline = Next(); break;
                 case "-d": o.ValueSize = Next(); break;
-                case "--connections": o.Connections = Next(); break;
-                case "--inline": o.InlineCompletions = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }

@@ -4,7 +4,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Biometrics.Matcher.Store;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Benchmarks.Redis;
 
@@ -18,20 +18,23 @@ public static class TemplateStoreHarness
     /// <summary>Runs both phases against a server on <paramref name="port"/> and prints templates per second.</summary>
     public static async Task RunAsync(int port, int templates, TextWriter log)
     {
-        await using var mux = await RedisConnectionMultiplexer.ConnectAsync(new RedisOptions { Port = port, CommandTimeout = TimeSpan.FromSeconds(60) });
+        var config = ConfigurationOptions.Parse($"127.0.0.1:{port}");
+        config.AsyncTimeout = config.SyncTimeout = 60_000;
+        await using var mux = await ConnectionMultiplexer.ConnectAsync(config);
         var options = new TemplateStoreOptions
         {
             KeyPrefix = "bench" + Environment.ProcessId,
             PseudonymisationKeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             EncryptionKeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            CommandTimeout = TimeSpan.FromSeconds(60),
         };
         using var store = new RedisTemplateStore(mux, options);
         var rng = new Random(1);
         var vector = new float[512];
         for (var i = 0; i < vector.Length; i++) vector[i] = (float)rng.NextDouble();
 
-        var db = mux.GetDatabase();
-        var cpu = await CpuAsync(db);
+        var server = mux.GetServer(mux.GetEndPoints()[0]);
+        var cpu = await CpuAsync(server);
         var start = Stopwatch.GetTimestamp();
         const int chunk = 10_000;
         for (var done = 0; done < templates; done += chunk)
@@ -47,7 +50,7 @@ public static class TemplateStoreHarness
         }
 
         var upsert = Stopwatch.GetElapsedTime(start);
-        var cpuAfter = await CpuAsync(db);
+        var cpuAfter = await CpuAsync(server);
         log.WriteLine($"store bulk upsert: {templates / upsert.TotalSeconds:F0} templates per second ({templates} in {upsert.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (templates / upsert.TotalSeconds):F0} s); "
             + $"CPU per 1,000,000: client {(cpuAfter.Client - cpu.Client) * 1e6 / templates:F1} s, redis-server {(cpuAfter.Server - cpu.Server) * 1e6 / templates:F1} s");
         cpu = cpuAfter;
@@ -56,15 +59,15 @@ public static class TemplateStoreHarness
         long count = 0;
         var snapshot = await store.LoadSnapshotAsync(_ => count++);
         var load = Stopwatch.GetElapsedTime(start);
-        cpuAfter = await CpuAsync(db);
+        cpuAfter = await CpuAsync(server);
         log.WriteLine($"store snapshot load: {snapshot.Loaded / load.TotalSeconds:F0} templates per second ({snapshot.Loaded} in {load.TotalSeconds:F1} s; extrapolated 1,000,000 in {1_000_000 / (snapshot.Loaded / load.TotalSeconds):F1} s); "
             + $"CPU per 1,000,000: client {(cpuAfter.Client - cpu.Client) * 1e6 / templates:F1} s, redis-server {(cpuAfter.Server - cpu.Server) * 1e6 / templates:F1} s");
     }
 
     /// <summary>CPU seconds used so far by this process and by the redis-server (<c>INFO cpu</c>): wall time on a shared machine says little.</summary>
-    private static async Task<(double Client, double Server)> CpuAsync(IRedisDatabase db)
+    private static async Task<(double Client, double Server)> CpuAsync(IServer server)
     {
-        var info = await db.InfoAsync("cpu");
+        var info = (string)(await server.ExecuteAsync("INFO", "cpu"))!;
         double server = 0;
         foreach (var line in info.Split('\n'))
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Biometrics.Matcher.Store;
 using Biometrics.Matcher.Security;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Services;
 

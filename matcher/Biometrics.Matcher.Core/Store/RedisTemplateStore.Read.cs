@@ -1,48 +1,40 @@
-using System.Globalization;
-using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
-    private static readonly RedisValue[] s_templateFields = ["c", "m", "v", "s"];
-
     /// <inheritdoc />
     public Task<StoredTemplate?> GetAsync(string subjectId, string? requiredModelId = null, CancellationToken cancellationToken = default)
         => GetByKeyAsync(GetSubjectKey(subjectId), requiredModelId, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Reads the subject's snapshot bucket entry (one <c>HGET</c> value into a pooled buffer): it holds version, change
+    /// id, model_id and blob, is written in the same atomic script as the record, and is authenticated the same way.
+    /// One value instead of an <c>HMGET</c> of four costs the client about 8 % less CPU (docs/PERFORMANCE.md).
+    /// </remarks>
     public async Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var fields = await _db.HashGetManyAsync(TemplateKey(subjectKey), s_templateFields).ConfigureAwait(false);
-        var model = fields[1] is { } m ? Encoding.UTF8.GetString(m) : null;
-        if (requiredModelId is not null && model is not null && model != requiredModelId)
-        {
-            throw new TemplateModelMismatchException(model, requiredModelId);
-        }
-
-        return Open(subjectKey, fields);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(subjectKey)), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
+        if (lease is null) return null;
+        return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
-    /// <summary>Authenticates and decrypts HMGET c m v s; null when the hash does not exist.</summary>
-    private StoredTemplate? Open(SubjectKey key, byte[]?[] fields)
+    /// <summary>
+    /// Authenticates and decrypts a bucket entry (<c>version:changeId:modelLength:model</c> + blob) of
+    /// <paramref name="key"/>; <paramref name="requiredModelId"/>, when set, must match before anything is decrypted.
+    /// </summary>
+    private StoredTemplate OpenEntry(SubjectKey key, ReadOnlySpan<byte> value, string? requiredModelId)
     {
-        if (fields[0] is null && fields[1] is null && fields[2] is null)
+        var blob = ParseBucket(value, key, out var version, out var changeId, out var modelId);
+        if (requiredModelId is not null && modelId != requiredModelId)
         {
-            return null;
+            throw new TemplateModelMismatchException(modelId, requiredModelId);
         }
 
-        if (fields[0] is not { } blob || fields[1] is not { } model || fields[2] is not { } versionText
-            || !long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            throw new TemplateIntegrityException($"The stored record of {key} is incomplete.");
-        }
-
-        var modelId = Encoding.UTF8.GetString(model);
         var plaintext = _protector.Unprotect(key, modelId, version, blob);
-        var changeId = fields[3] is { } s ? Encoding.UTF8.GetString(s) : string.Empty;
         return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
     }
 
@@ -50,9 +42,15 @@ public sealed partial class RedisTemplateStore
     public async Task<IReadOnlyList<string>> GetGalleriesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var names = await _db.SetMembersAsync(_galleriesKey).ConfigureAwait(false);
-        Array.Sort(names, StringComparer.Ordinal);
-        return names;
+        var reads = new Task<RedisValue[]>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) reads[s] = _db.SetMembersAsync(GalleriesKey(s));
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var read in reads)
+        {
+            foreach (var name in await Bounded(read, cancellationToken).ConfigureAwait(false)) names.Add(name!);
+        }
+
+        return [.. names];
     }
 
     /// <inheritdoc />
@@ -60,15 +58,14 @@ public sealed partial class RedisTemplateStore
     {
         ValidateGallery(gallery);
         var members = new List<SubjectKey>();
-        long cursor = 0;
-        do
+        for (var s = 0; s < ShardCount; s++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await _db.SetScanAsync(_galleryPrefix + gallery, cursor, count: 1000).ConfigureAwait(false);
-            foreach (var m in page.Items) members.Add(new SubjectKey(m));
-            cursor = page.Cursor;
+            await foreach (var m in _db.SetScanAsync(GalleryKey(s, gallery), pageSize: 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                members.Add(new SubjectKey(m!));
+            }
         }
-        while (cursor != 0);
+
         return members;
     }
 
@@ -77,6 +74,10 @@ public sealed partial class RedisTemplateStore
     {
         ValidateGallery(gallery);
         cancellationToken.ThrowIfCancellationRequested();
-        return await _db.SetLengthAsync(_galleryPrefix + gallery).ConfigureAwait(false);
+        var reads = new Task<long>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) reads[s] = _db.SetLengthAsync(GalleryKey(s, gallery));
+        long total = 0;
+        foreach (var read in reads) total += await Bounded(read, cancellationToken).ConfigureAwait(false);
+        return total;
     }
 }

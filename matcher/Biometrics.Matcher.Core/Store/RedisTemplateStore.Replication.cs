@@ -1,46 +1,87 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
-    /// <summary>The id of the newest change entry, or <see cref="ChangeStreamPosition.Start"/>.</summary>
-    public async Task<ChangeStreamPosition> GetLatestPositionAsync()
+    /// <summary>Entries read from one shard's stream per round trip.</summary>
+    private const int FollowBatch = 500;
+
+    /// <summary>The id of the newest change entry of every shard (<c>0-0</c> for an empty shard).</summary>
+    public async Task<ChangeStreamPosition> GetLatestPositionAsync(CancellationToken cancellationToken = default)
     {
-        var last = await _db.StreamRangeAsync(_changesKey, count: 1, reverse: true).ConfigureAwait(false);
-        return last.Length == 0 ? ChangeStreamPosition.Start : new ChangeStreamPosition(last[0].Id);
+        var reads = new Task<StreamEntry[]>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) reads[s] = _db.StreamRangeAsync(ChangesKey(s), "-", "+", 1, Order.Descending);
+        var ids = new string[ShardCount];
+        for (var s = 0; s < ShardCount; s++)
+        {
+            var last = await Bounded(reads[s], cancellationToken).ConfigureAwait(false);
+            ids[s] = last.Length == 0 ? "0-0" : last[0].Id.ToString();
+        }
+
+        return ChangeStreamPosition.FromShards(ids);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// No blocking read: the shared multiplexer must never be held by <c>XREAD BLOCK</c>. Writers publish their shard
+    /// number on <c>prefix:changes</c> after each change; the follower wakes on that notification, or after
+    /// <see cref="TemplateStoreOptions.FollowPollInterval"/> at the latest (a notification can be lost while
+    /// reconnecting), and catches up every shard with non-blocking <c>XREAD</c>s.
+    /// </remarks>
     public async IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var position = from;
-        IRedisConnection? dedicated = null;
+        var positions = from.ToShards(ShardCount);
+        using var signal = new SemaphoreSlim(0, 1);
+        void Wake(RedisChannel channel, RedisValue message)
+        {
+            try
+            {
+                if (signal.CurrentCount == 0) signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already signalled
+            }
+            catch (ObjectDisposedException)
+            {
+                // the follower has ended
+            }
+        }
+
+        var subscriber = _connection.GetSubscriber();
+        var subscribed = false;
         var checkGap = true;
         var failures = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                RedisStreamEntry[] entries;
+                var batches = new StreamEntry[ShardCount][];
                 try
                 {
-                    dedicated ??= await _connection.ConnectDedicatedAsync(cancellationToken).ConfigureAwait(false);
+                    if (!subscribed)
+                    {
+                        await Bounded(subscriber.SubscribeAsync(_changesChannel, Wake), cancellationToken).ConfigureAwait(false);
+                        subscribed = true;
+                    }
+
                     if (checkGap)
                     {
-                        await ThrowIfTrimmedPastAsync(position).ConfigureAwait(false);
+                        await ThrowIfTrimmedPastAsync(positions, cancellationToken).ConfigureAwait(false);
                         checkGap = false;
                     }
 
-                    entries = await dedicated.GetDatabase()
-                        .StreamReadAsync(_changesKey, position.Id, 500, _options.FollowBlock, cancellationToken).ConfigureAwait(false);
+                    var reads = new Task<StreamEntry[]>[ShardCount];
+                    for (var s = 0; s < ShardCount; s++) reads[s] = _db.StreamReadAsync(ChangesKey(s), positions[s], FollowBatch);
+                    for (var s = 0; s < ShardCount; s++) batches[s] = await Bounded(reads[s], cancellationToken).ConfigureAwait(false);
                     failures = 0;
                 }
-                catch (RedisException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
                 {
-                    // Redis restarting: keep the position, wait, and check again that nothing we need was trimmed.
+                    // Redis restarting or failing over: keep the positions, wait, and check again that nothing we need was trimmed.
                     var delay = Math.Min(2000, 50 << Math.Min(failures++, 6));
                     LogFollowRetry(_logger, ex.Message, delay);
                     checkGap = true;
@@ -52,30 +93,68 @@ public sealed partial class RedisTemplateStore
                     yield break;
                 }
 
-                foreach (var entry in entries)
+                var more = false;
+                for (var s = 0; s < ShardCount; s++)
                 {
-                    var changes = await ResolveAsync(entry).ConfigureAwait(false);
-                    foreach (var change in changes)
+                    var entries = batches[s];
+                    if (entries.Length == FollowBatch) more = true;
+                    foreach (var entry in entries)
                     {
-                        yield return change;
-                    }
+                        var previous = positions[s];
+                        positions[s] = entry.Id.ToString();
+                        List<TemplateChange> changes;
+                        try
+                        {
+                            changes = await ResolveAsync(entry, ChangeStreamPosition.FromShards(positions), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
+                        {
+                            // Read again from this entry on the next round (nothing of it was delivered).
+                            positions[s] = previous;
+                            more = true;
+                            LogFollowRetry(_logger, ex.Message, 0);
+                            break;
+                        }
 
-                    position = new ChangeStreamPosition(entry.Id);
+                        foreach (var change in changes)
+                        {
+                            yield return change;
+                        }
+                    }
+                }
+
+                if (more) continue;
+                try
+                {
+                    await signal.WaitAsync(_options.FollowPollInterval, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
                 }
             }
         }
         finally
         {
-            if (dedicated is not null) await dedicated.DisposeAsync().ConfigureAwait(false);
+            if (subscribed)
+            {
+                try
+                {
+                    await subscriber.UnsubscribeAsync(_changesChannel, Wake).WaitAsync(_options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // the handler goes with the connection
+                }
+            }
         }
     }
 
     /// <summary>Turns one stream entry into changes: deletes as they are; upserts carry the store's current template (fetched, pipelined).</summary>
-    private async Task<List<TemplateChange>> ResolveAsync(RedisStreamEntry entry)
+    private async Task<List<TemplateChange>> ResolveAsync(StreamEntry entry, ChangeStreamPosition position, CancellationToken cancellationToken)
     {
-        var op = entry.GetString("op");
-        var subjects = (entry.GetString("sk") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var position = new ChangeStreamPosition(entry.Id);
+        var op = (string?)entry["op"];
+        var subjects = ((string?)entry["sk"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var changes = new List<TemplateChange>(subjects.Length);
         if (op == "d")
         {
@@ -83,20 +162,22 @@ public sealed partial class RedisTemplateStore
             return changes;
         }
 
-        var reads = new ValueTask<byte[]?[]>[subjects.Length];
+        var keys = new SubjectKey[subjects.Length];
+        var reads = new Task<Lease<byte>?>[subjects.Length];
         for (var i = 0; i < subjects.Length; i++)
         {
-            reads[i] = _db.HashGetManyAsync(_templatePrefix + subjects[i], s_templateFields);
+            keys[i] = new SubjectKey(subjects[i]);
+            reads[i] = _db.HashGetLeaseAsync(BucketKey(BucketOf(keys[i])), subjects[i]);
         }
 
         for (var i = 0; i < subjects.Length; i++)
         {
-            var key = new SubjectKey(subjects[i]);
-            var fields = await reads[i].ConfigureAwait(false);
+            var key = keys[i];
+            using var value = await Bounded(reads[i], cancellationToken).ConfigureAwait(false);
             StoredTemplate? template;
             try
             {
-                template = Open(key, fields);
+                template = value is null ? null : OpenEntry(key, value.Span, null);
             }
             catch (TemplateIntegrityException ex)
             {
@@ -114,36 +195,42 @@ public sealed partial class RedisTemplateStore
         return changes;
     }
 
-    private async Task ThrowIfTrimmedPastAsync(ChangeStreamPosition from)
+    private async Task ThrowIfTrimmedPastAsync(string[] positions, CancellationToken cancellationToken)
     {
-        RedisResult info;
-        try
+        var infos = new Task<RedisResult>[ShardCount];
+        for (var s = 0; s < ShardCount; s++) infos[s] = _db.ExecuteAsync("XINFO", "STREAM", (RedisKey)ChangesKey(s));
+        for (var s = 0; s < ShardCount; s++)
         {
-            info = await _db.ExecuteAsync("XINFO", "STREAM", _changesKey).ConfigureAwait(false);
-        }
-        catch (RedisServerException)
-        {
-            return; // no stream yet
-        }
-
-        // Entries were trimmed if more were ever added than remain. Trimmed ids are all below the first remaining
-        // one, so a position below it may have missed some (conservative when the position is itself the last
-        // trimmed entry: the replica then reloads a snapshot it did not strictly need).
-        long added = 0, length = 0;
-        string? first = null;
-        for (var i = 0; i + 1 < info.Elements.Count; i += 2)
-        {
-            switch (info.Elements[i].AsString())
+            RedisResult info;
+            try
             {
-                case "entries-added": added = info.Elements[i + 1].AsInt64(); break;
-                case "length": length = info.Elements[i + 1].AsInt64(); break;
-                case "recorded-first-entry-id": first = info.Elements[i + 1].AsString(); break;
+                info = await Bounded(infos[s], cancellationToken).ConfigureAwait(false);
             }
-        }
+            catch (RedisServerException)
+            {
+                continue; // no stream yet
+            }
 
-        if (added > length && first is not null && first != "0-0" && CompareIds(from.Id, first) < 0)
-        {
-            throw new TemplateStreamGapException(from, first);
+            // Entries were trimmed if more were ever added than remain. Trimmed ids are all below the first remaining
+            // one, so a position below it may have missed some (conservative when the position is itself the last
+            // trimmed entry: the replica then reloads a snapshot it did not strictly need).
+            long added = 0, length = 0;
+            string? first = null;
+            var fields = (RedisResult[])info!;
+            for (var i = 0; i + 1 < fields.Length; i += 2)
+            {
+                switch ((string?)fields[i])
+                {
+                    case "entries-added": added = (long)fields[i + 1]; break;
+                    case "length": length = (long)fields[i + 1]; break;
+                    case "recorded-first-entry-id": first = (string?)fields[i + 1]; break;
+                }
+            }
+
+            if (added > length && first is not null && first != "0-0" && CompareIds(positions[s], first) < 0)
+            {
+                throw new TemplateStreamGapException(new ChangeStreamPosition(positions[s]), first);
+            }
         }
     }
 

@@ -1,23 +1,26 @@
-using Biometrics.Redis;
-
 namespace Biometrics.Matcher.Store;
 
 public sealed partial class RedisTemplateStore
 {
+    // Every script touches the keys of one shard only (one hash tag, so one cluster hash slot): the gallery sets it
+    // derives from ARGV[2] carry the same tag as its KEYS. StackExchange.Redis sends EVALSHA and falls back to EVAL.
+
     /// <summary>
-    /// Atomic batch upsert with optimistic versioning. KEYS: changes stream, gallery registry, then one template
-    /// hash per item, then one snapshot bucket per item. ARGV: maxlen, gallery key prefix, n, then per item: subject
-    /// key, expected current version, blob, model_id, galleries (comma-separated). Returns {per-item new version, or
-    /// -(current+1) on a version conflict; the change entry id or nil when nothing was written}. The bucket copy is
-    /// <c>version:changeId:modelLength:model</c> followed by the blob (see <see cref="ParseBucket"/>).
+    /// Atomic batch upsert, within one shard, with optimistic versioning. KEYS: the shard's change stream, the shard's
+    /// gallery registry, then one template hash per item, then one snapshot bucket per item. ARGV: maxlen, the shard's
+    /// gallery key prefix, n, notification channel, shard number, then per item: subject key, expected current
+    /// version, blob, model_id, galleries (comma-separated). Returns {per-item new version, or -(current+1) on a
+    /// version conflict; the change entry id or nil when nothing was written}. The bucket copy is
+    /// <c>version:changeId:modelLength:model</c> followed by the blob (see <see cref="ParseBucket"/>). Publishes the
+    /// shard number on the channel so followers wake up.
     /// </summary>
-    private static readonly RedisScript s_upsertScript = new("""
+    private const string s_upsertScript = """
         local n = tonumber(ARGV[3])
         local status = {}
         local ok = {}
         local old = {}
         for i = 1, n do
-          local o = 4 + (i - 1) * 5
+          local o = 6 + (i - 1) * 5
           local vg = redis.call('HMGET', KEYS[2 + i], 'v', 'g')
           local cur = tonumber(vg[1] or '0')
           old[i] = vg[2]
@@ -30,11 +33,11 @@ public sealed partial class RedisTemplateStore
         end
         if #ok == 0 then return {status, false} end
         local sks = {}
-        for _, i in ipairs(ok) do sks[#sks + 1] = ARGV[4 + (i - 1) * 5] end
+        for _, i in ipairs(ok) do sks[#sks + 1] = ARGV[6 + (i - 1) * 5] end
         local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'op', 'u', 'sk', table.concat(sks, ','))
         local registered = {}
         for _, i in ipairs(ok) do
-          local o = 4 + (i - 1) * 5
+          local o = 6 + (i - 1) * 5
           local key = KEYS[2 + i]
           local sk = ARGV[o]
           if old[i] then
@@ -51,11 +54,15 @@ public sealed partial class RedisTemplateStore
           redis.call('HSET', key, 'c', ARGV[o + 2], 'm', model, 'v', status[i], 'g', ARGV[o + 4], 's', id)
           redis.call('HSET', KEYS[2 + n + i], sk, status[i] .. ':' .. id .. ':' .. #model .. ':' .. model .. ARGV[o + 2])
         end
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
         return {status, id}
-        """);
+        """;
 
-    /// <summary>Atomic delete. KEYS: changes stream, template hash, snapshot bucket. ARGV: maxlen, gallery prefix, subject key. Returns the change id or nil.</summary>
-    private static readonly RedisScript s_deleteScript = new("""
+    /// <summary>
+    /// Atomic delete within one shard. KEYS: the shard's change stream, template hash, snapshot bucket. ARGV: maxlen,
+    /// the shard's gallery prefix, subject key, notification channel, shard number. Returns the change id or nil.
+    /// </summary>
+    private const string s_deleteScript = """
         local v = redis.call('HGET', KEYS[2], 'v')
         if not v then return false end
         local old = redis.call('HGET', KEYS[2], 'g')
@@ -64,21 +71,23 @@ public sealed partial class RedisTemplateStore
         end
         redis.call('DEL', KEYS[2])
         redis.call('HDEL', KEYS[3], ARGV[3])
-        return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'op', 'd', 'sk', ARGV[3], 'v', v)
-        """);
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'op', 'd', 'sk', ARGV[3], 'v', v)
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
+        return id
+        """;
 
-    /// <summary>Current versions (0 when absent) of the template hashes in KEYS, in one round trip.</summary>
-    private static readonly RedisScript s_versionsScript = new("""
+    /// <summary>Current versions (0 when absent) of the template hashes in KEYS (one shard), in one round trip.</summary>
+    private const string s_versionsScript = """
         local r = {}
         for i = 1, #KEYS do r[i] = tonumber(redis.call('HGET', KEYS[i], 'v') or '0') end
         return r
-        """);
+        """;
 
     /// <summary>Copies one record into its snapshot bucket, atomically. KEYS: template hash, bucket. ARGV: subject key. Returns 1, or 0 when the record is gone.</summary>
-    private static readonly RedisScript s_rebuildBucketScript = new("""
+    private const string s_rebuildBucketScript = """
         local r = redis.call('HMGET', KEYS[1], 'v', 's', 'm', 'c')
         if not r[1] or not r[2] or not r[3] or not r[4] then return 0 end
         redis.call('HSET', KEYS[2], ARGV[1], r[1] .. ':' .. r[2] .. ':' .. #r[3] .. ':' .. r[3] .. r[4])
         return 1
-        """);
+        """;
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
@@ -17,6 +17,18 @@ public sealed partial class RedisTemplateStore
     /// <summary>Number of snapshot buckets.</summary>
     internal const int SnapshotBucketCount = 1 << SnapshotBucketBits;
 
+    /// <summary>
+    /// Bits of the subject key that pick its shard (the top 6 bits, so a shard is 256 consecutive buckets). A shard
+    /// is one hash tag: its records, buckets, gallery sets and change stream live in one cluster hash slot, so every
+    /// script touches one slot. Part of the data layout.
+    /// </summary>
+    internal const int ShardBits = 6;
+
+    /// <summary>Number of shards (hash tags, change streams).</summary>
+    internal const int ShardCount = 1 << ShardBits;
+
+    private const int BucketsPerShardBits = SnapshotBucketBits - ShardBits;
+
     private const int SubjectKeyHexLength = 64;
 
     /// <summary>The bucket of a subject: the top <see cref="SnapshotBucketBits"/> bits of its HMAC (uniformly spread).</summary>
@@ -26,6 +38,9 @@ public sealed partial class RedisTemplateStore
         return top >> (16 - SnapshotBucketBits);
     }
 
+    /// <summary>The shard of a subject: the top <see cref="ShardBits"/> bits of its HMAC.</summary>
+    internal static int ShardOf(SubjectKey key) => BucketOf(key) >> BucketsPerShardBits;
+
     /// <summary>Bucket reads kept in flight while earlier buckets are decrypted.</summary>
     private const int SnapshotReadsInFlight = 64;
 
@@ -33,30 +48,29 @@ public sealed partial class RedisTemplateStore
     public async Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onTemplate);
-        // The position is taken before the buckets are read: every change after it is replayed by FollowAsync (which
-        // fetches the subject's current record, so replaying a change the buckets already showed is harmless), and
-        // every change up to it is in the buckets (each write updates its bucket in the same atomic script).
-        var position = await GetLatestPositionAsync().ConfigureAwait(false);
+        // The positions (one per shard) are taken before the buckets are read: every change after them is replayed by
+        // FollowAsync (which fetches the subject's current record, so replaying a change the buckets already showed is
+        // harmless), and every change up to them is in the buckets (each write updates its bucket in the same atomic
+        // script as its shard's change entry).
+        var position = await GetLatestPositionAsync(cancellationToken).ConfigureAwait(false);
         long loaded = 0, rejected = 0;
-        var reads = new Queue<ValueTask<RedisResult>>(SnapshotReadsInFlight);
+        var reads = new Queue<Task<HashEntry[]>>(SnapshotReadsInFlight);
         var next = 0;
-        while (next < SnapshotBucketCount && reads.Count < SnapshotReadsInFlight) reads.Enqueue(ReadBucketAsync(next++));
+        while (next < SnapshotBucketCount && reads.Count < SnapshotReadsInFlight) reads.Enqueue(_db.HashGetAllAsync(BucketKey(next++)));
         for (var bucket = 0; bucket < SnapshotBucketCount; bucket++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var reply = await reads.Dequeue().ConfigureAwait(false);
-            if (next < SnapshotBucketCount) reads.Enqueue(ReadBucketAsync(next++));
-            // HGETALL: field (subject key), value, field, value, ...
-            var items = reply.Elements;
-            if (items.Count == 0) continue;
-            var count = items.Count / 2;
+            var items = await Bounded(reads.Dequeue(), cancellationToken).ConfigureAwait(false);
+            if (next < SnapshotBucketCount) reads.Enqueue(_db.HashGetAllAsync(BucketKey(next++)));
+            if (items.Length == 0) continue;
+            var count = items.Length;
             var opened = new StoredTemplate?[count];
             var errors = new string?[count];
             void OpenOne(int i)
             {
                 try
                 {
-                    opened[i] = OpenBucketEntry(items[2 * i].AsBytes(), items[(2 * i) + 1].AsBytes());
+                    opened[i] = OpenBucketEntry((byte[]?)items[i].Name, (byte[]?)items[i].Value);
                 }
                 catch (TemplateIntegrityException ex)
                 {
@@ -72,7 +86,7 @@ public sealed partial class RedisTemplateStore
                 if (errors[i] is { } error)
                 {
                     rejected++;
-                    LogRejected(_logger, items[2 * i].AsString() ?? string.Empty, error);
+                    LogRejected(_logger, items[i].Name.ToString(), error);
                 }
                 else if (opened[i] is { } template)
                 {
@@ -87,31 +101,35 @@ public sealed partial class RedisTemplateStore
 
     /// <summary>
     /// Rewrites every record's snapshot bucket entry from its per-subject record (one atomic script per subject, so
-    /// it is safe while enrolments continue). Needed once for data written before snapshot buckets existed; returns
-    /// the number of records copied. Slow (a SCAN plus one script per subject): a maintenance task, not a start-up step.
+    /// it is safe while enrolments continue). Needed once for records whose bucket entry is missing; returns the
+    /// number of records copied. Slow (a SCAN of every primary plus one script per subject): a maintenance task,
+    /// not a start-up step.
     /// </summary>
     public async Task<long> RebuildSnapshotBucketsAsync(CancellationToken cancellationToken = default)
     {
-        long copied = 0, cursor = 0;
-        do
+        long copied = 0;
+        var pattern = _prefix + ":{*}:t:*";
+        foreach (var server in _connection.GetServers())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await _db.ScanAsync(cursor, _templatePrefix + "*", _options.SnapshotScanCount, "hash").ConfigureAwait(false);
-            var writes = new ValueTask<RedisResult>[page.Items.Length];
-            for (var i = 0; i < writes.Length; i++)
+            if (server.IsReplica || !server.IsConnected) continue;
+            var writes = new List<Task<RedisResult>>();
+            await foreach (var k in server.KeysAsync(pattern: pattern, pageSize: _options.SnapshotScanCount).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                var key = new SubjectKey(page.Items[i][_templatePrefix.Length..]);
-                writes[i] = _db.ScriptEvaluateAsync(s_rebuildBucketScript, [page.Items[i], BucketKey(key)], [key.Hex]);
+                var text = k.ToString();
+                var key = new SubjectKey(text[(text.LastIndexOf(':') + 1)..]);
+                writes.Add(_writeDb.ScriptEvaluateAsync(s_rebuildBucketScript, [k, BucketKey(BucketOf(key))], [key.Hex]));
+                if (writes.Count >= 256)
+                {
+                    foreach (var w in writes) copied += (long)await Bounded(w, cancellationToken).ConfigureAwait(false);
+                    writes.Clear();
+                }
             }
 
-            foreach (var w in writes) copied += (await w.ConfigureAwait(false)).AsInt64();
-            cursor = page.Cursor;
+            foreach (var w in writes) copied += (long)await Bounded(w, cancellationToken).ConfigureAwait(false);
         }
-        while (cursor != 0);
+
         return copied;
     }
-
-    private ValueTask<RedisResult> ReadBucketAsync(int bucket) => _db.ExecuteAsync("HGETALL", BucketKey(bucket));
 
     /// <summary>Parses and opens one bucket entry (field: subject key; value: <c>version:changeId:modelLength:model</c> then the blob).</summary>
     private StoredTemplate OpenBucketEntry(byte[]? field, byte[]? value)

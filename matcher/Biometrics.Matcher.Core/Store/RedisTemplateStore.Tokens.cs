@@ -1,5 +1,5 @@
 using System.Globalization;
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
@@ -12,7 +12,7 @@ public sealed partial class RedisTemplateStore
         if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), "The nonce TTL must be positive.");
         cancellationToken.ThrowIfCancellationRequested();
         // The nonce is keyed-hashed: Redis never holds token material in clear.
-        return await _db.StringSetAsync(_noncePrefix + _protector.Mac("nonce", nonce), 1, ttl, SetCondition.IfNotExists).ConfigureAwait(false);
+        return await Bounded(_db.StringSetAsync(_noncePrefix + _protector.Mac("nonce", nonce), 1, ttl, When.NotExists), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -20,7 +20,7 @@ public sealed partial class RedisTemplateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         cancellationToken.ThrowIfCancellationRequested();
-        return await _db.StringGetAsync(_idempotencyPrefix + _protector.Mac("request", requestId)).ConfigureAwait(false);
+        return (byte[]?)await Bounded(_db.StringGetAsync(_idempotencyPrefix + _protector.Mac("request", requestId)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -28,7 +28,7 @@ public sealed partial class RedisTemplateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
         cancellationToken.ThrowIfCancellationRequested();
-        return await _db.StringSetAsync(_idempotencyPrefix + _protector.Mac("request", requestId), result, _options.IdempotencyTtl, SetCondition.IfNotExists)
+        return await Bounded(_db.StringSetAsync(_idempotencyPrefix + _protector.Mac("request", requestId), result, _options.IdempotencyTtl, When.NotExists), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -40,19 +40,19 @@ public sealed partial class RedisTemplateStore
         ArgumentException.ThrowIfNullOrEmpty(record.Action);
         ArgumentException.ThrowIfNullOrEmpty(record.Decision);
         cancellationToken.ThrowIfCancellationRequested();
-        var fields = new List<RedisValue>(16)
+        var fields = new List<NameValueEntry>(8)
         {
-            "who", record.Actor,
-            "what", record.Action,
-            "when", record.Timestamp.ToUnixTimeMilliseconds(),
-            "decision", record.Decision,
+            new("who", record.Actor),
+            new("what", record.Action),
+            new("when", record.Timestamp.ToUnixTimeMilliseconds()),
+            new("decision", record.Decision),
         };
-        if (record.Score is { } score) { fields.Add("score"); fields.Add(score); }
-        if (record.ModelId is not null) { fields.Add("model_id"); fields.Add(record.ModelId); }
-        if (record.TransactionId is not null) { fields.Add("txn"); fields.Add(record.TransactionId); }
-        if (record.SubjectKey is not null) { fields.Add("sk"); fields.Add(record.SubjectKey); }
-        if (record.RequestId is not null) { fields.Add("rid"); fields.Add(record.RequestId); }
-        return await _db.StreamAddAsync(_auditKey, fields.ToArray(), _options.AuditStreamMaxLength).ConfigureAwait(false);
+        if (record.Score is { } score) fields.Add(new("score", score));
+        if (record.ModelId is not null) fields.Add(new("model_id", record.ModelId));
+        if (record.TransactionId is not null) fields.Add(new("txn", record.TransactionId));
+        if (record.SubjectKey is not null) fields.Add(new("sk", record.SubjectKey));
+        if (record.RequestId is not null) fields.Add(new("rid", record.RequestId));
+        return (await Bounded(_db.StreamAddAsync(_auditKey, [.. fields], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true), cancellationToken).ConfigureAwait(false)).ToString();
     }
 
     /// <inheritdoc />
@@ -60,21 +60,21 @@ public sealed partial class RedisTemplateStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        var entries = await _db.StreamRangeAsync(_auditKey, count: count, reverse: true).ConfigureAwait(false);
+        var entries = await Bounded(_db.StreamRangeAsync(_auditKey, "-", "+", count, Order.Descending), cancellationToken).ConfigureAwait(false);
         var records = new AuditRecord[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
             var e = entries[i];
             records[i] = new AuditRecord(
-                e.GetString("who") ?? string.Empty,
-                e.GetString("what") ?? string.Empty,
-                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.GetString("when") ?? "0", CultureInfo.InvariantCulture)),
-                e.GetString("decision") ?? string.Empty,
-                e.GetString("score") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : null,
-                e.GetString("model_id"),
-                e.GetString("txn"),
-                e.GetString("sk"),
-                e.GetString("rid"));
+                (string?)e["who"] ?? string.Empty,
+                (string?)e["what"] ?? string.Empty,
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string?)e["when"] ?? "0", CultureInfo.InvariantCulture)),
+                (string?)e["decision"] ?? string.Empty,
+                (string?)e["score"] is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : null,
+                (string?)e["model_id"],
+                (string?)e["txn"],
+                (string?)e["sk"],
+                (string?)e["rid"]);
         }
 
         return records;

@@ -1,4 +1,4 @@
-using Biometrics.Redis;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
@@ -15,10 +15,13 @@ public sealed partial class RedisTemplateStore
     {
         ArgumentNullException.ThrowIfNull(records);
         var keys = new SubjectKey[records.Count];
+        // Each script touches one shard: group the records by shard, then cut each group into batches.
+        var byShard = new List<int>?[ShardCount];
         for (var i = 0; i < records.Count; i++)
         {
             Validate(records[i]);
             keys[i] = _protector.Pseudonymise(records[i].SubjectId);
+            (byShard[ShardOf(keys[i])] ??= []).Add(i);
         }
 
         var results = new TemplateUpsertResult[records.Count];
@@ -26,28 +29,32 @@ public sealed partial class RedisTemplateStore
         // Keep a few batches in flight so the connection stays busy (pipelining) without unbounded buffering.
         const int inFlight = 8;
         var running = new List<Task>(inFlight);
-        for (var start = 0; start < records.Count; start += batch)
+        for (var shard = 0; shard < ShardCount; shard++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(batch, records.Count - start);
-            running.Add(UpsertBatchAsync(records, keys, results, start, count));
-            if (running.Count == inFlight)
+            if (byShard[shard] is not { } items) continue;
+            for (var start = 0; start < items.Count; start += batch)
             {
-                var done = await Task.WhenAny(running).ConfigureAwait(false);
-                await done.ConfigureAwait(false);
-                running.Remove(done);
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(batch, items.Count - start);
+                running.Add(UpsertBatchAsync(records, keys, results, shard, items.GetRange(start, count), cancellationToken));
+                if (running.Count == inFlight)
+                {
+                    var done = await Task.WhenAny(running).ConfigureAwait(false);
+                    await done.ConfigureAwait(false);
+                    running.Remove(done);
+                }
             }
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        await WaitForReplicasAsync().ConfigureAwait(false);
+        await WaitForReplicasAsync(byShard, cancellationToken).ConfigureAwait(false);
         return results;
     }
 
-    private async Task UpsertBatchAsync(IReadOnlyList<TemplateRecord> records, SubjectKey[] keys, TemplateUpsertResult[] results, int start, int count)
+    private async Task UpsertBatchAsync(IReadOnlyList<TemplateRecord> records, SubjectKey[] keys, TemplateUpsertResult[] results, int shard,
+        List<int> pending, CancellationToken cancellationToken)
     {
-        var pending = new List<int>(count);
-        for (var i = start; i < start + count; i++) pending.Add(i);
+        var changesKey = ChangesKey(shard);
         for (var round = 0; pending.Count > 0; round++)
         {
             if (round == MaxConflictRounds)
@@ -56,26 +63,24 @@ public sealed partial class RedisTemplateStore
             }
 
             // 1. Current versions, in one round trip.
-            var versionKeys = new RedisValue[pending.Count];
-            for (var j = 0; j < pending.Count; j++)
-            {
-                versionKeys[j] = TemplateKey(keys[pending[j]]);
-            }
-
-            var versions = (await _db.ScriptEvaluateAsync(s_versionsScript, versionKeys, []).ConfigureAwait(false)).Elements;
+            var n = pending.Count;
+            var versionKeys = new RedisKey[n];
+            for (var j = 0; j < n; j++) versionKeys[j] = TemplateKey(keys[pending[j]]);
+            var versions = (RedisResult[])(await Bounded(_writeDb.ScriptEvaluateAsync(s_versionsScript, versionKeys), cancellationToken).ConfigureAwait(false))!;
 
             // 2. Encrypt under version + 1 (on every core) and build one script call.
-            var n = pending.Count;
-            var args = new RedisValue[3 + (5 * n)];
-            var scriptKeys = new RedisValue[2 + (2 * n)];
-            scriptKeys[0] = _changesKey;
-            scriptKeys[1] = _galleriesKey;
+            var args = new RedisValue[5 + (5 * n)];
+            var scriptKeys = new RedisKey[2 + (2 * n)];
+            scriptKeys[0] = changesKey;
+            scriptKeys[1] = GalleriesKey(shard);
             args[0] = _options.ChangeStreamMaxLength;
-            args[1] = _galleryPrefix;
+            args[1] = GalleryKey(shard, string.Empty);
             args[2] = n;
+            args[3] = _changesChannel.ToString();
+            args[4] = shard;
             var current = new long[n];
             var blobs = new byte[n][];
-            for (var j = 0; j < n; j++) current[j] = versions[j].AsInt64();
+            for (var j = 0; j < n; j++) current[j] = (long)versions[j];
             if (n >= 32)
             {
                 Parallel.For(0, n, j => blobs[j] = Seal(records[pending[j]], keys[pending[j]], current[j] + 1));
@@ -90,9 +95,9 @@ public sealed partial class RedisTemplateStore
                 var index = pending[j];
                 var r = records[index];
                 var key = keys[index];
-                scriptKeys[2 + j] = TemplateKey(key);
-                scriptKeys[2 + n + j] = BucketKey(key);
-                var o = 3 + (5 * j);
+                scriptKeys[2 + j] = versionKeys[j];
+                scriptKeys[2 + n + j] = BucketKey(BucketOf(key));
+                var o = 5 + (5 * j);
                 args[o] = key.Hex;
                 args[o + 1] = current[j];
                 args[o + 2] = blobs[j];
@@ -101,13 +106,13 @@ public sealed partial class RedisTemplateStore
             }
 
             // 3. Apply atomically; items that lost a race are retried with a fresh version.
-            var reply = await _db.ScriptEvaluateAsync(s_upsertScript, scriptKeys, args).ConfigureAwait(false);
-            var status = reply.Elements[0].Elements;
-            var changeId = reply.Elements[1].AsString();
+            var reply = (RedisResult[])(await Bounded(_writeDb.ScriptEvaluateAsync(s_upsertScript, scriptKeys, args), cancellationToken).ConfigureAwait(false))!;
+            var status = (RedisResult[])reply[0]!;
+            var changeId = (string?)reply[1];
             var conflicts = new List<int>();
-            for (var j = 0; j < pending.Count; j++)
+            for (var j = 0; j < n; j++)
             {
-                var version = status[j].AsInt64();
+                var version = (long)status[j];
                 if (version > 0)
                 {
                     results[pending[j]] = new TemplateUpsertResult(keys[pending[j]], version, changeId!);
@@ -122,7 +127,7 @@ public sealed partial class RedisTemplateStore
             if (pending.Count > 0 && round >= 2)
             {
                 // Several writers race on the same subject: back off a little so one of them wins each round.
-                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(round, 20))).ConfigureAwait(false);
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(round, 20)), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -138,22 +143,43 @@ public sealed partial class RedisTemplateStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var key = GetSubjectKey(subjectId);
-        var reply = await _db.ScriptEvaluateAsync(
+        var shard = ShardOf(key);
+        var reply = await Bounded(_writeDb.ScriptEvaluateAsync(
             s_deleteScript,
-            [_changesKey, TemplateKey(key), BucketKey(key)],
-            [_options.ChangeStreamMaxLength, _galleryPrefix, key.Hex]).ConfigureAwait(false);
+            [ChangesKey(shard), TemplateKey(key), BucketKey(BucketOf(key))],
+            [_options.ChangeStreamMaxLength, GalleryKey(shard, string.Empty), key.Hex, _changesChannel.ToString(), shard]), cancellationToken).ConfigureAwait(false);
         if (reply.IsNull) return false;
-        await WaitForReplicasAsync().ConfigureAwait(false);
+        var shards = new List<int>?[ShardCount];
+        shards[shard] = [];
+        await WaitForReplicasAsync(shards, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private async Task WaitForReplicasAsync()
+    /// <summary>
+    /// <c>WAIT</c> on the write connection to every primary that took one of these writes. WAIT counts the writes made
+    /// earlier on the same connection, so it runs on the connection that wrote (the write multiplexer, which reads
+    /// never use: a WAIT holds the connection while it waits).
+    /// </summary>
+    private async Task WaitForReplicasAsync(List<int>?[] shards, CancellationToken cancellationToken)
     {
         if (_options.WaitForReplicas <= 0) return;
-        var acknowledged = await _db.WaitAsync(_options.WaitForReplicas, _options.WaitTimeout).ConfigureAwait(false);
-        if (acknowledged < _options.WaitForReplicas)
+        var servers = new Dictionary<System.Net.EndPoint, IServer>();
+        for (var s = 0; s < ShardCount; s++)
         {
-            throw new TemplateStoreDurabilityException(acknowledged, _options.WaitForReplicas);
+            if (shards[s] is null) continue;
+            var server = _writeConnection.GetServer((RedisKey)ChangesKey(s));
+            servers.TryAdd(server.EndPoint, server);
+        }
+
+        var timeoutMs = (long)_options.WaitTimeout.TotalMilliseconds;
+        var waits = servers.Values.Select(s => s.ExecuteAsync("WAIT", _options.WaitForReplicas, timeoutMs)).ToArray();
+        foreach (var wait in waits)
+        {
+            var acknowledged = (long)await wait.WaitAsync(_options.WaitTimeout + _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (acknowledged < _options.WaitForReplicas)
+            {
+                throw new TemplateStoreDurabilityException((int)acknowledged, _options.WaitForReplicas);
+            }
         }
     }
 

@@ -1,66 +1,81 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
-using Biometrics.Redis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
 
 /// <summary>
-/// <see cref="ITemplateStore"/> on Redis through <see cref="IRedisConnection"/>. Key layout, encryption, stream
-/// format and durability are described in <c>docs/REDIS.md</c>. Create one per process, call
-/// <see cref="InitializeAsync"/> once, share it. Thread-safe.
+/// <see cref="ITemplateStore"/> on Redis (one server or a Redis Cluster) through StackExchange.Redis. Key layout,
+/// sharding, encryption, stream format and durability are described in <c>docs/REDIS.md</c>. Create one per
+/// process, call <see cref="InitializeAsync"/> once, share it. Thread-safe.
 /// </summary>
 public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
 {
-    private readonly IRedisConnection _connection;
-    private readonly IRedisDatabase _db;
+    private readonly IConnectionMultiplexer _connection;
+    private readonly IConnectionMultiplexer _writeConnection;
+    private readonly IDatabase _db;
+    private readonly IDatabase _writeDb;
     private readonly TemplateStoreOptions _options;
     private readonly TemplateProtector _protector;
     private readonly ILogger _logger;
-    private readonly string _templatePrefix;
-    private readonly string _galleryPrefix;
-    private readonly string _bucketPrefix;
-    private readonly string _galleriesKey;
-    private readonly string _changesKey;
+    private readonly string _prefix;
     private readonly string _auditKey;
     private readonly string _noncePrefix;
     private readonly string _idempotencyPrefix;
+    private readonly RedisChannel _changesChannel;
 
-    /// <summary>Creates the store; validates the options and loads the keys (throws <see cref="InvalidOperationException"/> when they are unusable).</summary>
-    public RedisTemplateStore(IRedisConnection connection, TemplateStoreOptions options, ILogger<RedisTemplateStore>? logger = null)
+    /// <summary>Shard hash tags (<c>{0}</c>..<c>{63}</c>) and per-shard key prefixes, computed once.</summary>
+    private readonly string[] _shardPrefixes;
+
+    /// <summary>
+    /// Creates the store; validates the options and loads the keys (throws <see cref="InvalidOperationException"/> when
+    /// they are unusable). <paramref name="writeConnection"/> (optional) carries enrolment writes and their
+    /// <c>WAIT</c> for replicas, so a replica wait never holds up the reads on <paramref name="connection"/>; give one
+    /// whenever <see cref="TemplateStoreOptions.WaitForReplicas"/> is set. The connections remain the caller's.
+    /// </summary>
+    public RedisTemplateStore(IConnectionMultiplexer connection, TemplateStoreOptions options, ILogger<RedisTemplateStore>? logger = null,
+        IConnectionMultiplexer? writeConnection = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         _connection = connection;
+        _writeConnection = writeConnection ?? connection;
         _db = connection.GetDatabase();
+        _writeDb = _writeConnection.GetDatabase();
         _options = options;
         _protector = TemplateProtector.FromOptions(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        var p = options.KeyPrefix;
-        _templatePrefix = p + ":t:";
-        _galleryPrefix = p + ":g:";
-        _bucketPrefix = p + ":b:";
-        _galleriesKey = p + ":galleries";
-        _changesKey = p + ":changes";
-        _auditKey = p + ":audit";
-        _noncePrefix = p + ":nonce:";
-        _idempotencyPrefix = p + ":idem:";
+        _prefix = options.KeyPrefix;
+        _auditKey = _prefix + ":audit";
+        _noncePrefix = _prefix + ":nonce:";
+        _idempotencyPrefix = _prefix + ":idem:";
+        _changesChannel = RedisChannel.Literal(_prefix + ":changes");
+        _shardPrefixes = new string[ShardCount];
+        for (var s = 0; s < ShardCount; s++)
+        {
+            _shardPrefixes[s] = _prefix + ":{" + s.ToString(CultureInfo.InvariantCulture) + "}:";
+        }
     }
-
-    /// <summary>The Redis key of the change stream.</summary>
-    public string ChangeStreamKey => _changesKey;
 
     /// <summary>
     /// Start-up: checks the connection and, when <see cref="TemplateStoreOptions.ConfigureAppendFsyncAlways"/> is set,
-    /// turns on the AOF with <c>appendfsync always</c> so that every acknowledged write is on disk.
+    /// turns on the AOF with <c>appendfsync always</c> on every server (primaries and replicas) so that every
+    /// acknowledged write is on disk. That needs a connection with <c>allowAdmin=true</c>.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await _db.PingAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Bounded(_db.PingAsync(), cancellationToken).ConfigureAwait(false);
         if (_options.ConfigureAppendFsyncAlways)
         {
-            await _db.ExecuteAsync("CONFIG", "SET", "appendonly", "yes").ConfigureAwait(false);
-            await _db.ExecuteAsync("CONFIG", "SET", "appendfsync", "always").ConfigureAwait(false);
+            foreach (var server in _connection.GetServers())
+            {
+                if (!server.IsConnected) continue;
+                await Bounded(server.ExecuteAsync("CONFIG", "SET", "appendonly", "yes"), cancellationToken).ConfigureAwait(false);
+                await Bounded(server.ExecuteAsync("CONFIG", "SET", "appendfsync", "always"), cancellationToken).ConfigureAwait(false);
+            }
+
             LogDurability(_logger, "appendonly yes, appendfsync always");
         }
     }
@@ -72,12 +87,28 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
         return _protector.Pseudonymise(subjectId);
     }
 
-    private string TemplateKey(SubjectKey key) => _templatePrefix + key.Hex;
+    /// <summary>The key of a subject's record: <c>prefix:{shard}:t:subjectkey</c>.</summary>
+    internal string TemplateKey(SubjectKey key) => _shardPrefixes[ShardOf(key)] + "t:" + key.Hex;
 
-    /// <summary>The snapshot bucket of a subject: the first <see cref="SnapshotBucketBits"/> bits of its key, as a decimal number.</summary>
-    private string BucketKey(SubjectKey key) => BucketKey(BucketOf(key));
+    /// <summary>The key of a snapshot bucket: <c>prefix:{shard}:b:bucket</c>.</summary>
+    private string BucketKey(int bucket) => _shardPrefixes[bucket >> BucketsPerShardBits] + "b:" + bucket.ToString(CultureInfo.InvariantCulture);
 
-    private string BucketKey(int bucket) => _bucketPrefix + bucket.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The change stream of a shard: <c>prefix:{shard}:changes</c>.</summary>
+    internal string ChangesKey(int shard) => _shardPrefixes[shard] + "changes";
+
+    private string GalleryKey(int shard, string gallery) => _shardPrefixes[shard] + "g:" + gallery;
+
+    private string GalleriesKey(int shard) => _shardPrefixes[shard] + "galleries";
+
+    /// <summary>
+    /// Bounds a call by <see cref="TemplateStoreOptions.CommandTimeout"/> and the caller's token: a late reply is
+    /// dropped (the library's own timeout is only a backstop) and the caller gets a <see cref="TimeoutException"/>.
+    /// </summary>
+    private Task<T> Bounded<T>(Task<T> call, CancellationToken cancellationToken)
+        => call.IsCompleted ? call : call.WaitAsync(_options.CommandTimeout, cancellationToken);
+
+    private Task Bounded(Task call, CancellationToken cancellationToken)
+        => call.IsCompleted ? call : call.WaitAsync(_options.CommandTimeout, cancellationToken);
 
     private static void ValidateGallery(string gallery)
     {
@@ -90,7 +121,7 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex GalleryPattern();
 
-    /// <summary>Releases the key material (the connection is the caller's).</summary>
+    /// <summary>Releases the key material (the connections are the caller's).</summary>
     public void Dispose() => _protector.Dispose();
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Template store durability: {Setting}")]

@@ -47,7 +47,7 @@ public sealed class TemplateStoreOptions
     /// <summary>Run <c>CONFIG SET appendonly yes</c> and <c>CONFIG SET appendfsync always</c> in <see cref="RedisTemplateStore.InitializeAsync"/>.</summary>
     public bool ConfigureAppendFsyncAlways { get; set; }
 
-    /// <summary>After each write, <c>WAIT</c> for this many replicas (0: do not wait).</summary>
+    /// <summary>After each write, <c>WAIT</c> for this many replicas of the primary that took it (0: do not wait).</summary>
     public int WaitForReplicas { get; set; }
 
     /// <summary>How long <c>WAIT</c> may block.</summary>
@@ -62,8 +62,17 @@ public sealed class TemplateStoreOptions
     /// <summary>Keys per <c>SCAN</c> page while loading a snapshot.</summary>
     public int SnapshotScanCount { get; set; } = 2000;
 
-    /// <summary>How long one <c>XREAD BLOCK</c> of <see cref="RedisTemplateStore.FollowAsync"/> waits.</summary>
-    public TimeSpan FollowBlock { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long <see cref="RedisTemplateStore.FollowAsync"/> waits for a change notification before it reads the
+    /// change streams anyway (a notification can be lost while the connection is re-established).
+    /// </summary>
+    public TimeSpan FollowPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Deadline of each store call to Redis, enforced by the store: when it passes, the call fails with
+    /// <see cref="TimeoutException"/> and a late reply is dropped. Callers with a tighter deadline pass a token.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Fills unset base64 key values from <see cref="PseudonymisationKeyVariable"/> and <see cref="EncryptionKeyVariable"/>.</summary>
     public TemplateStoreOptions ApplyEnvironment()

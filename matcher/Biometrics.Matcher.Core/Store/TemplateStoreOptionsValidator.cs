@@ -46,7 +46,8 @@ public sealed partial class TemplateStoreOptionsValidator(string section = "") :
         if (o.BulkBatchSize is < 1 or > 10_000) errors.Add($"{s}BulkBatchSize must be 1..10000.");
         if (o.IdempotencyTtl <= TimeSpan.Zero) errors.Add($"{s}IdempotencyTtl must be positive.");
         if (o.SnapshotScanCount < 1) errors.Add($"{s}SnapshotScanCount must be positive.");
-        if (o.FollowBlock <= TimeSpan.Zero) errors.Add($"{s}FollowBlock must be positive.");
+        if (o.FollowPollInterval <= TimeSpan.Zero) errors.Add($"{s}FollowPollInterval must be positive.");
+        if (o.CommandTimeout <= TimeSpan.Zero) errors.Add($"{s}CommandTimeout must be positive.");
         return errors;
     }
 

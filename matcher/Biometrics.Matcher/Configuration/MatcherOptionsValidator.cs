@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Biometrics.Matcher.Hosting;
 using Biometrics.Matcher.Security;
-using Biometrics.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Biometrics.Matcher.Configuration;
@@ -81,17 +80,15 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
 
         try
         {
-            var r = RedisOptions.Parse(o.Redis.Configuration);
-            r.Validate();
+            Hosting.StoreConnections.Configure(o.Redis, new Store.TemplateStoreOptions(), "check");
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or NotSupportedException)
         {
             errors.Add($"Matcher:Redis:Configuration '{o.Redis.Configuration}' is invalid: {ex.Message}");
         }
 
         if (o.Redis.CommandTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:CommandTimeoutMs must be 10..60000.");
         if (o.Redis.ConnectTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:ConnectTimeoutMs must be 10..60000.");
-        if (o.Redis.PoolSize is < 1 or > 64) errors.Add("Matcher:Redis:PoolSize must be 1..64.");
         if (o.Pipeline.MaxConcurrency is < 1 or > 64) errors.Add("Matcher:Pipeline:MaxConcurrency must be 1..64.");
         if (o.Pipeline.IntraOpThreads is < 1 or > 64) errors.Add("Matcher:Pipeline:IntraOpThreads must be 1..64.");
         if (o.MaxReceiveMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024) errors.Add("Matcher:MaxReceiveMessageBytes must be 64 KiB..256 MiB.");

@@ -7,7 +7,6 @@ using Biometrics.Matcher.Policy;
 using Biometrics.Matcher.Security;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
-using Biometrics.Redis;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -80,20 +79,16 @@ public static partial class MatcherHost
         services.AddSingleton<IValidateOptions<TemplateStoreOptions>>(StoreValidator);
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatchingOptions>>().Value);
-        services.AddSingleton<IRedisConnection>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Redis;
-            var redis = RedisOptions.Parse(o.Configuration);
-            redis.CommandTimeout = TimeSpan.FromMilliseconds(o.CommandTimeoutMs);
-            redis.ConnectTimeout = TimeSpan.FromMilliseconds(o.ConnectTimeoutMs);
-            redis.PoolSize = o.PoolSize;
-            redis.AbortOnConnectFail = false; // start even when Redis is down: NOT_SERVING until the galleries load
-            redis.ClientName ??= "biometrics-matcher";
-            return RedisConnectionMultiplexer.ConnectAsync(redis, sp.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
-        });
+        services.AddSingleton(sp => new StoreConnections(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Redis,
+            sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value));
         // One registration per disposable instance (the container disposes what each factory returns).
-        services.AddSingleton<ITemplateStore>(sp => new RedisTemplateStore(sp.GetRequiredService<IRedisConnection>(),
-            sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value, sp.GetRequiredService<ILogger<RedisTemplateStore>>()));
+        services.AddSingleton<ITemplateStore>(sp =>
+        {
+            var connections = sp.GetRequiredService<StoreConnections>();
+            var options = sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value;
+            options.CommandTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Redis.CommandTimeoutMs);
+            return new RedisTemplateStore(connections.Shared, options, sp.GetRequiredService<ILogger<RedisTemplateStore>>(), connections.Writes);
+        });
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security;
