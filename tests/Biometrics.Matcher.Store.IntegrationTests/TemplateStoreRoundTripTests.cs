@@ -159,6 +159,18 @@ public sealed class TemplateStoreRoundTripTests(StoreServerFixture fixture)
     }
 
     [Fact]
+    public async Task UpsertMany_SameSubjectTwiceInOneCall_EachWriteGetsItsVersion()
+    {
+        await using var mux = await ConnectAsync(fixture.Server);
+        using var store = new RedisTemplateStore(mux, Options());
+        var results = await store.UpsertManyAsync([Record("twice", 1), Record("once", 2), Record("twice", 3)]).WaitAsync(Limit);
+        Assert.Equal([1L, 1L, 2L], results.Select(r => r.Version));
+        var stored = await store.GetAsync("twice").WaitAsync(Limit);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(Vector(3), stored.Vector);
+    }
+
+    [Fact]
     public async Task Audit_Appended_ReadBackNewestFirst()
     {
         await using var mux = await ConnectAsync(fixture.Server);

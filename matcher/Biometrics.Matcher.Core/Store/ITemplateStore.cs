@@ -14,7 +14,7 @@ public interface ITemplateStore
     /// <summary>Enrols or re-enrols one subject (version + 1). Acknowledged only after Redis accepted it.</summary>
     Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order.</summary>
+    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order. A subject named more than once is written in input order, each write with its own version.</summary>
     Task<IReadOnlyList<TemplateUpsertResult>> UpsertManyAsync(IReadOnlyList<TemplateRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>The subject's template, or null if not enrolled.</summary>
