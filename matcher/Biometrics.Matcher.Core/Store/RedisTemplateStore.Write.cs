@@ -168,9 +168,10 @@ public sealed partial class RedisTemplateStore
             s_deleteScript,
             [_changesKey, TemplateKey(key), BucketKey(key)],
             [_options.ChangeStreamMaxLength, _galleryPrefix, key.Hex]).ConfigureAwait(false);
-        if (reply.IsNull) return false;
+        // After the template is gone, so that a request record written later names a subject enrolled after the erasure.
+        await EraseRequestRecordsAsync(key).ConfigureAwait(false);
         await WaitForReplicasAsync().ConfigureAwait(false);
-        return true;
+        return !reply.IsNull;
     }
 
     private async Task WaitForReplicasAsync()

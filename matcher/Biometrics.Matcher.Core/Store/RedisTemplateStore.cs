@@ -25,6 +25,7 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     private readonly string _auditKey;
     private readonly string _noncePrefix;
     private readonly string _idempotencyPrefix;
+    private readonly string _requestIndexPrefix;
 
     /// <summary>Creates the store; validates the options and loads the keys (throws <see cref="InvalidOperationException"/> when they are unusable).</summary>
     public RedisTemplateStore(IRedisConnection connection, TemplateStoreOptions options, ILogger<RedisTemplateStore>? logger = null)
@@ -45,6 +46,7 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
         _auditKey = p + ":audit";
         _noncePrefix = p + ":nonce:";
         _idempotencyPrefix = p + ":idem:";
+        _requestIndexPrefix = p + ":idx:";
     }
 
     /// <summary>The Redis key of the change stream.</summary>
