@@ -34,12 +34,14 @@ public sealed partial class RedisTemplateStore
         if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), "The reservation TTL must be positive.");
         cancellationToken.ThrowIfCancellationRequested();
         var mac = GetRequestPseudonym(requestKey);
-        // Index first: a failure in between leaves an index entry pointing at nothing, never a record erasure cannot find.
+        // Index first (pipelined, in order on the connection): a failure in between leaves an index entry pointing at
+        // nothing, never a record erasure cannot find.
         var index = _requestIndexPrefix + subject.Hex;
-        await _db.SetAddAsync(index, mac).ConfigureAwait(false);
-        await _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl).ConfigureAwait(false);
-        var reply = await _db.ScriptEvaluateAsync(s_reserveRequestScript, [_idempotencyPrefix + mac], ["P" + subject.Hex + attempt, (long)ttl.TotalMilliseconds])
-            .ConfigureAwait(false);
+        var added = _db.SetAddAsync(index, mac).AsTask();
+        var expiry = _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl).AsTask();
+        var reserve = _db.ScriptEvaluateAsync(s_reserveRequestScript, [_idempotencyPrefix + mac], ["P" + subject.Hex + attempt, (long)ttl.TotalMilliseconds]).AsTask();
+        await Task.WhenAll(added, expiry, reserve).ConfigureAwait(false);
+        var reply = reserve.Result;
         return reply.IsNull ? new RequestRecord(RequestState.Reserved, subject, null) : ParseRequestRecord(reply.AsBytes()!);
     }
 
