@@ -82,14 +82,6 @@ public sealed partial class RedisTemplateStore
         return 1
         """);
 
-    /// <summary>Reserves a request record. KEYS: the record. ARGV: reservation value, TTL in ms. Returns the value already there, or nil when reserved.</summary>
-    private static readonly RedisScript s_reserveRequestScript = new("""
-        local v = redis.call('GET', KEYS[1])
-        if v then return v end
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        return false
-        """);
-
     /// <summary>Replaces a reservation by a result. KEYS: the record. ARGV: the reservation value, the result value, TTL in ms. Returns 1, or 0 when the reservation is not there.</summary>
     private static readonly RedisScript s_completeRequestScript = new("""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end

@@ -37,11 +37,13 @@ public sealed partial class RedisTemplateStore
         // Index first (pipelined, in order on the connection): a failure in between leaves an index entry pointing at
         // nothing, never a record erasure cannot find.
         var index = _requestIndexPrefix + subject.Hex;
-        var added = _db.SetAddAsync(index, mac).AsTask();
-        var expiry = _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl).AsTask();
-        var reserve = _db.ScriptEvaluateAsync(s_reserveRequestScript, [_idempotencyPrefix + mac], ["P" + subject.Hex + attempt, (long)ttl.TotalMilliseconds]).AsTask();
-        await Task.WhenAll(added, expiry, reserve).ConfigureAwait(false);
-        var reply = reserve.Result;
+        var added = _db.SetAddAsync(index, mac);
+        var expiry = _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl);
+        // SET NX GET (Redis 7.0): sets the reservation when there is none, else returns what is there.
+        var reserve = _db.ExecuteAsync("SET", _idempotencyPrefix + mac, "P" + subject.Hex + attempt, "NX", "PX", (long)ttl.TotalMilliseconds, "GET");
+        await added.ConfigureAwait(false);
+        await expiry.ConfigureAwait(false);
+        var reply = await reserve.ConfigureAwait(false);
         return reply.IsNull ? new RequestRecord(RequestState.Reserved, subject, null) : ParseRequestRecord(reply.AsBytes()!);
     }
 
