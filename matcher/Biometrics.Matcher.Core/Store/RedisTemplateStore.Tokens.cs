@@ -34,16 +34,14 @@ public sealed partial class RedisTemplateStore
         if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), "The reservation TTL must be positive.");
         cancellationToken.ThrowIfCancellationRequested();
         var mac = GetRequestPseudonym(requestKey);
-        // Index first (pipelined, in order on the connection): a failure in between leaves an index entry pointing at
-        // nothing, never a record erasure cannot find.
+        // Index first, awaited (with RedisOptions.PoolSize > 1 commands issued together may run on different connections,
+        // in any order): a failure in between leaves an index entry pointing at nothing, never a record erasure cannot find.
         var index = _requestIndexPrefix + subject.Hex;
-        var added = _db.SetAddAsync(index, mac);
-        var expiry = _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl);
+        await _db.SetAddAsync(index, mac).ConfigureAwait(false);
+        await _db.KeyExpireAsync(index, _options.IdempotencyTtl + ttl).ConfigureAwait(false);
         // SET NX GET (Redis 7.0): sets the reservation when there is none, else returns what is there.
-        var reserve = _db.ExecuteAsync("SET", _idempotencyPrefix + mac, "P" + subject.Hex + attempt, "NX", "PX", (long)ttl.TotalMilliseconds, "GET");
-        await added.ConfigureAwait(false);
-        await expiry.ConfigureAwait(false);
-        var reply = await reserve.ConfigureAwait(false);
+        var reply = await _db.ExecuteAsync("SET", _idempotencyPrefix + mac, "P" + subject.Hex + attempt, "NX", "PX", (long)ttl.TotalMilliseconds, "GET")
+            .ConfigureAwait(false);
         return reply.IsNull ? new RequestRecord(RequestState.Reserved, subject, null) : ParseRequestRecord(reply.AsBytes()!);
     }
 
