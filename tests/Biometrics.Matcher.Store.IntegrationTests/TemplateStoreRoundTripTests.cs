@@ -111,7 +111,10 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         const string documentNumber = "X9876543210";
         await store.UpsertAsync(Record(documentNumber, 5)).WaitAsync(Limit);
         await store.TryConsumeNonceAsync("nonce-abc-123", TimeSpan.FromMinutes(1)).WaitAsync(Limit);
-        await store.SaveIdempotentResultAsync("req-xyz-789", "ok"u8.ToArray()).WaitAsync(Limit);
+        var request = store.GetSubjectKey(documentNumber);
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("desk\nreq-xyz-789", request, "attempt-1", TimeSpan.FromMinutes(1)).WaitAsync(Limit)).State);
+        Assert.True(await store.CompleteRequestAsync("desk\nreq-xyz-789", request, "attempt-1", "ok"u8.ToArray()).WaitAsync(Limit));
+        await store.AppendAuditAsync(new AuditRecord("desk", "Enrol", DateTimeOffset.UtcNow, "ENROLLED", null, null, "txn-1", request.Hex, "req-audit-456")).WaitAsync(Limit);
         var db = mux.GetDatabase();
         var dump = new StringBuilder();
         foreach (var key in await KeysAsync(mux, options).WaitAsync(Limit))
@@ -119,6 +122,9 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
             dump.AppendLine(key);
             switch (await db.KeyTypeAsync(key).WaitAsync(Limit))
             {
+                case RedisType.Set:
+                    foreach (var v in await db.SetMembersAsync(key).WaitAsync(Limit)) dump.Append(v).Append(' ');
+                    break;
                 case RedisType.Hash:
                     foreach (var kv in await db.HashGetAllAsync(key).WaitAsync(Limit)) dump.Append(Encoding.Latin1.GetString((byte[])kv.Value!));
                     break;
@@ -138,6 +144,8 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         Assert.DoesNotContain(documentNumber, text);
         Assert.DoesNotContain("nonce-abc-123", text);
         Assert.DoesNotContain("req-xyz-789", text);
+        Assert.DoesNotContain("req-audit-456", text);
+        Assert.Contains(store.GetRequestPseudonym("req-audit-456"), text, StringComparison.Ordinal);
         var vectorBytes = Encoding.Latin1.GetString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Vector(5).AsSpan()).ToArray());
         Assert.DoesNotContain(vectorBytes[..64], text);
     }
@@ -147,22 +155,50 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
     {
         await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
-        Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
-        Assert.False(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMilliseconds(300)).WaitAsync(Limit));
+        // A 2 s TTL: the replay right after must fall inside it even when a busy 2-core machine stalls the test.
+        Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromSeconds(2)).WaitAsync(Limit));
+        Assert.False(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromSeconds(2)).WaitAsync(Limit));
         Assert.True(await store.TryConsumeNonceAsync("n-2", TimeSpan.FromMinutes(1)).WaitAsync(Limit));
-        await Task.Delay(600);
+        await Task.Delay(2500);
         Assert.True(await store.TryConsumeNonceAsync("n-1", TimeSpan.FromMinutes(1)).WaitAsync(Limit));
     }
 
     [Fact]
-    public async Task IdempotentResult_SavedTwice_FirstIsKept()
+    public async Task RequestRecord_ReservedCompletedErased_EachStateAsStored()
     {
         await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
-        Assert.Null(await store.GetIdempotentResultAsync("r1").WaitAsync(Limit));
-        Assert.True(await store.SaveIdempotentResultAsync("r1", "first"u8.ToArray()).WaitAsync(Limit));
-        Assert.False(await store.SaveIdempotentResultAsync("r1", "second"u8.ToArray()).WaitAsync(Limit));
-        Assert.Equal("first"u8.ToArray(), await store.GetIdempotentResultAsync("r1").WaitAsync(Limit));
+        var subject = store.GetSubjectKey("req-subject");
+        var ttl = TimeSpan.FromMinutes(1);
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("r1", subject, "a1", ttl).WaitAsync(Limit)).State);
+        Assert.Equal(new RequestRecord(RequestState.InProgress, subject, null), await store.ReserveRequestAsync("r1", subject, "a2", ttl).WaitAsync(Limit));
+        Assert.False(await store.CompleteRequestAsync("r1", subject, "a2", "theirs"u8.ToArray()).WaitAsync(Limit));
+        Assert.True(await store.CompleteRequestAsync("r1", subject, "a1", "first"u8.ToArray()).WaitAsync(Limit));
+        var done = await store.ReserveRequestAsync("r1", subject, "a3", ttl).WaitAsync(Limit);
+        Assert.Equal((RequestState.Completed, subject, "first"), (done.State, done.Subject, System.Text.Encoding.ASCII.GetString(done.Result!)));
+
+        // A released reservation frees the id for the next attempt.
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("r2", subject, "b1", ttl).WaitAsync(Limit)).State);
+        await store.ReleaseRequestAsync("r2", subject, "b1").WaitAsync(Limit);
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("r2", subject, "b2", ttl).WaitAsync(Limit)).State);
+
+        // Erasure blanks both, the one in progress included, although the subject has no template.
+        Assert.False(await store.DeleteAsync("req-subject").WaitAsync(Limit));
+        Assert.Equal(new RequestRecord(RequestState.Erased, null, null), await store.ReserveRequestAsync("r1", subject, "a4", ttl).WaitAsync(Limit));
+        Assert.False(await store.CompleteRequestAsync("r2", subject, "b2", "late"u8.ToArray()).WaitAsync(Limit));
+        Assert.Equal(RequestState.Erased, (await store.ReserveRequestAsync("r2", subject, "b3", ttl).WaitAsync(Limit)).State);
+    }
+
+    [Fact]
+    public async Task UpsertMany_SameSubjectTwiceInOneCall_EachWriteGetsItsVersion()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var results = await store.UpsertManyAsync([Record("twice", 1), Record("once", 2), Record("twice", 3)]).WaitAsync(Limit);
+        Assert.Equal([1L, 1L, 2L], results.Select(r => r.Version));
+        var stored = await store.GetAsync("twice").WaitAsync(Limit);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(Vector(3), stored.Vector);
     }
 
     [Fact]

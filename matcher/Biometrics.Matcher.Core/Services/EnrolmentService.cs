@@ -6,12 +6,14 @@ namespace Biometrics.Matcher.Services;
 
 /// <summary>
 /// Enrolment (docs/MATCHER.md): images go through the face pipeline and the enrolment quality gate and the best
-/// face wins; templates are validated. Idempotent per request id (the first answer is stored and replayed). Re-enrolment
+/// face wins; templates are validated. Idempotent per request id and desk (reserved before the work; the first answer is
+/// stored and replayed). Re-enrolment
 /// replaces the template (version + 1); deletion erases it from the store and, through the change stream, from every
 /// replica's galleries. Acknowledged only once the store has the write. Thread-safe.
 /// </summary>
 public sealed class EnrolmentService
 {
+    private const int ImagesPerChunk = 32;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly ITemplateStore _store;
     private readonly FaceResolver _faces;
@@ -29,112 +31,191 @@ public sealed class EnrolmentService
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Enrols one subject.</summary>
-    /// <exception cref="MatcherException">INVALID_ARGUMENT (malformed request), RESOURCE_EXHAUSTED (oversize image),
-    /// UNAVAILABLE (store down).</exception>
+    /// <summary>
+    /// Enrols one subject. The request id, scoped to the desk (the caller's token subject), is reserved in the store
+    /// before any work: a concurrent retry waits for this attempt's answer and gets it as replayed, a later one gets the
+    /// stored answer (docs/MATCHER.md, "Enrolment requests").
+    /// </summary>
+    /// <exception cref="MatcherException">INVALID_ARGUMENT (malformed request, request id reused for another subject),
+    /// FAILED_PRECONDITION (the subject this request enrolled was erased), RESOURCE_EXHAUSTED (oversize image),
+    /// DEADLINE_EXCEEDED (the work outlasted its lease), UNAVAILABLE (store down).</exception>
     public async Task<EnrolOutcome> EnrolAsync(EnrolCommand command, CancellationToken cancellationToken)
     {
         var galleries = Validate(command);
-        var replay = await StoreCallAsync(() => _store.GetIdempotentResultAsync(command.RequestId, cancellationToken)).ConfigureAwait(false);
-        if (replay is not null && JsonSerializer.Deserialize<EnrolOutcome>(replay, s_json) is { } earlier)
-        {
-            return earlier with { Replayed = true };
-        }
+        var claim = NewClaim(command);
+        if (await ClaimAsync(command, claim, cancellationToken).ConfigureAwait(false) is { } earlier) return earlier;
 
-        var (face, failure) = await ChooseFaceAsync(command, cancellationToken).ConfigureAwait(false);
         EnrolOutcome outcome;
-        if (face is null)
+        try
         {
-            outcome = failure!;
+            using var lease = Lease(cancellationToken);
+            var (face, failure) = await ChooseFaceAsync(command, lease.Token, cancellationToken).ConfigureAwait(false);
+            if (face is null)
+            {
+                outcome = failure!;
+            }
+            else
+            {
+                var record = ToRecord(command.SubjectId, face, galleries);
+                var result = await StoreCallAsync(() => _store.UpsertAsync(record, cancellationToken)).ConfigureAwait(false);
+                outcome = new EnrolOutcome(command.RequestId, EnrolStatus.Enrolled, result.SubjectKey.Hex, result.Version, face.ModelId,
+                    command.Images.Count > 0 ? face.Quality : null, "");
+            }
         }
-        else
+        catch
         {
-            var record = ToRecord(command.SubjectId, face, galleries);
-            var result = await StoreCallAsync(() => _store.UpsertAsync(record, cancellationToken)).ConfigureAwait(false);
-            outcome = new EnrolOutcome(command.RequestId, EnrolStatus.Enrolled, result.SubjectKey.Hex, result.Version, face.ModelId,
-                command.Images.Count > 0 ? face.Quality : null, "");
+            await ReleaseAsync(claim).ConfigureAwait(false);
+            throw;
         }
 
-        await StoreCallAsync(() => _store.SaveIdempotentResultAsync(command.RequestId, JsonSerializer.SerializeToUtf8Bytes(outcome, s_json), cancellationToken)).ConfigureAwait(false);
-        _audit.Record(command.Actor, "Enrol", outcome.Status.ToString(), null, outcome.ModelId, command.RequestId, outcome.SubjectKey.Length > 0 ? outcome.SubjectKey : null);
+        await StoreCallAsync(() => _store.CompleteRequestAsync(claim.Key, claim.Subject, claim.Attempt, Serialize(outcome), cancellationToken)).ConfigureAwait(false);
+        _audit.Record(command.Actor, "Enrol", outcome.Status.ToString(), null, outcome.ModelId, TransactionIds.Next(), outcome.SubjectKey.Length > 0 ? outcome.SubjectKey : null,
+            command.RequestId);
         return outcome;
     }
 
     /// <summary>
-    /// Bulk enrolment: validates every request (an invalid one gives status INVALID, the rest go on), replays earlier
-    /// answers, embeds image requests, and writes templates to the store in pipelined batches. Results in input order.
+    /// Bulk enrolment: validates every request (an invalid one gives status INVALID, the rest go on), reserves every
+    /// request id (replaying earlier answers, waiting for attempts in progress), embeds image requests, and writes
+    /// templates to the store in pipelined batches; a subject enrolled twice gets two versions. Results in input order.
     /// </summary>
-    /// <exception cref="MatcherException">UNAVAILABLE when the store is down (nothing of the failed batch is acknowledged).</exception>
+    /// <exception cref="MatcherException">UNAVAILABLE when the store is down (nothing of the failed batch is acknowledged),
+    /// DEADLINE_EXCEEDED when the image work of a chunk outlasted its lease.</exception>
     public async Task<IReadOnlyList<EnrolOutcome>> EnrolManyAsync(IReadOnlyList<EnrolCommand> commands, CancellationToken cancellationToken)
     {
-        var outcomes = new EnrolOutcome?[commands.Count];
-        var galleries = new IReadOnlyList<string>[commands.Count];
-        var lookups = new Task<byte[]?>?[commands.Count];
-        for (var i = 0; i < commands.Count; i++)
+        // Chunks of at most ImagesPerChunk images, one after another, so each chunk's work fits well inside its lease.
+        var outcomes = new List<EnrolOutcome>(commands.Count);
+        var start = 0;
+        while (start < commands.Count)
         {
+            var end = start;
+            for (var images = 0; end < commands.Count && (end == start || images + commands[end].Images.Count <= ImagesPerChunk); end++)
+            {
+                images += commands[end].Images.Count;
+            }
+
+            outcomes.AddRange(await EnrolChunkAsync([.. commands.Skip(start).Take(end - start)], cancellationToken).ConfigureAwait(false));
+            start = end;
+        }
+
+        _audit.Record(commands.Count > 0 ? commands[0].Actor : "", "EnrolBatch",
+            "ENROLLED:" + outcomes.Count(o => o is { Status: EnrolStatus.Enrolled, Replayed: false }).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            null, null, TransactionIds.Next(), null);
+        return outcomes;
+    }
+
+    private async Task<EnrolOutcome[]> EnrolChunkAsync(EnrolCommand[] commands, CancellationToken cancellationToken)
+    {
+        var n = commands.Length;
+        var outcomes = new EnrolOutcome?[n];
+        var galleries = new IReadOnlyList<string>[n];
+        var claims = new RequestClaim?[n];
+        // A request id sent twice in one chunk: the later copies are answered from the first (its replay).
+        var firstOf = new int[n];
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            firstOf[i] = i;
             try
             {
                 galleries[i] = Validate(commands[i]);
-                lookups[i] = _store.GetIdempotentResultAsync(commands[i].RequestId, cancellationToken);
             }
             catch (MatcherException ex)
             {
-                outcomes[i] = new EnrolOutcome(commands[i].RequestId, EnrolStatus.Invalid, "", 0, "", null, ex.Message);
+                outcomes[i] = Refused(commands[i], ex);
+                continue;
             }
+
+            var claim = NewClaim(commands[i]);
+            if (byKey.TryGetValue(claim.Key, out var first))
+            {
+                firstOf[i] = first;
+                continue;
+            }
+
+            byKey[claim.Key] = i;
+            claims[i] = claim;
         }
 
+        // Every request id is reserved before any work; each claim may wait for another attempt's answer.
+        var claimed = new Task<EnrolOutcome?>?[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (claims[i] is { } claim) claimed[i] = ClaimOrRefuseAsync(commands[i], claim, cancellationToken);
+        }
+
+        var reserved = new List<int>(n);
         var pending = new List<(int Index, TemplateRecord Record, FaceVector Face)>();
-        for (var i = 0; i < commands.Count; i++)
+        try
         {
-            if (lookups[i] is not { } lookup) continue;
-            var replay = await StoreCallAsync(() => lookup).ConfigureAwait(false);
-            if (replay is not null && JsonSerializer.Deserialize<EnrolOutcome>(replay, s_json) is { } earlier)
+            for (var i = 0; i < n; i++)
             {
-                outcomes[i] = earlier with { Replayed = true };
-                continue;
+                if (claimed[i] is not { } task) continue;
+                var earlier = await task.ConfigureAwait(false);
+                if (earlier is null) reserved.Add(i);
+                else outcomes[i] = earlier;
             }
 
-            FaceVector? face;
-            EnrolOutcome? failure;
-            try
+            using var lease = Lease(cancellationToken);
+            foreach (var i in reserved)
             {
-                (face, failure) = await ChooseFaceAsync(commands[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (MatcherException ex) when (ex.Kind is MatcherErrorKind.InvalidArgument or MatcherErrorKind.ResourceExhausted)
-            {
-                (face, failure) = (null, new EnrolOutcome(commands[i].RequestId, EnrolStatus.Invalid, "", 0, "", null, ex.Message));
+                FaceVector? face;
+                EnrolOutcome? failure;
+                try
+                {
+                    (face, failure) = await ChooseFaceAsync(commands[i], lease.Token, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MatcherException ex) when (ex.Kind is MatcherErrorKind.InvalidArgument or MatcherErrorKind.ResourceExhausted)
+                {
+                    (face, failure) = (null, Refused(commands[i], ex));
+                }
+
+                if (face is null) outcomes[i] = failure;
+                else pending.Add((i, ToRecord(commands[i].SubjectId, face, galleries[i]), face));
             }
 
-            if (face is null)
+            if (pending.Count > 0)
             {
-                outcomes[i] = failure;
-                continue;
+                // The store writes a subject named twice in order, each time with its own version.
+                var results = await StoreCallAsync(() => _store.UpsertManyAsync([.. pending.Select(p => p.Record)], cancellationToken)).ConfigureAwait(false);
+                for (var j = 0; j < pending.Count; j++)
+                {
+                    var (i, _, face) = pending[j];
+                    outcomes[i] = new EnrolOutcome(commands[i].RequestId, EnrolStatus.Enrolled, results[j].SubjectKey.Hex, results[j].Version, face.ModelId,
+                        commands[i].Images.Count > 0 ? face.Quality : null, "");
+                }
+            }
+        }
+        catch
+        {
+            // Claims still waiting end with the call (the stream cancels its token when this throws).
+            for (var i = 0; i < n; i++)
+            {
+                if (claimed[i] is { } task) _ = ReleaseIfReservedAsync(task, claims[i]!.Value);
             }
 
-            pending.Add((i, ToRecord(commands[i].SubjectId, face, galleries[i]), face));
+            throw;
         }
 
-        if (pending.Count > 0)
+        // Answers are kept for replay; a refused request (INVALID) is not, as with Enrol, so it can be corrected and resent.
+        var completions = new List<Task>(reserved.Count);
+        foreach (var i in reserved)
         {
-            var results = await StoreCallAsync(() => _store.UpsertManyAsync([.. pending.Select(p => p.Record)], cancellationToken)).ConfigureAwait(false);
-            for (var j = 0; j < pending.Count; j++)
-            {
-                var (i, _, face) = pending[j];
-                outcomes[i] = new EnrolOutcome(commands[i].RequestId, EnrolStatus.Enrolled, results[j].SubjectKey.Hex, results[j].Version, face.ModelId,
-                    commands[i].Images.Count > 0 ? face.Quality : null, "");
-            }
+            var c = claims[i]!.Value;
+            completions.Add(outcomes[i]!.Status == EnrolStatus.Invalid ? ReleaseAsync(c)
+                : _store.CompleteRequestAsync(c.Key, c.Subject, c.Attempt, Serialize(outcomes[i]!), cancellationToken));
         }
 
-        var saves = new List<Task>(commands.Count);
-        for (var i = 0; i < commands.Count; i++)
+        await StoreCallAsync(async () => { await Task.WhenAll(completions).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+        for (var i = 0; i < n; i++)
         {
-            var o = outcomes[i]!;
-            if (o.Replayed || o.Status == EnrolStatus.Invalid) continue;
-            saves.Add(_store.SaveIdempotentResultAsync(o.RequestId, JsonSerializer.SerializeToUtf8Bytes(o, s_json), cancellationToken));
+            if (firstOf[i] == i) continue;
+            var first = outcomes[firstOf[i]]!;
+            outcomes[i] = first.Status == EnrolStatus.Invalid ? first with { RequestId = commands[i].RequestId }
+                : commands[i].SubjectId != commands[firstOf[i]].SubjectId ? Refused(commands[i], ReusedRequest())
+                : first with { RequestId = commands[i].RequestId, Replayed = true };
         }
 
-        await StoreCallAsync(async () => { await Task.WhenAll(saves).ConfigureAwait(false); return true; }).ConfigureAwait(false);
-        _audit.Record(commands.Count > 0 ? commands[0].Actor : "", "EnrolBatch", "ENROLLED:" + pending.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null, TransactionIds.Next(), null);
         return outcomes!;
     }
 
@@ -148,7 +229,8 @@ public sealed class EnrolmentService
         return new SubjectInfo(t.SubjectKey.Hex, t.ModelId, t.Version, t.Galleries, t.EnrolledAt, t.Quality);
     }
 
-    /// <summary>Erases a subject (template and gallery memberships, on every replica via the change stream).</summary>
+    /// <summary>Erases a subject (template and gallery memberships, on every replica via the change stream) and blanks every
+    /// enrolment request record that names it: replaying such a request is then refused (FAILED_PRECONDITION, <c>request_erased</c>).</summary>
     /// <exception cref="MatcherException">NOT_FOUND when not enrolled, INVALID_ARGUMENT, UNAVAILABLE.</exception>
     public async Task<string> DeleteAsync(string subjectId, string requestId, string actor, CancellationToken cancellationToken)
     {
@@ -156,7 +238,7 @@ public sealed class EnrolmentService
         var key = _store.GetSubjectKey(subjectId).Hex;
         var deleted = await StoreCallAsync(() => _store.DeleteAsync(subjectId, cancellationToken)).ConfigureAwait(false);
         if (!deleted) throw MatcherException.NotFound("subject_unknown", "The subject is not enrolled.");
-        _audit.Record(actor, "Delete", "DELETED", null, null, string.IsNullOrEmpty(requestId) ? TransactionIds.Next() : requestId, key);
+        _audit.Record(actor, "Delete", "DELETED", null, null, TransactionIds.Next(), key, requestId);
         return key;
     }
 
@@ -175,6 +257,19 @@ public sealed class EnrolmentService
         }
 
         return c.Galleries.Count == 0 ? [_options.DefaultGallery] : [.. c.Galleries.Distinct(StringComparer.Ordinal)];
+    }
+
+    private async Task<(FaceVector? Face, EnrolOutcome? Failure)> ChooseFaceAsync(EnrolCommand c, CancellationToken lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ChooseFaceAsync(c, lease).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lease.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new MatcherException(MatcherErrorKind.DeadlineExceeded, "enrol_lease",
+                $"The enrolment took longer than Matching:EnrolmentLeaseMs ({_options.EnrolmentLeaseMs} ms); nothing was stored. Retry with the same request_id.");
+        }
     }
 
     private async Task<(FaceVector? Face, EnrolOutcome? Failure)> ChooseFaceAsync(EnrolCommand c, CancellationToken cancellationToken)
@@ -212,6 +307,97 @@ public sealed class EnrolmentService
         return faces == 0
             ? (null, new EnrolOutcome(c.RequestId, EnrolStatus.NoFace, "", 0, "", null, "no face was found in any image"))
             : (null, new EnrolOutcome(c.RequestId, EnrolStatus.RejectedQuality, "", 0, "", null, failures.Count == 0 ? "quality" : string.Join("; ", failures)));
+    }
+
+    /// <summary>A request id scoped to its desk (the token subject in <see cref="EnrolCommand.Actor"/>), the subject it names
+    /// and this attempt's random id.</summary>
+    private readonly record struct RequestClaim(string Key, SubjectKey Subject, string Attempt);
+
+    private RequestClaim NewClaim(EnrolCommand c) =>
+        new(c.Actor + "\n" + c.RequestId, _store.GetSubjectKey(c.SubjectId), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+
+    /// <summary>Cancels the work of an attempt after <see cref="MatchingOptions.EnrolmentLeaseMs"/>, half its reservation's life.</summary>
+    private CancellationTokenSource Lease(CancellationToken cancellationToken)
+    {
+        var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lease.CancelAfter(_options.EnrolmentLeaseMs);
+        return lease;
+    }
+
+    /// <summary>
+    /// Reserves the request id for this attempt (null), or answers from what the store holds: the stored result as
+    /// replayed, a refusal when it named another subject or its subject was erased. While another attempt with the same
+    /// id is working (a desk retrying while its first try is in the image pipeline) it waits for that attempt's answer,
+    /// bounded by this call's deadline; if that attempt dies, its reservation lapses and this one takes over.
+    /// </summary>
+    private async Task<EnrolOutcome?> ClaimAsync(EnrolCommand c, RequestClaim claim, CancellationToken cancellationToken)
+    {
+        var ttl = TimeSpan.FromMilliseconds(2.0 * _options.EnrolmentLeaseMs);
+        for (var wait = 5; ; wait = Math.Min(wait * 2, 100))
+        {
+            var record = await StoreCallAsync(() => _store.ReserveRequestAsync(claim.Key, claim.Subject, claim.Attempt, ttl, cancellationToken)).ConfigureAwait(false);
+            switch (record.State)
+            {
+                case RequestState.Reserved:
+                    return null;
+                case RequestState.Erased:
+                    throw new MatcherException(MatcherErrorKind.FailedPrecondition, "request_erased",
+                        "The subject this request_id enrolled has since been erased; send a new request_id to enrol again.");
+                case var _ when record.Subject != claim.Subject:
+                    throw ReusedRequest();
+                case RequestState.Completed:
+                    var earlier = JsonSerializer.Deserialize<EnrolOutcome>(record.Result, s_json) ?? throw new InvalidDataException("A stored enrolment result is empty.");
+                    return earlier with { RequestId = c.RequestId, Replayed = true };
+            }
+
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<EnrolOutcome?> ClaimOrRefuseAsync(EnrolCommand c, RequestClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ClaimAsync(c, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MatcherException ex) when (ex.Kind is MatcherErrorKind.InvalidArgument or MatcherErrorKind.FailedPrecondition)
+        {
+            return Refused(c, ex);
+        }
+    }
+
+    private static MatcherException ReusedRequest() =>
+        MatcherException.Invalid("request_id_reused", "This desk already used this request_id for another subject; send a new request_id.");
+
+    private static EnrolOutcome Refused(EnrolCommand c, MatcherException ex) => new(c.RequestId, EnrolStatus.Invalid, "", 0, "", null, ex.Message);
+
+    /// <summary>The result as kept in the store: without the request id, which Redis never holds in clear.</summary>
+    private static byte[] Serialize(EnrolOutcome outcome) => JsonSerializer.SerializeToUtf8Bytes(outcome with { RequestId = "" }, s_json);
+
+    private async Task ReleaseIfReservedAsync(Task<EnrolOutcome?> claimed, RequestClaim claim)
+    {
+        try
+        {
+            if (await claimed.ConfigureAwait(false) is not null) return;
+        }
+        catch (Exception)
+        {
+            return; // nothing was reserved
+        }
+
+        await ReleaseAsync(claim).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops a failed attempt's reservation so a retry need not wait for it to lapse (best effort: it lapses anyway).</summary>
+    private async Task ReleaseAsync(RequestClaim claim)
+    {
+        try
+        {
+            await _store.ReleaseRequestAsync(claim.Key, claim.Subject, claim.Attempt, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException || ClaimResolver.IsStoreFailure(ex, CancellationToken.None))
+        {
+        }
     }
 
     // Best face: detector confidence first, then sharpness and size as tie-breakers.

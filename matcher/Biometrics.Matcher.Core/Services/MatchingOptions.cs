@@ -35,6 +35,12 @@ public sealed class MatchingOptions
     /// <summary>Enrolment requests collected into one pipelined store batch by EnrolStream.</summary>
     public int EnrolStreamBatchSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Longest an enrolment attempt may work on its request id, milliseconds: its reservation in the store lasts twice
+    /// this, so a retry with the same id waits for the attempt's answer and takes over only once it can no longer write.
+    /// </summary>
+    public int EnrolmentLeaseMs { get; set; } = 60_000;
+
     /// <summary>Quality limits for probes (gate captures).</summary>
     public QualityLimits ProbeQuality { get; set; } = new();
 
@@ -61,6 +67,7 @@ public sealed class MatchingOptions
         if (MaxImageBytes is < 1024 or > 64 * 1024 * 1024) errors.Add("Matching:MaxImageBytes must be 1 KiB..64 MiB.");
         if (MaxEnrolImages is < 1 or > 10) errors.Add("Matching:MaxEnrolImages must be 1..10.");
         if (EnrolStreamBatchSize is < 1 or > 100_000) errors.Add("Matching:EnrolStreamBatchSize must be 1..100000.");
+        if (EnrolmentLeaseMs is < 1000 or > 3_600_000) errors.Add("Matching:EnrolmentLeaseMs must be 1000..3600000.");
         if (NonceTtl <= TimeSpan.Zero) errors.Add("Matching:NonceTtl must be positive.");
         Try(errors, "Matching:ProbeQuality", () => ProbeQuality.Validate());
         Try(errors, "Matching:EnrolmentQuality", () => EnrolmentQuality.Validate());

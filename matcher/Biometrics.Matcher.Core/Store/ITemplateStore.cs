@@ -14,7 +14,7 @@ public interface ITemplateStore
     /// <summary>Enrols or re-enrols one subject (version + 1). Acknowledged only after Redis accepted it.</summary>
     Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order.</summary>
+    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order. A subject named more than once is written in input order, each write with its own version.</summary>
     Task<IReadOnlyList<TemplateUpsertResult>> UpsertManyAsync(IReadOnlyList<TemplateRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>The subject's template, or null if not enrolled.</summary>
@@ -25,7 +25,11 @@ public interface ITemplateStore
     /// <summary>As <see cref="GetAsync"/>, by pseudonym.</summary>
     Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Erases a subject from the store and every gallery; false if it was not enrolled.</summary>
+    /// <summary>
+    /// Erases a subject from the store and every gallery, and blanks every enrolment request record that names it
+    /// (they then read <see cref="RequestState.Erased"/>); false if it was not enrolled (its request records are
+    /// blanked all the same).
+    /// </summary>
     Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default);
 
     /// <summary>Names of galleries that ever had a member.</summary>
@@ -59,9 +63,24 @@ public interface ITemplateStore
     /// <summary>The newest <paramref name="count"/> audit records, newest first.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(int count, CancellationToken cancellationToken = default);
 
-    /// <summary>The result stored for an enrolment request id, or null.</summary>
-    Task<byte[]?> GetIdempotentResultAsync(string requestId, CancellationToken cancellationToken = default);
+    /// <summary>The pseudonym of a request id (keyed MAC, pure computation): audit records carry it as <c>rid</c>.</summary>
+    string GetRequestPseudonym(string requestId);
 
-    /// <summary>Stores a request's result for <see cref="TemplateStoreOptions.IdempotencyTtl"/>; false if one was already stored (keep the first).</summary>
-    Task<bool> SaveIdempotentResultAsync(string requestId, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Reserves the request <paramref name="requestKey"/> (a request id already scoped to its caller; the store keeps
+    /// only its pseudonym) for one <paramref name="attempt"/> on <paramref name="subject"/>, for <paramref name="ttl"/>,
+    /// before the work starts. Returns <see cref="RequestState.Reserved"/> when this call reserved it, otherwise what is
+    /// there (another attempt in progress, a completed result, or an erased record). The record is indexed under the
+    /// subject so that <see cref="DeleteAsync"/> finds it.
+    /// </summary>
+    Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces this attempt's reservation by its result, kept for <see cref="TemplateStoreOptions.IdempotencyTtl"/>;
+    /// false (and nothing written) when the reservation is no longer this attempt's: it lapsed, or the subject was erased.
+    /// </summary>
+    Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops this attempt's reservation (the attempt failed and stored nothing; a retry may proceed).</summary>
+    Task ReleaseRequestAsync(string requestKey, SubjectKey subject, string attempt, CancellationToken cancellationToken = default);
 }

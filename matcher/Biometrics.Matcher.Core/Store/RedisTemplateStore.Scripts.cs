@@ -90,4 +90,17 @@ public sealed partial class RedisTemplateStore
         redis.call('HSET', KEYS[2], ARGV[1], r[1] .. ':' .. r[2] .. ':' .. #r[3] .. ':' .. r[3] .. r[4])
         return 1
         """;
+
+    /// <summary>Replaces a reservation by a result. KEYS: the record. ARGV: the reservation value, the result value, TTL in ms. Returns 1, or 0 when the reservation is not there.</summary>
+    private const string s_completeRequestScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
+    /// <summary>Drops a reservation. KEYS: the record. ARGV: the reservation value. Returns 1, or 0 when it is not there.</summary>
+    private const string s_releaseRequestScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        return redis.call('DEL', KEYS[1])
+        """;
 }

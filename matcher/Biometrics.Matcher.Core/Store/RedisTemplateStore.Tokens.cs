@@ -15,21 +15,89 @@ public sealed partial class RedisTemplateStore
         return await Bounded(_db.StringSetAsync(_noncePrefix + _protector.Mac("nonce", nonce), 1, ttl, When.NotExists), cancellationToken).ConfigureAwait(false);
     }
 
+    // Enrolment request records (docs/REDIS.md, "Enrolment requests"): prefix:idem:{mac} holds 'P' + subject key + attempt
+    // while an attempt works, 'R' + subject key + result once it finished, 'E' alone once the subject was erased.
+    // prefix:{shard}:idx:{subject key} lists the macs of the records naming a subject, so that erasure finds them. Every
+    // command touches one key; the index and the records live in different slots and are kept apart on purpose.
+
     /// <inheritdoc />
-    public async Task<byte[]?> GetIdempotentResultAsync(string requestId, CancellationToken cancellationToken = default)
+    public string GetRequestPseudonym(string requestId)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
-        cancellationToken.ThrowIfCancellationRequested();
-        return (byte[]?)await Bounded(_db.StringGetAsync(_idempotencyPrefix + _protector.Mac("request", requestId)), cancellationToken).ConfigureAwait(false);
+        return _protector.Mac("request", requestId);
     }
 
     /// <inheritdoc />
-    public async Task<bool> SaveIdempotentResultAsync(string requestId, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default)
+    public async Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(requestId);
+        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), "The reservation TTL must be positive.");
         cancellationToken.ThrowIfCancellationRequested();
-        return await Bounded(_db.StringSetAsync(_idempotencyPrefix + _protector.Mac("request", requestId), result, _options.IdempotencyTtl, When.NotExists), cancellationToken)
-            .ConfigureAwait(false);
+        var mac = GetRequestPseudonym(requestKey);
+        // Index first, awaited: a failure in between leaves an index entry pointing at nothing, never a record erasure
+        // cannot find.
+        var index = RequestIndexKey(subject);
+        await Bounded(_writeDb.SetAddAsync(index, mac), cancellationToken).ConfigureAwait(false);
+        await Bounded(_writeDb.KeyExpireAsync(index, _options.IdempotencyTtl + ttl), cancellationToken).ConfigureAwait(false);
+        // SET NX GET (Redis 7.0): sets the reservation when there is none, else returns what is there. The key is passed
+        // as a RedisKey so that a cluster connection routes the command to its slot.
+        var reply = await Bounded(_writeDb.ExecuteAsync("SET", (RedisKey)(_idempotencyPrefix + mac), "P" + subject.Hex + attempt, "NX", "PX",
+            (long)ttl.TotalMilliseconds, "GET"), cancellationToken).ConfigureAwait(false);
+        return reply.IsNull ? new RequestRecord(RequestState.Reserved, subject, null) : ParseRequestRecord((byte[])reply!);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = new byte[65 + result.Length];
+        value[0] = (byte)'R';
+        System.Text.Encoding.ASCII.GetBytes(subject.Hex, value.AsSpan(1));
+        result.Span.CopyTo(value.AsSpan(65));
+        var reply = await Bounded(_writeDb.ScriptEvaluateAsync(s_completeRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)],
+            ["P" + subject.Hex + attempt, value, (long)_options.IdempotencyTtl.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
+        return (long)reply == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseRequestAsync(string requestKey, SubjectKey subject, string attempt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        cancellationToken.ThrowIfCancellationRequested();
+        await Bounded(_writeDb.ScriptEvaluateAsync(s_releaseRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)], ["P" + subject.Hex + attempt]),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Blanks every request record indexed under the subject (part of erasure): each keeps only 'E' until it expires.</summary>
+    private async Task EraseRequestRecordsAsync(SubjectKey subject, CancellationToken cancellationToken)
+    {
+        var index = RequestIndexKey(subject);
+        var macs = await Bounded(_writeDb.SetMembersAsync(index), cancellationToken).ConfigureAwait(false);
+        if (macs.Length == 0) return;
+        var blanks = new Task<RedisResult>[macs.Length];
+        for (var i = 0; i < macs.Length; i++)
+        {
+            blanks[i] = _writeDb.ExecuteAsync("SET", (RedisKey)(_idempotencyPrefix + macs[i]), "E", "XX", "KEEPTTL");
+        }
+
+        await Bounded(Task.WhenAll(blanks), cancellationToken).ConfigureAwait(false);
+        // SREM of what was blanked, not DEL: an attempt that indexed itself meanwhile stays findable.
+        await Bounded(_writeDb.SetRemoveAsync(index, macs), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RequestRecord ParseRequestRecord(byte[] value)
+    {
+        if (value.Length >= 65 && value[0] is (byte)'P' or (byte)'R')
+        {
+            var subject = new SubjectKey(System.Text.Encoding.ASCII.GetString(value, 1, 64));
+            return value[0] == (byte)'P'
+                ? new RequestRecord(RequestState.InProgress, subject, null)
+                : new RequestRecord(RequestState.Completed, subject, value[65..]);
+        }
+
+        if (value is [(byte)'E']) return new RequestRecord(RequestState.Erased, null, null);
+        throw new InvalidDataException("An enrolment request record in Redis has an unknown format.");
     }
 
     /// <inheritdoc />
@@ -51,7 +119,8 @@ public sealed partial class RedisTemplateStore
         if (record.ModelId is not null) fields.Add(new("model_id", record.ModelId));
         if (record.TransactionId is not null) fields.Add(new("txn", record.TransactionId));
         if (record.SubjectKey is not null) fields.Add(new("sk", record.SubjectKey));
-        if (record.RequestId is not null) fields.Add(new("rid", record.RequestId));
+        // The caller's request id only as its pseudonym: Redis never holds a request id in clear.
+        if (record.RequestId is not null) fields.Add(new("rid", GetRequestPseudonym(record.RequestId)));
         return (await Bounded(_db.StreamAddAsync(_auditKey, [.. fields], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true), cancellationToken).ConfigureAwait(false)).ToString();
     }
 

@@ -24,6 +24,7 @@ public sealed partial class RedisTemplateStore
             (byShard[ShardOf(keys[i])] ??= []).Add(i);
         }
 
+        if (new HashSet<SubjectKey>(keys).Count < keys.Length) return await UpsertInRoundsAsync(records, keys, cancellationToken).ConfigureAwait(false);
         var results = new TemplateUpsertResult[records.Count];
         var batch = _options.BulkBatchSize;
         // Keep a few batches in flight so the connection stays busy (pipelining) without unbounded buffering.
@@ -48,6 +49,31 @@ public sealed partial class RedisTemplateStore
 
         await Task.WhenAll(running).ConfigureAwait(false);
         await WaitForReplicasAsync(byShard, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// A subject named more than once: round r writes every subject's r-th record, rounds one after another, so each
+    /// write reads the version the previous one made and gets its own (within one script they would all read the same).
+    /// </summary>
+    private async Task<IReadOnlyList<TemplateUpsertResult>> UpsertInRoundsAsync(IReadOnlyList<TemplateRecord> records, SubjectKey[] keys, CancellationToken cancellationToken)
+    {
+        var rounds = new List<List<int>>();
+        var seen = new Dictionary<SubjectKey, int>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var round = seen[keys[i]] = seen.GetValueOrDefault(keys[i]) + 1;
+            if (rounds.Count < round) rounds.Add([]);
+            rounds[round - 1].Add(i);
+        }
+
+        var results = new TemplateUpsertResult[records.Count];
+        foreach (var round in rounds)
+        {
+            var written = await UpsertManyAsync([.. round.Select(i => records[i])], cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < round.Count; j++) results[round[j]] = written[j];
+        }
+
         return results;
     }
 
@@ -148,6 +174,8 @@ public sealed partial class RedisTemplateStore
             s_deleteScript,
             [ChangesKey(shard), TemplateKey(key), BucketKey(BucketOf(key))],
             [_options.ChangeStreamMaxLength, GalleryKey(shard, string.Empty), key.Hex, _changesChannel.ToString(), shard]), cancellationToken).ConfigureAwait(false);
+        // After the template is gone, so that a request record written later names a subject enrolled after the erasure.
+        await EraseRequestRecordsAsync(key, cancellationToken).ConfigureAwait(false);
         if (reply.IsNull) return false;
         var shards = new List<int>?[ShardCount];
         shards[shard] = [];

@@ -90,6 +90,12 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     /// <summary>The key of a subject's record: <c>prefix:{shard}:t:subjectkey</c>.</summary>
     internal string TemplateKey(SubjectKey key) => _shardPrefixes[ShardOf(key)] + "t:" + key.Hex;
 
+    /// <summary>
+    /// The subject's index of enrolment request records (<c>prefix:{shard}:idx:subjectkey</c>, in the subject's shard),
+    /// which erasure reads to blank them (docs/REDIS.md, "Enrolment requests").
+    /// </summary>
+    private string RequestIndexKey(SubjectKey key) => _shardPrefixes[ShardOf(key)] + "idx:" + key.Hex;
+
     /// <summary>The key of a snapshot bucket: <c>prefix:{shard}:b:bucket</c>.</summary>
     private string BucketKey(int bucket) => _shardPrefixes[bucket >> BucketsPerShardBits] + "b:" + bucket.ToString(CultureInfo.InvariantCulture);
 
