@@ -182,7 +182,7 @@ public sealed class GateSessionStream : IAsyncDisposable
         session.Timer?.Dispose();
         _service.SessionEnded();
         var modelId = session.Claim?.Reference.ModelId ?? "";
-        _service.Audit.Record(_actor, "GateSession", VerificationService.DecisionName(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
+        _service.Audit.Record(_actor, "GateSession", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
         try
         {
             await SendAsync(new GateSessionUpdate(session.Id, new VerificationResult(verdict, modelId, session.TransactionId, times), true)).ConfigureAwait(false);

@@ -125,7 +125,7 @@ public sealed partial class VerificationService
 
         var threshold = modelId.Length == 0 ? float.NaN : _models.VerifyThreshold(modelId);
         var verdict = _policy.Decide(new DecisionInput(probe?.Quality ?? ProbeQuality.Unmeasured, comparison.Score, threshold, hits, left, unavailable, comparison.ModelMismatch));
-        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
+        _audit.Record(command.Actor, "Verify", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
         var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
         var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new VerificationResult(verdict, modelId, transactionId, times);
@@ -147,16 +147,6 @@ public sealed partial class VerificationService
         var v = await _faces.ResolveAsync(probe, "probe", cancellationToken).ConfigureAwait(false);
         return v is null || !probe.IsImage ? v : v with { PipelineMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
     }
-
-    /// <summary>The wire name of a decision (ACCEPT, REJECT, RETRY, REFER).</summary>
-    public static string DecisionName(Decision decision) => decision switch
-    {
-        Decision.Accept => "ACCEPT",
-        Decision.Reject => "REJECT",
-        Decision.Retry => "RETRY",
-        Decision.Refer => "REFER",
-        _ => "UNSPECIFIED",
-    };
 
     [LoggerMessage(EventId = 531, Level = LogLevel.Warning, Message = "Verify {TransactionId}: template store unavailable ({Detail}); answering REFER")]
     private static partial void LogStoreUnavailable(ILogger logger, string transactionId, string detail);

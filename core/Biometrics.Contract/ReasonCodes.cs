@@ -1,4 +1,4 @@
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
 /// <summary>Machine-readable reason codes carried in every verdict (the wire field <c>Verdict.reason</c>).</summary>
 public static class ReasonCodes
