@@ -98,19 +98,4 @@ public sealed class HostConfigurationTests
         Assert.Null(MatcherPolicies.AllowedRolesOf("/grpc.health.v1.Health/Check"));
         Assert.Null(MatcherPolicies.AllowedRolesOf("/biometrics.v1.Matcher/Nope"));
     }
-
-    [Fact]
-    public void ReadPairs_DeepfaceCsv_HeaderSkippedLabelsParsed()
-    {
-        var f = Path.GetTempFileName();
-        File.WriteAllText(f, "file_x,file_y,Decision\na.jpg,b.jpg,Yes\nc.jpg,d.jpg,No\n");
-        try
-        {
-            Assert.Equal([("a.jpg", "b.jpg", true), ("c.jpg", "d.jpg", false)], Commands.CalibrateCommand.ReadPairs(f));
-        }
-        finally
-        {
-            File.Delete(f);
-        }
-    }
 }

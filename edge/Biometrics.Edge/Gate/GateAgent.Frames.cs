@@ -70,7 +70,8 @@ public sealed partial class GateAgent
         if (analyse || checkIdentity)
         {
             analysis = _pipeline.AnalyzeBox(image, lane!.Box);
-            problem = _options.Quality.Check(analysis);
+            var check = _options.Quality.Check(MeasuredQuality(analysis));
+            problem = check.Passed ? null : (check.Reason!, check.Text!);
             if (problem is null && checkIdentity)
             {
                 embedding = _pipeline.Embed(analysis);
@@ -124,6 +125,13 @@ public sealed partial class GateAgent
             TimersLocked(lane, now);
             return new FrameResult(tracks, lane, analysis, problem, probe is not null, qrText, _episode?.Number ?? 0);
         }
+    }
+
+    /// <summary>The face's quality as the matcher's limits read it (the same limits gate it again there).</summary>
+    private static Biometrics.Contract.ProbeQuality MeasuredQuality(FaceAnalysis face)
+    {
+        var q = face.Quality;
+        return new((float)q.InterEyeDistance, (float)q.Sharpness, (float)q.Brightness, (float)q.Yaw, (float)q.Pitch, face.Liveness?.LiveScore ?? -1f);
     }
 
     private static Probe MakeProbe(FaceAnalysis face, FaceEmbedding embedding, long capturedAtMs)

@@ -11,7 +11,7 @@ namespace Biometrics.Edge.Gate;
 /// <summary>
 /// The agent of one e-Channel lane. For every frame it detects faces, follows them with a <see cref="FaceTracker"/>,
 /// keeps the traveller's face (<see cref="LaneFaceSelector"/>), checks its quality and liveness
-/// (<see cref="EdgeQualityLimits"/>), embeds the best shots (<see cref="BestShotSelector"/>) on the CPU and streams them
+/// (<see cref="Biometrics.Contract.QualityLimits"/>), embeds the best shots (<see cref="BestShotSelector"/>) on the CPU and streams them
 /// over one <see cref="TravellerSession"/> (a <c>GateSession</c> call) per traveller. The claim is fixed by the command
 /// line or read from a QR code in the frames. Verdicts go to the output writer as JSON lines
 /// (<see cref="VerdictJson"/>); the live view goes to the console writer. The lane's budget holds even when the

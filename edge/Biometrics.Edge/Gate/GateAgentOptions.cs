@@ -47,8 +47,9 @@ public sealed class GateAgentOptions
     /// <summary>How often the lane face is compared with the traveller after their final verdict (default 250 ms).</summary>
     public TimeSpan IdentityCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The edge's quality gate.</summary>
-    public EdgeQualityLimits Quality { get; set; } = new();
+    /// <summary>The edge's quality gate, applied before a face is embedded and sent: the matcher's limits and reason codes
+    /// (docs/POLICY.md, section 3), which the matcher applies again.</summary>
+    public Biometrics.Contract.QualityLimits Quality { get; set; } = new();
 
     /// <summary>Write an annotated copy of the frames here (MJPG <c>.avi</c>); null for none.</summary>
     public string? AnnotatedVideoPath { get; set; }

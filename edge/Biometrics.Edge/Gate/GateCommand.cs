@@ -107,12 +107,12 @@ public sealed class GateCommand : Command
         MaxEdgeRetries = parsed.GetValue(_maxRetries) ?? 2,
         AnnotatedVideoPath = parsed.GetValue(_videoOut),
         LiveView = !parsed.GetValue(_quiet),
-        Quality = new EdgeQualityLimits
+        Quality = new Biometrics.Contract.QualityLimits
         {
-            MinInterEyePx = parsed.GetValue(_minInterEye) ?? 40,
-            MinSharpness = parsed.GetValue(_minSharpness) ?? 40,
-            MinLiveness = parsed.GetValue(_minLiveness) ?? 0.5,
-        },
+            MinInterEyePx = (float)(parsed.GetValue(_minInterEye) ?? 40),
+            MinSharpness = (float)(parsed.GetValue(_minSharpness) ?? 40),
+            MinLiveness = (float)(parsed.GetValue(_minLiveness) ?? 0.5),
+        }.Validate(),
     };
 
     private (Claim?, string) FixedClaim(ParseResult parsed, FacePipeline pipeline)

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Biometrics.Contract;
 using Biometrics.Protos.V1;
+using Decision = Biometrics.Protos.V1.Decision;
 
 namespace Biometrics.Edge.Gate;
 
@@ -81,15 +83,8 @@ public static class VerdictJson
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>The wire name of a decision (ACCEPT, REJECT, RETRY, REFER; UNSPECIFIED otherwise).</summary>
-    public static string DecisionName(Decision decision) => decision switch
-    {
-        Decision.Accept => "ACCEPT",
-        Decision.Reject => "REJECT",
-        Decision.Retry => "RETRY",
-        Decision.Refer => "REFER",
-        _ => "UNSPECIFIED",
-    };
+    /// <summary>The name of a wire decision (ACCEPT, REJECT, RETRY, REFER; UNSPECIFIED otherwise).</summary>
+    public static string DecisionName(Decision decision) => DecisionNames.Of((Biometrics.Contract.Decision)decision);
 
     private static void Number(Utf8JsonWriter w, string name, double value, int decimals)
     {

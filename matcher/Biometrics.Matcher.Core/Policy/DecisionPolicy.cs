@@ -1,11 +1,13 @@
 namespace Biometrics.Matcher.Policy;
 
 /// <summary>
-/// The single-probe decision table (used by unary Verify and as the building block of gate sessions). Rules, first
-/// match wins: a dependency down gives REFER; an exhausted budget gives REFER; a watchlist hit gives REFER with the
-/// hits; a probe outside the <see cref="QualityLimits"/> gives RETRY with the failed limit; no comparison gives RETRY
-/// (<c>no_face</c>); no calibrated threshold gives REFER; score &gt;= threshold gives ACCEPT; otherwise REJECT.
-/// There is no path to ACCEPT without a score at or above a calibrated threshold. Immutable and thread-safe.
+/// The decision table, the only one (docs/POLICY.md, section 4): unary Verify decides each probe with it, and a gate
+/// session (<see cref="SessionFusion"/>) decides each of its probes with it before fusing them. Rules, first match wins:
+/// a dependency down gives REFER; a watchlist hit gives REFER with the hits; an exhausted budget gives REFER; probe and
+/// claim from different models give REFER (<c>model_mismatch</c>); a probe outside the <see cref="QualityLimits"/> gives
+/// RETRY with the failed limit; no comparison gives RETRY (<c>no_face</c>); no calibrated threshold gives REFER;
+/// score &gt;= threshold gives ACCEPT; otherwise REJECT. There is no path to ACCEPT without a score at or above a
+/// calibrated threshold. Immutable and thread-safe.
 /// </summary>
 public sealed class DecisionPolicy
 {
@@ -29,14 +31,19 @@ public sealed class DecisionPolicy
             return Final(Decision.Refer, dep, $"a dependency is unavailable ({dep}): refer to an officer", input.Score, input.Threshold, hits);
         }
 
+        if (hits.Count > 0)
+        {
+            return Final(Decision.Refer, ReasonCodes.WatchlistHit, $"watchlist hit ({hits.Count}): refer to an officer", input.Score, input.Threshold, hits);
+        }
+
         if (input.BudgetLeft <= TimeSpan.Zero)
         {
             return Final(Decision.Refer, ReasonCodes.BudgetExhausted, "the time budget ran out before a decision", input.Score, input.Threshold, hits);
         }
 
-        if (hits.Count > 0)
+        if (input.ModelMismatch)
         {
-            return Final(Decision.Refer, ReasonCodes.WatchlistHit, $"watchlist hit ({hits.Count}): refer to an officer", input.Score, input.Threshold, hits);
+            return Final(Decision.Refer, ReasonCodes.ModelMismatch, "the probe and the claim were made by different face models and cannot be compared: refer to an officer", null, input.Threshold, hits);
         }
 
         var quality = Limits.Check(input.Quality);

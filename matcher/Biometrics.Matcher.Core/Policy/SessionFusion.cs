@@ -2,15 +2,16 @@ namespace Biometrics.Matcher.Policy;
 
 /// <summary>
 /// Decision state of one gate session (one traveller at one lane): fuses the session's probes and answers as soon as
-/// the rules allow. Rules, checked per probe: a watchlist hit gives REFER; a probe outside the quality limits gives
-/// RETRY with its reason (repeated liveness failures give REFER); a strong match (score &gt;= threshold + margin) or
+/// the rules allow. Each probe is decided by the <see cref="DecisionPolicy"/> table first (so a probe gets the same
+/// answer here as in unary Verify): a REFER there (watchlist hit, model mismatch, no calibrated threshold) ends the
+/// session; a RETRY (quality, liveness, no face) keeps it open (repeated liveness failures give REFER); a strong match (score &gt;= threshold + margin) or
 /// enough probes at or above the threshold give ACCEPT; enough good probes all below the threshold give REJECT; the
 /// probe limit, an exhausted budget, a dependency down or a cancel give REFER. Never a silent accept.
 /// </summary>
 /// <remarks>Not thread-safe: one instance per session, driven by the session's stream.</remarks>
 public sealed class SessionFusion
 {
-    private readonly QualityLimits _limits;
+    private readonly DecisionPolicy _policy;
     private readonly SessionFusionOptions _options;
     private readonly List<float> _goodScores = [];
     private readonly List<WatchlistHit> _hits = [];
@@ -22,7 +23,7 @@ public sealed class SessionFusion
     {
         ArgumentNullException.ThrowIfNull(limits);
         Threshold = threshold;
-        _limits = limits.Validate();
+        _policy = new DecisionPolicy(limits);
         _options = (options ?? new SessionFusionOptions()).Validate();
     }
 
@@ -51,11 +52,13 @@ public sealed class SessionFusion
     }
 
     /// <summary>
-    /// Adds one probe: its quality, its score against the claim (null when no face was compared) and its watchlist hits.
-    /// Returns RETRY (not final) while the session goes on, or the final verdict. After the final verdict it keeps
-    /// returning that verdict.
+    /// Adds one probe: its quality, its score against the claim (null when no face was compared), its watchlist hits and
+    /// whether its model differs from the claim's. The probe is first decided alone by the <see cref="DecisionPolicy"/>
+    /// table: a REFER there ends the session; a RETRY keeps it open (repeated liveness failures give REFER); an ACCEPT or
+    /// REJECT counts as a good probe for the fusion rules. Returns RETRY (not final) while the session goes on, or the
+    /// final verdict. After the final verdict it keeps returning that verdict.
     /// </summary>
-    public PolicyVerdict AddProbe(ProbeQuality quality, float? score, IReadOnlyList<WatchlistHit>? watchlistHits = null)
+    public PolicyVerdict AddProbe(ProbeQuality quality, float? score, IReadOnlyList<WatchlistHit>? watchlistHits = null, bool modelMismatch = false)
     {
         ArgumentNullException.ThrowIfNull(quality);
         if (Final is not null)
@@ -67,30 +70,21 @@ public sealed class SessionFusion
         if (watchlistHits is { Count: > 0 })
         {
             _hits.AddRange(watchlistHits);
-            return Finish(Decision.Refer, ReasonCodes.WatchlistHit, $"watchlist hit ({_hits.Count}): refer to an officer");
         }
 
-        if (!float.IsFinite(Threshold))
+        // The session's budget is its timer's business (BudgetExhausted), so a probe is decided with time left.
+        var single = _policy.Decide(new DecisionInput(quality, score, Threshold, watchlistHits, TimeSpan.MaxValue, ModelMismatch: modelMismatch));
+        switch (single.Decision)
         {
-            return Finish(Decision.Refer, ReasonCodes.NoThreshold, "no calibrated threshold for this model");
-        }
-
-        var q = _limits.Check(quality);
-        if (!q.Passed)
-        {
-            if (q.Reason == ReasonCodes.Liveness && ++_livenessFailures >= _options.MaxLivenessFailures)
-            {
+            case Decision.Refer:
+                return Finish(Decision.Refer, single.Reason, single.ReasonText);
+            case Decision.Retry when single.Reason == ReasonCodes.Liveness && ++_livenessFailures >= _options.MaxLivenessFailures:
                 return Finish(Decision.Refer, ReasonCodes.PresentationAttackSuspected, $"liveness failed on {_livenessFailures} probes");
-            }
-
-            return ContinueOrLimit(q.Reason!, q.Text!);
+            case Decision.Retry:
+                return ContinueOrLimit(single.Reason, single.ReasonText);
         }
 
-        if (score is not { } s || !float.IsFinite(s))
-        {
-            return ContinueOrLimit(ReasonCodes.NoFace, "no face could be compared: capture again");
-        }
-
+        var s = single.Score!.Value;
         _goodScores.Add(s);
         if (s >= Threshold + _options.StrongMatchMargin)
         {

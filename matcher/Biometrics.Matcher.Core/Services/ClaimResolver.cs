@@ -136,7 +136,7 @@ public sealed class ClaimResolver
         }
 
         if (template is null) throw MatcherException.NotFound("subject_unknown", "The claimed subject is not enrolled.");
-        return (new FaceVector(template.Vector, template.ModelId, Policy.ProbeQuality.Unmeasured), template.SubjectKey.Hex);
+        return (new FaceVector(template.Vector, template.ModelId, ProbeQuality.Unmeasured), template.SubjectKey.Hex);
     }
 
     /// <summary>True for failures that mean "the store is down or slow" (not the caller cancelling).</summary>

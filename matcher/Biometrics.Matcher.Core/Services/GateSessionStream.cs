@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Biometrics.Matcher.Policy;
 
 namespace Biometrics.Matcher.Services;
@@ -97,22 +96,15 @@ public sealed class GateSessionStream : IAsyncDisposable
 
         var pipelineMs = probe.IsImage ? Stopwatch.GetElapsedTime(start).TotalMilliseconds : 0;
         IReadOnlyList<WatchlistHit> hits = [];
-        float? score = null;
+        var comparison = Comparison.None;
         double watchMs = 0, compareMs = 0;
         if (face is not null)
         {
-            var claimModel = session.Claim!.Reference.ModelId;
-            if (!string.Equals(face.ModelId, claimModel, StringComparison.Ordinal))
-            {
-                await SendRetryAsync(session, "model_mismatch", $"The probe was made by {face.ModelId}, the claim by {claimModel}.").ConfigureAwait(false);
-                return;
-            }
-
             var w = Stopwatch.GetTimestamp();
             hits = await _service.Watchlist.ScreenAsync(face, _cancellationToken).ConfigureAwait(false);
             watchMs = Stopwatch.GetElapsedTime(w).TotalMilliseconds;
             var c = Stopwatch.GetTimestamp();
-            score = TensorPrimitives.Dot(face.Vector, session.Claim.Reference.Vector);
+            comparison = FaceComparer.Compare(face, session.Claim!.Reference);
             compareMs = Stopwatch.GetElapsedTime(c).TotalMilliseconds;
         }
 
@@ -120,7 +112,7 @@ public sealed class GateSessionStream : IAsyncDisposable
         lock (session)
         {
             if (session.IsFinal) return;
-            verdict = session.Fusion.AddProbe(face?.Quality ?? ProbeQuality.Unmeasured, score, hits);
+            verdict = session.Fusion.AddProbe(face?.Quality ?? ProbeQuality.Unmeasured, comparison.Score, hits, comparison.ModelMismatch);
             if (verdict.IsFinal)
             {
                 session.IsFinal = true;
@@ -190,7 +182,7 @@ public sealed class GateSessionStream : IAsyncDisposable
         session.Timer?.Dispose();
         _service.SessionEnded();
         var modelId = session.Claim?.Reference.ModelId ?? "";
-        _service.Audit.Record(_actor, "GateSession", VerificationService.DecisionName(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
+        _service.Audit.Record(_actor, "GateSession", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
         try
         {
             await SendAsync(new GateSessionUpdate(session.Id, new VerificationResult(verdict, modelId, session.TransactionId, times), true)).ConfigureAwait(false);

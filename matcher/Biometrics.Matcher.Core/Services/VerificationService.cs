@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Biometrics.Matcher.Policy;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +6,8 @@ namespace Biometrics.Matcher.Services;
 
 /// <summary>
 /// 1:1 verification (docs/MATCHER.md, "Verify, step by step"): resolves the probe and the claim concurrently, screens the probe against the
-/// watchlist in parallel, compares by cosine similarity and decides with <see cref="DecisionPolicy"/>; writes an audit
+/// watchlist in parallel, compares with <see cref="FaceComparer"/> and decides with <see cref="DecisionPolicy"/> (the table gate
+/// sessions use too; a model mismatch is REFER <c>model_mismatch</c>, as there); writes an audit
 /// record. The answer comes within the caller's deadline: when the store does not answer in time the verdict is REFER
 /// (<c>store_unavailable</c>), when the pipeline does not finish in time it is REFER (<c>budget_exhausted</c>); never an
 /// ACCEPT without a score at or above a calibrated threshold. Thread-safe.
@@ -41,7 +41,7 @@ public sealed partial class VerificationService
     /// <param name="command">The request.</param>
     /// <param name="deadline">The caller's deadline (UTC; <see cref="DateTime.MaxValue"/> for none: the configured default applies).</param>
     /// <param name="cancellationToken">The call's cancellation.</param>
-    /// <exception cref="MatcherException">INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED as described on the wire contract.</exception>
+    /// <exception cref="MatcherException">INVALID_ARGUMENT (a malformed probe or claim), NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED as described on the wire contract.</exception>
     public async Task<VerificationResult> VerifyAsync(VerifyCommand command, DateTime deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -109,26 +109,13 @@ public sealed partial class VerificationService
             watchlistMs = Stopwatch.GetElapsedTime(watchStart).TotalMilliseconds;
         }
 
-        // Compare.
+        // Compare, then decide once: the budget is what is left now, or none when the pipeline ran out of it.
         var compareStart = Stopwatch.GetTimestamp();
-        float? score = null;
+        var comparison = probe is not null && claim is not null ? FaceComparer.Compare(probe, claim.Reference) : Comparison.None;
         var modelId = probe?.ModelId ?? claim?.Reference.ModelId ?? string.Empty;
-        if (probe is not null && claim is not null)
-        {
-            if (!string.Equals(probe.ModelId, claim.Reference.ModelId, StringComparison.Ordinal))
-            {
-                throw MatcherException.Invalid("model_mismatch",
-                    $"The probe was made by {probe.ModelId} but the claim's template by {claim.Reference.ModelId}; they cannot be compared.");
-            }
-
-            score = TensorPrimitives.Dot(probe.Vector, claim.Reference.Vector);
-        }
-
         var compareMs = Stopwatch.GetElapsedTime(compareStart).TotalMilliseconds;
 
-        // Decide.
         var policyStart = Stopwatch.GetTimestamp();
-        var quality = probe?.Quality ?? ProbeQuality.Unmeasured;
         var left = budget - Stopwatch.GetElapsedTime(start);
         if (unavailable == ReasonCodes.BudgetExhausted)
         {
@@ -137,13 +124,8 @@ public sealed partial class VerificationService
         }
 
         var threshold = modelId.Length == 0 ? float.NaN : _models.VerifyThreshold(modelId);
-        var verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), unavailable));
-        if (left <= TimeSpan.Zero && verdict.Decision != Decision.Refer)
-        {
-            verdict = _policy.Decide(new DecisionInput(quality, score, threshold, hits, TimeSpan.Zero, unavailable));
-        }
-
-        _audit.Record(command.Actor, "Verify", DecisionName(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
+        var verdict = _policy.Decide(new DecisionInput(probe?.Quality ?? ProbeQuality.Unmeasured, comparison.Score, threshold, hits, left, unavailable, comparison.ModelMismatch));
+        _audit.Record(command.Actor, "Verify", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
         var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
         var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new VerificationResult(verdict, modelId, transactionId, times);
@@ -165,16 +147,6 @@ public sealed partial class VerificationService
         var v = await _faces.ResolveAsync(probe, "probe", cancellationToken).ConfigureAwait(false);
         return v is null || !probe.IsImage ? v : v with { PipelineMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds };
     }
-
-    /// <summary>The wire name of a decision (ACCEPT, REJECT, RETRY, REFER).</summary>
-    public static string DecisionName(Decision decision) => decision switch
-    {
-        Decision.Accept => "ACCEPT",
-        Decision.Reject => "REJECT",
-        Decision.Retry => "RETRY",
-        Decision.Refer => "REFER",
-        _ => "UNSPECIFIED",
-    };
 
     [LoggerMessage(EventId = 531, Level = LogLevel.Warning, Message = "Verify {TransactionId}: template store unavailable ({Detail}); answering REFER")]
     private static partial void LogStoreUnavailable(ILogger logger, string transactionId, string detail);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
 using Biometrics.Matcher.Policy;
+using Biometrics.Vision.Evaluation;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
 
@@ -9,8 +10,9 @@ namespace Biometrics.Matcher.Commands;
 
 /// <summary>
 /// <c>biometrics-matcher calibrate --pairs FILE [--root DIR] --out calibration.json [--fmr 1e-4] [--watchlist-fmr 1e-3]
-/// [--models DIR] [--parallel N]</c>: runs the face pipeline over every image of a labelled pair list (CSV
-/// <c>file_x,file_y,Decision</c> with Yes/No, as deepface's <c>master.csv</c>; or TSV with 1/0), scores each pair by
+/// [--models DIR] [--parallel N]</c>: runs the face pipeline over every image of a labelled pair list (read by
+/// <see cref="PairListReader"/>: CSV <c>file_x,file_y,Decision</c> with Yes/No, as deepface's <c>master.csv</c>; or TSV with
+/// 1/0), scores each pair by
 /// cosine similarity and writes the thresholds at the target FMRs (Policy's <see cref="Calibrator"/>) into the
 /// calibration file (merged by model_id). Pairs with an image without a face are reported and left out.
 /// </summary>
@@ -56,11 +58,10 @@ public static class CalibrateCommand
         var root = settings.Root ?? Path.GetDirectoryName(Path.GetFullPath(pairsFile))!;
         var outFile = settings.OutFile;
         var (fmr, watchFmr) = (settings.Fmr, settings.WatchlistFmr);
-        var pairs = ReadPairs(pairsFile);
-        if (pairs.Count == 0) throw new UsageException($"--pairs: {CliText.Excerpt(pairsFile)} holds no labelled pairs.");
+        var pairs = PairListReader.Read(pairsFile);
 
         using var pipeline = new FacePipeline(new FacePipelineOptions { ModelsDirectory = settings.Models, EnableLiveness = false });
-        var files = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct(StringComparer.Ordinal).ToArray();
+        var files = pairs.SelectMany(p => new[] { p.PathA, p.PathB }).Distinct(StringComparer.Ordinal).ToArray();
         var vectors = new ConcurrentDictionary<string, float[]?>(StringComparer.Ordinal);
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel }, f =>
         {
@@ -78,7 +79,7 @@ public static class CalibrateCommand
 
         var scores = new List<LabelledScore>(pairs.Count);
         var skipped = 0;
-        foreach (var (a, b, genuine) in pairs)
+        foreach (var (a, b, genuine, _) in pairs)
         {
             if (vectors[a] is not { } va || vectors[b] is not { } vb)
             {
@@ -112,35 +113,5 @@ public static class CalibrateCommand
         if (!model.Verify.Resolved) output.WriteLine("  note: " + model.Verify.Note);
         output.WriteLine($"Wrote {Path.GetFullPath(outFile)}");
         return 0;
-    }
-
-    /// <summary>Reads <c>a,b,label</c> (CSV, Yes/No/1/0/genuine/impostor) or tab-separated lines; a header line is skipped.</summary>
-    public static List<(string A, string B, bool Genuine)> ReadPairs(string path)
-    {
-        var pairs = new List<(string, string, bool)>();
-        var lineNo = 0;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var cols = line.Split(line.Contains('\t') ? '\t' : ',');
-            if (cols.Length < 3) throw new FormatException($"{path}:{lineNo}: expected file_a,file_b,label");
-            bool? label = cols[2].Trim().ToLowerInvariant() switch
-            {
-                "yes" or "1" or "genuine" or "same" or "true" => true,
-                "no" or "0" or "impostor" or "different" or "false" => false,
-                _ => null,
-            };
-            if (label is null)
-            {
-                if (pairs.Count == 0) continue; // header
-                throw new FormatException($"{path}:{lineNo}: label '{cols[2]}' is not Yes/No");
-            }
-
-            pairs.Add((cols[0].Trim(), cols[1].Trim(), label.Value));
-        }
-
-        return pairs;
     }
 }

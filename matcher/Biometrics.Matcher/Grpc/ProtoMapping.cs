@@ -1,7 +1,7 @@
 using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
-using PolicyDecision = Biometrics.Matcher.Policy.Decision;
-using PolicyQuality = Biometrics.Matcher.Policy.ProbeQuality;
+using PolicyDecision = Biometrics.Contract.Decision;
+using PolicyQuality = Biometrics.Contract.ProbeQuality;
 using WireQuality = Biometrics.Protos.V1.ProbeQuality;
 
 namespace Biometrics.Matcher.Grpc;

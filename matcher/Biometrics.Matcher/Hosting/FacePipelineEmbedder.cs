@@ -4,7 +4,7 @@ using Biometrics.Matcher.Configuration;
 using Biometrics.Matcher.Services;
 using Biometrics.Vision.Face;
 using Biometrics.Vision.Imaging;
-using PolicyQuality = Biometrics.Matcher.Policy.ProbeQuality;
+using PolicyQuality = Biometrics.Contract.ProbeQuality;
 
 namespace Biometrics.Matcher.Hosting;
 

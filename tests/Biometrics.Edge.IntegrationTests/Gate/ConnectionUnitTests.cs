@@ -1,5 +1,6 @@
 using Biometrics.Edge.Capture;
 using Biometrics.Edge.Connection;
+using Biometrics.Testing;
 using Grpc.Core;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;

@@ -82,4 +82,23 @@ public sealed class DecisionPolicyTests
         Assert.Equal(Decision.Refer, v.Decision);
         Assert.Equal(ReasonCodes.NoThreshold, v.Reason);
     }
+
+    [Fact]
+    public void Decide_ModelMismatch_RefersEvenWhenBlurred()
+    {
+        var v = Policy.Decide(new DecisionInput(QualityLimitsTests.Good with { Sharpness = 5 }, null, 0.41f, null, Budget, ModelMismatch: true));
+        Assert.Equal((Decision.Refer, ReasonCodes.ModelMismatch), (v.Decision, v.Reason));
+        Assert.True(v.IsFinal);
+    }
+
+    [Fact]
+    public void Decide_WatchlistHitWithBudgetGone_RefersWithTheHit()
+    {
+        var v = Policy.Decide(new DecisionInput(QualityLimitsTests.Good, 0.9f, 0.41f, [Hit], TimeSpan.Zero));
+        Assert.Equal((Decision.Refer, ReasonCodes.WatchlistHit), (v.Decision, v.Reason));
+    }
+
+    [Fact]
+    public void Decide_NoCalibratedThresholdAndBlurred_RetriesForQualityFirst() =>
+        Assert.Equal(ReasonCodes.LowQualitySharpness, Policy.Decide(new DecisionInput(QualityLimitsTests.Good with { Sharpness = 5 }, 0.9f, float.NaN, null, Budget)).Reason);
 }

@@ -138,4 +138,21 @@ public sealed class SessionFusionTests
         s.AddProbe(Good, 0.3f);
         Assert.Equal(0.3f, s.FusedScore);
     }
+
+    [Fact]
+    public void AddProbe_ModelMismatch_RefersAtOnce()
+    {
+        var v = NewSession().AddProbe(Good, null, modelMismatch: true);
+        Assert.Equal((Decision.Refer, ReasonCodes.ModelMismatch), (v.Decision, v.Reason));
+        Assert.True(v.IsFinal);
+    }
+
+    [Fact]
+    public void AddProbe_UncalibratedBlurredThenGood_RetriesThenRefersNoThreshold()
+    {
+        var s = new SessionFusion(float.NaN, new QualityLimits());
+        Assert.Equal(ReasonCodes.LowQualitySharpness, s.AddProbe(Good with { Sharpness = 5 }, 0.9f).Reason);
+        var v = s.AddProbe(Good, 0.9f);
+        Assert.Equal((Decision.Refer, ReasonCodes.NoThreshold), (v.Decision, v.Reason));
+    }
 }

@@ -47,4 +47,16 @@ public sealed class ThresholdsTests
         var dup = t.ToJson().Replace("\"models\": [", "\"models\": [" + System.Text.Json.JsonSerializer.Serialize(t.Models[0]) + ",", StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => Thresholds.Parse(dup));
     }
+
+    [Fact]
+    public void With_SameModelReplacedOthersKept_RoundTripsThroughJson()
+    {
+        var m1 = Calibrator.Calibrate([new(0.1f, false), new(0.8f, true)], new CalibrationOptions { ModelId = "m1" });
+        var other = Calibrator.Calibrate([new(0.2f, false), new(0.9f, true)], new CalibrationOptions { ModelId = "other" });
+        var again = Calibrator.Calibrate([new(0.3f, false), new(0.2f, false), new(0.8f, true)], new CalibrationOptions { ModelId = "m1" });
+        var set = Thresholds.Parse(Thresholds.Empty.With(m1).With(other).With(again).ToJson());
+        Assert.Equal(["m1", "other"], set.Models.Select(m => m.ModelId));
+        Assert.True(set.TryGet("m1", out var back));
+        Assert.Equal(2, back.ImpostorPairs);
+    }
 }

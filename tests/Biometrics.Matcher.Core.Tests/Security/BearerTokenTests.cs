@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using Biometrics.Matcher.Security;
+using Biometrics.Testing;
 
 namespace Biometrics.Matcher.Core.Tests.Security;
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Biometrics.Matcher.Security;
+using Biometrics.Testing;
 
 namespace Biometrics.Matcher.Core.Tests.Security;
 

@@ -1,9 +1,9 @@
-namespace Biometrics.Edge.Cli;
+namespace Biometrics.Vision.Evaluation;
 
 /// <summary>
 /// Reads a pairs file: one pair per line, <c>pathA&lt;TAB&gt;pathB&lt;TAB&gt;label</c> with label 1/0, Yes/No
 /// (also true/false, same/different), or a CSV with the header <c>file_x,file_y,Decision</c>. Blank lines and lines
-/// starting with <c>#</c> are skipped.
+/// starting with <c>#</c> are skipped. Used by the edge's <c>eval-pairs</c> and the matcher's <c>calibrate</c>.
 /// </summary>
 public static class PairListReader
 {

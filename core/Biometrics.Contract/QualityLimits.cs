@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
 /// <summary>
 /// Limits below which a probe is not matched (the gate is told to RETRY with a reason). Immutable and thread-safe.

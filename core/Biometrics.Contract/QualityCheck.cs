@@ -1,4 +1,4 @@
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
 /// <summary>Outcome of <see cref="QualityLimits.Check"/>: passed, or the first failed limit with a reason code and text.</summary>
 /// <param name="Passed">True when every measured value is within the limits.</param>

@@ -1,4 +1,4 @@
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
 /// <summary>Machine-readable reason codes carried in every verdict (the wire field <c>Verdict.reason</c>).</summary>
 public static class ReasonCodes
@@ -53,6 +53,10 @@ public static class ReasonCodes
 
     /// <summary>The lane cancelled the session (traveller walked away).</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>The probe and the claim's template were made by different models: they cannot be compared, and capturing
+    /// again does not help.</summary>
+    public const string ModelMismatch = "model_mismatch";
 
     /// <summary>No calibrated threshold exists for the probe's model_id.</summary>
     public const string NoThreshold = "no_threshold";

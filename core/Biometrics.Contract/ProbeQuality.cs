@@ -1,4 +1,4 @@
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
 /// <summary>
 /// Quality measurements of one probe (the wire message <c>ProbeQuality</c>). A value of 0 means "not measured" for the

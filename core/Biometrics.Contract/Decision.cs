@@ -1,6 +1,7 @@
-namespace Biometrics.Matcher.Policy;
+namespace Biometrics.Contract;
 
-/// <summary>What the gate should do (mirrors the wire enum <c>biometrics.v1.Decision</c>).</summary>
+/// <summary>What the gate should do. The values are those of the wire enum <c>biometrics.v1.Decision</c> (0 = unspecified), so
+/// a wire value converts by a cast.</summary>
 public enum Decision
 {
     /// <summary>Same person as the claim, above the verify threshold, quality and liveness fine, no watchlist hit.</summary>
