@@ -139,7 +139,10 @@ public sealed class InteropClient(GrpcChannel channel)
         }
         catch (RpcException ex)
         {
-            Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode); // the deadline may pass before the write
+            // The deadline may pass before the write. A write racing the deadline's own cancellation of the call can
+            // surface as CANCELLED (seen once in a full run on a busy machine); the call's status, asserted below, is
+            // still DEADLINE_EXCEEDED.
+            Assert.Contains(ex.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
         }
         catch (IOException)
         {
