@@ -224,8 +224,7 @@ public sealed class EnrolmentService
     public async Task<SubjectInfo> GetSubjectAsync(string subjectId, CancellationToken cancellationToken)
     {
         ClaimResolver.ValidateSubjectId(subjectId);
-        // No token to the store: it then bounds the read by its own deadline; the caller's token still ends the wait.
-        var t = await StoreCallAsync(() => _store.GetAsync(subjectId).WaitAsync(cancellationToken)).ConfigureAwait(false)
+        var t = await StoreCallAsync(() => _store.GetAsync(subjectId, null, cancellationToken)).ConfigureAwait(false)
             ?? throw MatcherException.NotFound("subject_unknown", "The subject is not enrolled.");
         return new SubjectInfo(t.SubjectKey.Hex, t.ModelId, t.Version, t.Galleries, t.EnrolledAt, t.Quality);
     }

@@ -19,8 +19,6 @@ public interface ITemplateStore
 
     /// <summary>The subject's template, or null if not enrolled.</summary>
     /// <exception cref="TemplateIntegrityException">The stored template failed authentication; it is not returned.</exception>
-    /// <remarks>Without a cancellable token the store bounds the read by its own deadline; with one, the caller bounds it
-    /// (awaits it with a deadline of its own, as Verify does).</remarks>
     /// <exception cref="TemplateModelMismatchException"><paramref name="requiredModelId"/> is set and differs from the stored model.</exception>
     Task<StoredTemplate?> GetAsync(string subjectId, string? requiredModelId = null, CancellationToken cancellationToken = default);
 
