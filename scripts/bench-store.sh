@@ -9,6 +9,9 @@
 # redis-benchmark's HMGET of a record of the same size at the same concurrency, on one redis-server without
 # persistence; (2) the matcher's CPU per Verify, scripts/bench-matcher.sh in each tree with
 # SUBJECTS=100000 WATCHLIST=0 RUNS="verify@10000 restart" DURATION=20s WARMUP=5s. Reports under reports/bench-store-<time>/.
+# Options: FETCH_ONLY=1 skips (2); ROUNDS (2); MODE=verify makes each fetch as Verify does (the call's token, bounded
+# by the caller's WaitAsync); BASE=<commit> adds a third side to the fetches, this tree's store at an earlier commit
+# (built by 'prepare' in /tmp/old-store-<BASE>), for a before/after of a change on StackExchange.Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,6 +19,10 @@ OLD=${OLD:-173a868}
 OLDTREE=/tmp/old-store-$OLD
 CLIENTS=${CLIENTS:-50}
 FETCHES=${FETCHES:-200000}
+ROUNDS=${ROUNDS:-2}
+MODE=${MODE:-plain}
+BASE=${BASE:-}
+BASETREE=${BASE:+/tmp/old-store-$BASE}
 PY=/usr/bin/python3
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf '[bench-store] %s\n' "$*" >&2; }
@@ -48,12 +55,18 @@ case "${1:-}" in
       for p in matcher/Biometrics.Matcher loadtest/Biometrics.LoadTest; do dotnet build "$t/$p" -c Release --nologo -v quiet -clp:ErrorsOnly; done
     done
     harness_project "$ROOT/.data/bench-fetch" "" "<ProjectReference Include=\"$ROOT/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />"
+    if [[ -n $BASE ]]; then
+      [[ -d $BASETREE ]] || git worktree add --detach "$BASETREE" "$BASE" >/dev/null
+      harness_project "$BASETREE/.data/bench-fetch" "" "<ProjectReference Include=\"$BASETREE/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />"
+    fi
     harness_project "$OLDTREE/.data/bench-fetch" ";OLD_CLIENT" "<ProjectReference Include=\"$OLDTREE/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />" \
       "<ProjectReference Include=\"$OLDTREE/core/Biometrics.Redis/Biometrics.Redis.csproj\" />"
     log "prepared: $ROOT and $OLDTREE ($OLD)"
     ;;
   clean)
     [[ -d $OLDTREE ]] && git worktree remove --force "$OLDTREE"
+    [[ -n $BASE && -d $BASETREE ]] && git worktree remove --force "$BASETREE"
+    true
     ;;
   run)
     [[ -d $OLDTREE/.data/bench-fetch/bin ]] || { log "run 'scripts/bench-store.sh prepare' first"; exit 2; }
@@ -72,23 +85,25 @@ case "${1:-}" in
       echo "# Template store before/after $(date -u '+%Y-%m-%d %H:%M UTC')"
       echo
       echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average at start: $(uptime | sed 's/.*load average: //')"
-      echo "- old: $OLD (Biometrics.Redis); new: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)') (StackExchange.Redis)"
+      echo "- old: $OLD (Biometrics.Redis); new: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)') (StackExchange.Redis)${BASE:+; base: $BASE (StackExchange.Redis)}; mode: $MODE"
       echo
       echo "## Template fetch, $CLIENTS concurrent callers, $FETCHES calls, value $(( ${#blob} )) B"
       echo
     } >"$OUT/summary.md"
-    for round in 1 2; do
+    sides="new${BASE:+ base} old"
+    for round in $(seq "$ROUNDS"); do
       rb=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$FETCHES" -q hmget bench:t c m v s | tr '\r' '\n' | grep -E 'requests per second' | tail -1)
       echo "- round $round: redis-benchmark \`-c $CLIENTS -n $FETCHES hmget bench:t c m v s\`: $rb" >>"$OUT/summary.md"
-      for side in new old; do
-        dir=$ROOT/.data/bench-fetch; [[ $side == old ]] && dir=$OLDTREE/.data/bench-fetch
-        line=$(dotnet "$dir/bin/Release/net10.0/Fetch.dll" "$port" "$CLIENTS" "$FETCHES" 1000)
-        echo "- round $round: $line" >>"$OUT/summary.md"
+      for side in $sides; do
+        dir=$ROOT/.data/bench-fetch; [[ $side == old ]] && dir=$OLDTREE/.data/bench-fetch; [[ $side == base ]] && dir=$BASETREE/.data/bench-fetch
+        line=$(dotnet "$dir/bin/Release/net10.0/Fetch.dll" "$port" "$CLIENTS" "$FETCHES" 1000 "$MODE")
+        echo "- round $round, $side: $line" >>"$OUT/summary.md"
       done
       redis-cli -p "$port" eval "for _,k in ipairs(redis.call('keys','fetch*')) do redis.call('del',k) end return 0" 0 >/dev/null
     done
     echo "- load average after the fetches: $(uptime | sed 's/.*load average: //')" >>"$OUT/summary.md"
     kill "$pid"; wait "$pid" 2>/dev/null || true
+    [[ ${FETCH_ONLY:-0} == 1 ]] && { cat "$OUT/summary.md"; exit 0; }
     for side in new old; do
       tree=$ROOT; [[ $side == old ]] && tree=$OLDTREE
       (cd "$tree" && SKIP_BUILD=1 SUBJECTS=100000 WATCHLIST=0 RUNS="verify@10000 restart" DURATION=20s WARMUP=5s OUT="$OUT/matcher-$side" \

@@ -31,6 +31,27 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
     }
 
     [Fact]
+    public async Task GetByKey_NoTokenServerBusy_ThrowsTimeoutBeforeTheReply()
+    {
+        await using var mux = await ConnectAsync(target);
+        await using var other = await ConnectAsync(target);
+        var options = Options();
+        options.CommandTimeout = TimeSpan.FromMilliseconds(200);
+        using var store = new RedisTemplateStore(mux, options);
+        var key = (await store.UpsertAsync(Record("B1", 1)).WaitAsync(Limit)).SubjectKey;
+
+        // Keeps the node that holds the subject's bucket busy for 0.8 s (shorter than the cluster's node timeout).
+        var busy = other.GetDatabase().ScriptEvaluateAsync(
+            "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + n[2] - s[2] >= 800000 return 0",
+            [BucketKey(options, BucketOf(key))]);
+        await Task.Delay(100);
+        await Assert.ThrowsAsync<TimeoutException>(() => store.GetByKeyAsync(key).WaitAsync(Limit));
+        Assert.False(busy.IsCompleted);
+        await busy.WaitAsync(Limit);
+        Assert.NotNull(await store.GetByKeyAsync(key).WaitAsync(Limit));
+    }
+
+    [Fact]
     public async Task Upsert_Reenrol_IncrementsVersionAndMovesGalleries()
     {
         await using var mux = await ConnectAsync(target);

@@ -16,17 +16,20 @@ namespace Biometrics.Benchmarks.Redis;
 /// The template fetch of a Verify: <c>Clients</c> concurrent callers share the store and together make
 /// <c>Requests</c> <c>GetByKeyAsync</c> calls (HMGET of the record, authentication and decryption) over
 /// <c>Subjects</c> enrolled 512-float templates. Prints fetches per second, the client's CPU microseconds per fetch,
-/// and the Redis key of subject 0 with its blob size (so redis-benchmark can fetch the same record).
+/// and the Redis key of subject 0 with its blob size (so redis-benchmark can fetch the same record). With a fifth
+/// argument <c>verify</c> each call is made as Verify makes it (<c>ClaimResolver</c>): with the call's cancellable token,
+/// bounded by the caller's own <c>WaitAsync</c> of the time left.
 /// </summary>
 public static class TemplateFetchHarness
 {
-    /// <summary>Args: port clients requests [subjects].</summary>
+    /// <summary>Args: port clients requests [subjects] [plain|verify].</summary>
     public static async Task RunAsync(string[] args, TextWriter log)
     {
         var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
         var clients = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
         var requests = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
         var subjects = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+        var verify = args.Length > 4 && args[4] == "verify";
         var options = new TemplateStoreOptions
         {
             KeyPrefix = "fetch" + Environment.ProcessId,
@@ -55,16 +58,19 @@ public static class TemplateFetchHarness
 
         var results = await store.UpsertManyAsync(records);
         var keys = results.Select(r => r.SubjectKey).ToArray();
-        await PassAsync(store, keys, clients, Math.Min(requests / 5, 20_000));
+        await PassAsync(store, keys, clients, Math.Min(requests / 5, 20_000), verify);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var elapsed = await PassAsync(store, keys, clients, requests);
+        var elapsed = await PassAsync(store, keys, clients, requests, verify);
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         log.WriteLine($"fetch {client}: {requests / elapsed.TotalSeconds:F0} fetches per second, client CPU {used.TotalMicroseconds / requests:F1} us per fetch "
-            + $"(clients={clients}, n={requests}, subjects={subjects}, {elapsed.TotalSeconds:F2} s)");
+            + $"(clients={clients}, n={requests}, subjects={subjects}, {(verify ? "as Verify, " : "")}{elapsed.TotalSeconds:F2} s)");
     }
 
-    private static async Task<TimeSpan> PassAsync(RedisTemplateStore store, SubjectKey[] keys, int clients, int requests)
+    private static async Task<TimeSpan> PassAsync(RedisTemplateStore store, SubjectKey[] keys, int clients, int requests, bool verify)
     {
+        // A Verify's token: cancellable (the gRPC call's), never cancelled here.
+        using var call = new CancellationTokenSource();
+        var token = call.Token;
         var remaining = requests;
         var start = Stopwatch.GetTimestamp();
         var workers = new Task[clients];
@@ -75,7 +81,9 @@ public static class TemplateFetchHarness
                 int n;
                 while ((n = Interlocked.Decrement(ref remaining)) >= 0)
                 {
-                    var t = await store.GetByKeyAsync(keys[n % keys.Length]).ConfigureAwait(false);
+                    var t = verify
+                        ? await store.GetByKeyAsync(keys[n % keys.Length], null, token).WaitAsync(TimeSpan.FromSeconds(2), token).ConfigureAwait(false)
+                        : await store.GetByKeyAsync(keys[n % keys.Length]).ConfigureAwait(false);
                     if (t is null || t.Vector.Length != 512) throw new InvalidOperationException("The fetch returned no template.");
                 }
             });

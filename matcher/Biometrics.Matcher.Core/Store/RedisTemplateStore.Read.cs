@@ -18,7 +18,6 @@ public sealed partial class RedisTemplateStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(subjectKey)), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
-        if (lease is null) return null;
         return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
