@@ -65,11 +65,13 @@ public abstract class DurabilityTests : IDisposable
         await Task.WhenAll(writers).WaitAsync(Limit);
 
         // While Redis was down, every call failed fast with a connection error (or the store's own deadline, or, while a
-        // restarted cluster re-forms, the cluster's CLUSTERDOWN / TRYAGAIN), none hung.
+        // restarted cluster re-forms, the cluster's CLUSTERDOWN / TRYAGAIN, or READONLY from a node the client still took
+        // for the primary of its slot; seen once in a fresh-clone run), none hung.
+        string[] reforming = ["CLUSTERDOWN", "TRYAGAIN", "READONLY"];
         Assert.All(failures, f =>
         {
             Assert.True(f.Error is RedisConnectionException or TimeoutException
-                || (f.Error is RedisServerException && (f.Error.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) || f.Error.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal))),
+                || (f.Error is RedisServerException && reforming.Any(r => f.Error.Message.StartsWith(r, StringComparison.Ordinal))),
                 f.Error.ToString());
             Assert.True(f.Took < TimeSpan.FromSeconds(5), $"a call took {f.Took} to fail");
         });
