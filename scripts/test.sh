@@ -7,6 +7,8 @@ config=${CONFIGURATION:-Release}
 mapfile -t unit < <(ls tests/*/*.Tests.csproj | sort)
 mapfile -t integration < <(ls tests/*/*.IntegrationTests.csproj | sort)
 failed=0; passed_total=0; failed_total=0; skipped_total=0
+# The failures are repeated at the end: CI keeps only the tail of the output.
+recap=$(mktemp); trap 'rm -f "$recap"' EXIT
 for proj in "${unit[@]}" "${integration[@]}"; do
   name=$(basename "$proj" .csproj)
   echo "=== $name"
@@ -25,8 +27,11 @@ for proj in "${unit[@]}" "${integration[@]}"; do
     failed=1
     echo "--- $name failed (exit $status); details:"
     grep -A25 -E "^\s+Failed |Test Run Aborted|crashed" "$out" | head -200 || tail -50 "$out"
+    { echo "--- $name (exit $status)"
+      grep -A6 -E "^\s+Failed |Test Run Aborted|crashed" "$out" | head -60 || tail -20 "$out"; } >> "$recap"
   fi
   rm -f "$out"
 done
+if [[ -s $recap ]]; then echo "=== Failures (repeated from above)"; cat "$recap"; fi
 echo "$passed_total passed, $failed_total failed, $skipped_total skipped"
 exit $failed
