@@ -1,34 +1,82 @@
 using Grpc.HealthCheck;
+using Biometrics.Matcher.Gallery;
 using Biometrics.Matcher.Services;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Biometrics.Matcher.Hosting;
 
 /// <summary>Reports <c>grpc.health.v1</c> status: NOT_SERVING (for "" and every biometrics service) until this replica has
-/// loaded its galleries from the store snapshot, SERVING after.</summary>
-public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry galleries) : IHostedService
+/// loaded its galleries from the store snapshot and searched each once, SERVING after.</summary>
+/// <remarks>The warm-up search starts each gallery's search worker and compiles its kernels, so the first traveller after
+/// a start does not pay for them inside the lane budget (docs/MATCHER.md, "Start-up").</remarks>
+public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry galleries, MatchingOptions options, ILogger<HealthReporter> logger)
+    : IHostedService
 {
     /// <summary>Service names reported besides the whole server ("").</summary>
     public static readonly string[] Services = ["", "biometrics.v1.Matcher", "biometrics.v1.Enrolment", "biometrics.v1.Operations"];
+
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var s in Services) health.SetStatus(s, ServingStatus.NotServing);
-        _ = galleries.WhenLoaded.ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully)
-            {
-                foreach (var s in Services) health.SetStatus(s, ServingStatus.Serving);
-            }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = ServeWhenLoadedAsync();
         return Task.CompletedTask;
+    }
+
+    private async Task ServeWhenLoadedAsync()
+    {
+        try
+        {
+            await galleries.WhenLoaded.ConfigureAwait(false);
+        }
+        catch
+        {
+            return; // the load failure is logged where it happens; the replica stays NOT_SERVING
+        }
+
+        await WarmUpAsync().ConfigureAwait(false);
+        if (_stopping.IsCancellationRequested) return;
+        foreach (var s in Services) health.SetStatus(s, ServingStatus.Serving);
+    }
+
+    private async Task WarmUpAsync()
+    {
+        var probe = new float[options.Dimension];
+        probe[0] = 1f;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            // A scratch gallery first: galleries created later by enrolment (an empty store at start) find the
+            // search kernels compiled too.
+            using (var scratch = new GalleryIndex("warm-up", "warm-up", options.Dimension))
+            {
+                var rows = new float[64 * options.Dimension];
+                for (var i = 0; i < 64; i++) rows[i * options.Dimension + i % options.Dimension] = 1f;
+                scratch.AddRange([.. Enumerable.Range(0, 64).Select(i => "w" + i)], rows);
+                await using var batcher = new GallerySearchBatcher(scratch);
+                await batcher.SearchAsync(probe, 1, timeout.Token).ConfigureAwait(false);
+            }
+
+            foreach (var (name, modelId, _) in galleries.Describe())
+            {
+                await galleries.SearchAsync(name, probe, modelId, 1, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or MatcherException)
+        {
+            logger.LogWarning("Warm-up search did not complete: {Reason}", e.Message);
+        }
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping.Cancel();
         foreach (var s in Services) health.SetStatus(s, ServingStatus.NotServing);
         return Task.CompletedTask;
     }

@@ -36,6 +36,10 @@ public sealed class LiveMatcherFixture : IAsyncLifetime
 
     public string Token(ServiceRole role) => File.ReadAllText(Keys.TokenFile(role)).Trim();
 
+    /// <summary>False after each start until a test class has run one gate session on this matcher (see
+    /// <see cref="EndToEndTests"/>): the first session of a cold process is not what the timed tests measure.</summary>
+    public bool WarmedUp { get; set; }
+
     public async Task InitializeAsync()
     {
         Redis = new RedisServer();
@@ -58,6 +62,7 @@ public sealed class LiveMatcherFixture : IAsyncLifetime
             ["Matcher:CalibrationFile"] = Path.Combine(SharedFiles.RepoRoot, "matcher", "Biometrics.Matcher", "calibration.json"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        WarmedUp = false;
         var app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         _app = app;
