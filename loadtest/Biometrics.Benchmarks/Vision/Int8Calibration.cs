@@ -13,7 +13,7 @@ namespace Biometrics.Benchmarks.Vision;
 /// fr_feature (docs/VISION.md, "int8 embedder"). Every face of the images goes through the fp32 pipeline (detect,
 /// landmarks, align); its aligned face, packed as <see cref="FaceEmbedder"/> packs it (RGB, (v-127)/128, CHW), runs through
 /// <c>EXPOSED.onnx</c> (fr_feature with every intermediate tensor as an output, from
-/// <c>scripts/quantize_fr_feature.py expose</c>), and the minimum and maximum of every tensor are written as JSON.
+/// <c>scripts/fr_feature_variants.py expose</c>), and the minimum and maximum of every tensor are written as JSON.
 /// </summary>
 public static class Int8Calibration
 {
@@ -67,7 +67,7 @@ public static class Int8Calibration
 
         var json = new
         {
-            about = "Activation ranges (min, max) of fr_feature.onnx over the faces below, for scripts/quantize_fr_feature.py quantize (docs/VISION.md, int8 embedder).",
+            about = "Activation ranges (min, max) of fr_feature.onnx over the faces below, for scripts/fr_feature_variants.py quantize (docs/VISION.md, int8 embedder).",
             model_sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(RuntimeDependencies.ModelsDirectory, "fr_feature.onnx")))),
             faces,
             tensors = ranges,
