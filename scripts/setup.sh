@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian 12 machine (run as root, no standard input needed):
 #   1. Debian packages   2. the face models from npm, verified by SHA-256 (ONNX Runtime and OpenCV come from NuGet)
-#   3. dotnet restore + build.
+#   3. the copies of fr_feature derived from it (scripts/fr_feature_variants.py), verified by SHA-256
+#   4. dotnet restore + build.
 # A second run checks what is there and only redoes what is missing or stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ APT_PACKAGES=(
   redis-server
   libgtk-3-0 libdrm2 libatomic1  # what OpenCvSharp4.official.runtime.linux-x64's libOpenCvSharpExtern.so links to
   python3-grpcio python3-grpc-tools python3-opencv python3-numpy python3-faiss
+  python3-onnx  # derives the fr_feature copies (step 3)
   nghttp2-client chromium
 )
 missing=()
@@ -57,7 +59,27 @@ if ((need_fetch)); then
   log "artefacts verified by SHA-256"
 fi
 
-# ---------------------------------------------------------------- 3. .NET restore and build
+# ---------------------------------------------------------------- 3. fr_feature copies derived from the published file
+# Deterministic (Debian 12's python3-onnx and python3-numpy), so checked by SHA-256 like a download; docs/VISION.md,
+# "Embedder model copies". The int8 copy applies the activation ranges committed in scripts/fr_feature_int8_ranges.json.
+declare -A DERIVED=(
+  [fr_feature_rewritten.onnx]="rewrite 285d21e5ae8e8beb94c1c0b35b8a8d617bab5e1d2762bdcf0eb1aed0d13a3465"
+  [fr_feature_int8.onnx]="quantize a107d531436d33caf4f1f6e860e5a7e4c695b2772372bc85fdfaa8482a2772d1"
+)
+for f in "${!DERIVED[@]}"; do
+  read -r step sha <<<"${DERIVED[$f]}"
+  out=$DEPS/models/$f
+  [[ -f $out && "$(sha256sum "$out" | cut -d' ' -f1)" == "$sha" ]] && continue
+  log "deriving $f from fr_feature.onnx"
+  args=("$DEPS/models/fr_feature.onnx")
+  [[ $step == quantize ]] && args+=("$ROOT/scripts/fr_feature_int8_ranges.json")
+  /usr/bin/python3 "$ROOT/scripts/fr_feature_variants.py" "$step" "${args[@]}" "$out.tmp"
+  got=$(sha256sum "$out.tmp" | cut -d' ' -f1)
+  [[ $got == "$sha" ]] || { log "SHA-256 mismatch for derived $f: expected $sha, got $got"; rm -f "$out.tmp"; exit 1; }
+  mv -f "$out.tmp" "$out"
+done
+
+# ---------------------------------------------------------------- 4. .NET restore and build
 if [[ "${SETUP_SKIP_BUILD:-0}" != 1 ]]; then
   dotnet build Biometrics.sln -c "${CONFIGURATION:-Release}" --nologo -v quiet -clp:ErrorsOnly
 fi

@@ -15,6 +15,7 @@ public static class Program
         ["face-compare"] = Vision.FaceStageComparison.Run,
         ["gallery-bench"] = Gallery.GalleryBench.Run,
         ["imaging-check"] = Vision.ImagingCheck.Run,
+        ["int8-calibrate"] = Vision.Int8Calibration.Run,
     };
 
     public static int Main(string[] args)

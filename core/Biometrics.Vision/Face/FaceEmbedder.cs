@@ -18,9 +18,12 @@ public sealed class FaceEmbedder : IDisposable
     private const int Side = FaceAligner.Size;
     private readonly OnnxModel _model;
 
-    /// <summary>Loads the model from <paramref name="modelPath"/> and derives <see cref="ModelId"/> from its SHA-256.</summary>
+    /// <summary>
+    /// Loads the model from <paramref name="modelPath"/>; <see cref="ModelId"/> is <paramref name="modelId"/> or, when null,
+    /// derived from the file's SHA-256 (a copy that computes the same function as another file passes that file's id).
+    /// </summary>
     /// <remarks>Without <paramref name="options"/> the session uses <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/> (see <see cref="FacePipelineOptions.EmbedderGraphOptimizationLevel"/>).</remarks>
-    public FaceEmbedder(string modelPath, SessionOptions? options = null)
+    public FaceEmbedder(string modelPath, SessionOptions? options = null, string? modelId = null)
     {
         _model = OnnxModel.Load(modelPath, options, GraphOptimizationLevel.ORT_ENABLE_ALL);
         if (_model.InputLength != 3 * Side * Side || _model.OutputLengths[0] != Dimension)
@@ -29,7 +32,7 @@ public sealed class FaceEmbedder : IDisposable
             throw new InvalidDataException($"'{modelPath}' does not look like fr_feature (input 1x3x112x112, output 1x512).");
         }
 
-        ModelId = ComputeModelId(modelPath);
+        ModelId = modelId ?? ComputeModelId(modelPath);
     }
 
     /// <summary>"fr_feature-" + the first 12 lowercase hex digits of the SHA-256 of the model file.</summary>

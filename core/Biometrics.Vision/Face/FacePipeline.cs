@@ -12,7 +12,7 @@ public sealed class FacePipeline : IDisposable
 {
     private readonly FacePipelineOptions _options;
 
-    /// <summary>Loads the models (<c>fr_detect</c>, <c>fr_landmark</c>, <c>fr_feature</c> and, if enabled, <c>fr_liveness</c>).</summary>
+    /// <summary>Loads the models (<c>fr_detect</c>, <c>fr_landmark</c>, a copy of <c>fr_feature</c> (<see cref="FacePipelineOptions.EmbedderModel"/>) and, if enabled, <c>fr_liveness</c>).</summary>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">A model file is not the model it should be.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was configured but this build or host cannot provide it.</exception>
@@ -32,7 +32,9 @@ public sealed class FacePipeline : IDisposable
                 MinFaceSize = _options.MinFaceSize,
             });
             Landmarks = Add(created, new LandmarkDetector(Path.Combine(dir, "fr_landmark.onnx"), sessionOptions));
-            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, "fr_feature.onnx"), embedderOptions) { FlipAverage = _options.FlipAverage });
+            // The rewritten copy computes the published function (scores within 1e-5), so it carries the published model's id.
+            var publishedId = _options.EmbedderModel == EmbedderModel.Rewritten ? FaceEmbedder.ComputeModelId(Path.Combine(dir, EmbedderFile(EmbedderModel.Published))) : null;
+            Embedder = Add(created, new FaceEmbedder(Path.Combine(dir, EmbedderFile(_options.EmbedderModel)), embedderOptions, publishedId) { FlipAverage = _options.FlipAverage });
             Liveness = _options.EnableLiveness
                 ? Add(created, new LivenessDetector(Path.Combine(dir, "fr_liveness.onnx"), sessionOptions) { LiveClassIndex = _options.LiveClassIndex })
                 : null;
@@ -62,6 +64,9 @@ public sealed class FacePipeline : IDisposable
 
     /// <summary>The embedding model id (see <see cref="FaceEmbedder.ModelId"/>).</summary>
     public string ModelId => Embedder.ModelId;
+
+    /// <summary>Which copy of fr_feature <see cref="Embedder"/> runs.</summary>
+    public EmbedderModel EmbedderModel => _options.EmbedderModel;
 
     /// <summary>
     /// Finds and analyses the faces of <paramref name="image"/>, largest first (at most <see cref="FacePipelineOptions.MaxFaces"/>).
@@ -164,6 +169,15 @@ public sealed class FacePipeline : IDisposable
         Embedder.Dispose();
         Liveness?.Dispose();
     }
+
+    /// <summary>The file name of <paramref name="model"/> in the models folder.</summary>
+    public static string EmbedderFile(EmbedderModel model) => model switch
+    {
+        EmbedderModel.Published => "fr_feature.onnx",
+        EmbedderModel.Rewritten => "fr_feature_rewritten.onnx",
+        EmbedderModel.Int8 => "fr_feature_int8.onnx",
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "unknown embedder model"),
+    };
 
     private static T Add<T>(List<IDisposable> created, T item)
         where T : IDisposable

@@ -65,6 +65,12 @@ public sealed class FacePipelineOptions
     public GraphOptimizationLevel EmbedderGraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     /// <summary>
+    /// Which copy of fr_feature embeds faces (default <see cref="EmbedderModel.Rewritten"/>: the published function, about
+    /// 2.5x faster; docs/VISION.md, "Embedder model copies"). <see cref="EmbedderModel.Int8"/> has its own model id.
+    /// </summary>
+    public EmbedderModel EmbedderModel { get; set; } = EmbedderModel.Rewritten;
+
+    /// <summary>
     /// New ONNX Runtime session options for these settings at optimisation <paramref name="level"/>: thread counts as set,
     /// thread spinning off (spinning workers steal CPU from Kestrel and Redis on a small shared machine), and the CUDA
     /// provider when asked for. The caller disposes them (sessions keep their own copy).

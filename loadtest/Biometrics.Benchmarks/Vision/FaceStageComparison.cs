@@ -8,7 +8,7 @@ using Biometrics.Vision.Imaging;
 namespace Biometrics.Benchmarks.Vision;
 
 /// <summary>
-/// <c>face-compare [--iterations N] [--threads T] [images...]</c>: times each face stage per face in this process, runs
+/// <c>face-compare [--iterations N] [--threads T] [--clock wall|cpu] [--embedder published|rewritten|int8] [images...]</c>: times each face stage per face in this process, runs
 /// <c>loadtest/bench/opencv_dnn_pipeline.py</c> (OpenCV DNN, same models, images and preprocessing) under /usr/bin/python3,
 /// and prints both side by side. Single-threaded on both sides by default. <c>--clock cpu</c> measures the CPU time of the
 /// calling thread instead of wall time (both runtimes then compute on that thread), which stays meaningful on a loaded machine.
@@ -20,6 +20,7 @@ public static class FaceStageComparison
         var iterations = 5;
         var threads = 1;
         var clock = "wall";
+        var embedder = new FacePipelineOptions().EmbedderModel;
         var images = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -28,6 +29,7 @@ public static class FaceStageComparison
                 case "--iterations": iterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--clock": clock = args[++i]; break;
+                case "--embedder": embedder = Enum.Parse<EmbedderModel>(args[++i], ignoreCase: true); break;
                 default: images.Add(args[i]); break;
             }
         }
@@ -50,10 +52,10 @@ public static class FaceStageComparison
         }
 
         Func<double> now = clock == "cpu" ? ThreadCpuClock.NowMs : () => Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency;
-        var ours = MeasureOurs(images, iterations, threads, now);
+        var ours = MeasureOurs(images, iterations, threads, embedder, now);
         var theirs = MeasureOpenCv(images, iterations, threads, clock);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"images {images.Count} x {iterations} iterations, {ours.Faces / iterations} faces per pass, {threads} thread(s), {clock} clock"));
+            $"images {images.Count} x {iterations} iterations, {ours.Faces / iterations} faces per pass, {threads} thread(s), {clock} clock, embedder {embedder}"));
         Console.WriteLine($"{"stage",-22}{"ours (ORT 1.32)",18}{"opencv-dnn (py)",18}");
         foreach (var (name, key, perImage) in new[]
                  {
@@ -75,9 +77,9 @@ public static class FaceStageComparison
 
     private sealed record Measurement(int Faces, Dictionary<string, double> PerImage, Dictionary<string, double> PerFace);
 
-    private static Measurement MeasureOurs(List<string> images, int iterations, int threads, Func<double> now)
+    private static Measurement MeasureOurs(List<string> images, int iterations, int threads, EmbedderModel embedder, Func<double> now)
     {
-        using var pipeline = new FacePipeline(new FacePipelineOptions { EnableLiveness = false, IntraOpNumThreads = threads });
+        using var pipeline = new FacePipeline(new FacePipelineOptions { EnableLiveness = false, IntraOpNumThreads = threads, EmbedderModel = embedder });
         var encoded = images.Select(File.ReadAllBytes).ToArray();
         var totals = new Dictionary<string, double> { ["decode"] = 0, ["detect"] = 0, ["landmarks"] = 0, ["align"] = 0, ["embed"] = 0 };
         int faces = 0, imageCount = 0;
