@@ -8,7 +8,7 @@ namespace Biometrics.Matcher.Services;
 
 /// <summary>
 /// This replica's in-memory 1:N galleries, mirrored from the template store: filled from a snapshot at start
-/// (<see cref="GallerySynchronizer"/>), then kept current by the change stream (upserts replace a subject's rows in every
+/// (the host's gallery synchroniser), then kept current by the change stream (upserts replace a subject's rows in every
 /// gallery it belongs to, deletes remove them). Rows are keyed by pseudonymous subject key. Thread-safe.
 /// </summary>
 public sealed partial class GalleryRegistry : IAsyncDisposable
