@@ -121,7 +121,7 @@ public static partial class MatcherHost
         services.AddSingleton<IdentificationService>();
         services.AddSingleton<GateSessionService>(sp => new GateSessionService(sp.GetRequiredService<FaceResolver>(), sp.GetRequiredService<ClaimResolver>(),
             sp.GetRequiredService<WatchlistScreener>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AuditTrail>(),
-            sp.GetRequiredService<MatchingOptions>(), sp.GetRequiredService<ILogger<GateSessionService>>()));
+            sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<EnrolmentService>(sp => new EnrolmentService(sp.GetRequiredService<ITemplateStore>(), sp.GetRequiredService<FaceResolver>(),
             sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<MatcherGrpcService>();

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Biometrics.Matcher.Core.Tests.Policy;
 using Biometrics.Matcher.Policy;
 using Biometrics.Matcher.Security;
@@ -76,7 +75,7 @@ public sealed class DecisionPathsTests : IAsyncLifetime
         var watchlist = new WatchlistScreener(_galleries, models, options);
         var audit = new AuditTrail(noStore, NullLogger<AuditTrail>.Instance);
         _verify = new VerificationService(faces, claims, watchlist, models, new DecisionPolicy(options.ProbeQuality), audit, options, NullLogger<VerificationService>.Instance);
-        _sessions = new GateSessionService(faces, claims, watchlist, models, audit, options, NullLogger<GateSessionService>.Instance);
+        _sessions = new GateSessionService(faces, claims, watchlist, models, audit, options);
     }
 
     public async Task DisposeAsync() => await _galleries.DisposeAsync();
@@ -95,12 +94,11 @@ public sealed class DecisionPathsTests : IAsyncLifetime
     public async Task GateSession_Case_GetsTheTableDecision(Case c)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
-        var updates = Channel.CreateUnbounded<GateSessionUpdate>();
-        await using var stream = _sessions.Start("test", u => updates.Writer.WriteAsync(u).AsTask(), cts.Token);
+        await using var stream = _sessions.Start("test", cts.Token);
         await stream.OpenAsync(new GateSessionOpen("gate", "lane", Claim(c), c.SlowImage ? 150 : 0, "s1")).WaitAsync(Bound, cts.Token);
         var probe = stream.ProbeAsync(Probe(c));
         if (!c.SlowImage) await probe.WaitAsync(Bound, cts.Token);
-        var update = await updates.Reader.ReadAsync(cts.Token).AsTask().WaitAsync(Bound, cts.Token);
+        var update = await stream.Updates.ReadAsync(cts.Token).AsTask().WaitAsync(Bound, cts.Token);
         Assert.Equal((c.Expected, c.Reason), (update.Result.Verdict.Decision, update.Result.Verdict.Reason));
         Assert.Equal(c.Expected != Decision.Retry, update.Final);
         await cts.CancelAsync();
