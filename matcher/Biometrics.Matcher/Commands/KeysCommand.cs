@@ -39,7 +39,7 @@ public static class KeysCommand
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine($"Development keys in {keys.Directory} (never for production):");
-        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [keys.TokenKeyId] = KeyFiles.Read(keys.TokenSigningKeyFile) }, TimeSpan.Zero);
+        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [keys.TokenKeyId] = KeyMaterial.ReadKeyFile(keys.TokenSigningKeyFile) }, TimeSpan.Zero);
         foreach (var file in keys.Files)
         {
             var name = Path.GetFileName(file.Path);
@@ -104,7 +104,7 @@ public static class KeysCommand
         command.SetAction((parse, _) =>
         {
             RolePolicy.TryParse(parse.GetRequiredValue(role), out var r);
-            var key = KeyFiles.Read(parse.GetRequiredValue(keyFile));
+            var key = KeyMaterial.ReadKeyFile(parse.GetRequiredValue(keyFile));
             if (key.Length < BearerToken.MinKeyBytes)
             {
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--key-file: the key has {key.Length} bytes; token signing keys have at least {BearerToken.MinKeyBytes}."));

@@ -92,7 +92,7 @@ public static partial class MatcherHost
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security;
-            return new BearerTokenValidator(new Dictionary<string, byte[]> { [o.TokenSigningKeyId] = KeyFiles.Read(o.TokenSigningKeyFile!) }, ClockSkew);
+            return new BearerTokenValidator(new Dictionary<string, byte[]> { [o.TokenSigningKeyId] = KeyMaterial.ReadKeyFile(o.TokenSigningKeyFile!) }, ClockSkew);
         });
         services.AddSingleton(sp =>
         {
