@@ -10,8 +10,9 @@ namespace Biometrics.Matcher.Core.Tests.Services;
 
 /// <summary>
 /// The matcher's services as the host composes them, over an <see cref="InMemoryTemplateStore"/>, the real
-/// <see cref="DecisionPolicy"/> and <see cref="FaceComparer"/>: model <c>m</c> (verify threshold 0.5, watchlist 0.9),
-/// 8-dimensional embeddings, a QR issuer the claim resolver trusts.
+/// <see cref="DecisionPolicy"/> and <see cref="FaceComparer"/>: models <c>m</c> and <c>m2</c> (verify threshold 0.5,
+/// watchlist 0.9), 8-dimensional embeddings, a QR issuer the claim resolver trusts, and a face pipeline when one is
+/// given (its model uncalibrated).
 /// </summary>
 public sealed class DomainServices : IAsyncDisposable
 {
@@ -24,16 +25,19 @@ public sealed class DomainServices : IAsyncDisposable
         {"version":1,"models":[
           {"model_id":"m","verify":{"target_fmr":0.0001,"threshold":0.5,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
            "watchlist":{"target_fmr":0.001,"threshold":0.9,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
+           "genuine_pairs":1,"impostor_pairs":1,"date":"2026-12-01"},
+          {"model_id":"m2","verify":{"target_fmr":0.0001,"threshold":0.5,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
+           "watchlist":{"target_fmr":0.001,"threshold":0.9,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
            "genuine_pairs":1,"impostor_pairs":1,"date":"2026-12-01"}]}
         """);
 
     private readonly ECDsa _qrKey = DevKeys.CreateQrIssuerKey();
 
-    public DomainServices(SessionFusionOptions? session = null)
+    public DomainServices(SessionFusionOptions? session = null, IFaceEmbedder? pipeline = null)
     {
         Options = new MatchingOptions { Dimension = Dim, Session = session ?? new SessionFusionOptions() };
-        var models = new ModelCatalog(Calibrated, pipelineModelId: null);
-        var faces = new FaceResolver(models, Options, embedder: null);
+        var models = new ModelCatalog(Calibrated, pipeline?.ModelId);
+        var faces = new FaceResolver(models, Options, pipeline);
         var pub = ECDsa.Create();
         pub.ImportSubjectPublicKeyInfo(_qrKey.ExportSubjectPublicKeyInfo(), out _);
         Qr = new QrTokenIssuer("border-authority", _qrKey);
