@@ -35,7 +35,7 @@ cat > "$bench/Biometrics.RedisBench.csproj" <<XML
     <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/RedisThroughput*.cs" />
     <Compile Include="$ROOT/loadtest/Biometrics.Benchmarks/Redis/TemplateStoreHarness.cs" />
     <PackageReference Include="StackExchange.Redis" />
-    <ProjectReference Include="$ROOT/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj" />
+    <ProjectReference Include="$ROOT/matcher/Biometrics.Matcher.Store/Biometrics.Matcher.Store.csproj" />
   </ItemGroup>
 </Project>
 XML

@@ -27,6 +27,14 @@ PY=/usr/bin/python3
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf '[bench-store] %s\n' "$*" >&2; }
 
+# The template store's project in a tree: matcher/Biometrics.Matcher.Store since the Redis store left the domain
+# (issue 15), matcher/Biometrics.Matcher.Core before.
+store_ref() {
+  local p=matcher/Biometrics.Matcher.Store/Biometrics.Matcher.Store.csproj
+  [[ -f $1/$p ]] || p=matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj
+  echo "<ProjectReference Include=\"$1/$p\" />"
+}
+
 harness_project() { # dir, extra defines, project references...
   local dir=$1 defines=$2; shift 2
   mkdir -p "$dir"
@@ -54,12 +62,12 @@ case "${1:-}" in
     for t in "$ROOT" "$OLDTREE"; do
       for p in matcher/Biometrics.Matcher loadtest/Biometrics.LoadTest; do dotnet build "$t/$p" -c Release --nologo -v quiet -clp:ErrorsOnly; done
     done
-    harness_project "$ROOT/.data/bench-fetch" "" "<ProjectReference Include=\"$ROOT/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />"
+    harness_project "$ROOT/.data/bench-fetch" "" "$(store_ref "$ROOT")"
     if [[ -n $BASE ]]; then
       [[ -d $BASETREE ]] || git worktree add --detach "$BASETREE" "$BASE" >/dev/null
-      harness_project "$BASETREE/.data/bench-fetch" "" "<ProjectReference Include=\"$BASETREE/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />"
+      harness_project "$BASETREE/.data/bench-fetch" "" "$(store_ref "$BASETREE")"
     fi
-    harness_project "$OLDTREE/.data/bench-fetch" ";OLD_CLIENT" "<ProjectReference Include=\"$OLDTREE/matcher/Biometrics.Matcher.Core/Biometrics.Matcher.Core.csproj\" />" \
+    harness_project "$OLDTREE/.data/bench-fetch" ";OLD_CLIENT" "$(store_ref "$OLDTREE")" \
       "<ProjectReference Include=\"$OLDTREE/core/Biometrics.Redis/Biometrics.Redis.csproj\" />"
     log "prepared: $ROOT and $OLDTREE ($OLD)"
     ;;

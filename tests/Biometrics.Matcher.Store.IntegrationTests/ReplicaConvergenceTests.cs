@@ -51,7 +51,7 @@ public abstract class ReplicaConvergenceTests(IRedisTarget target)
         await Task.WhenAll(writers).WaitAsync(Limit);
         var end = await store.GetLatestPositionAsync().WaitAsync(Limit);
         var deadline = DateTime.UtcNow + Limit;
-        while (!new ChangeStreamPosition(Volatile.Read(ref applied)).Covers(end))
+        while (!RedisTemplateStore.Covers(new ChangeStreamPosition(Volatile.Read(ref applied)), end))
         {
             Assert.False(follower.IsCompleted, follower.Exception?.ToString());
             Assert.True(DateTime.UtcNow < deadline, "the replica did not catch up");

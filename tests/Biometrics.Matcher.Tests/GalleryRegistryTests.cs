@@ -1,3 +1,4 @@
+using Biometrics.Contract;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
 
@@ -34,9 +35,10 @@ public sealed class GalleryRegistryTests
 
         var q = new float[8];
         q[2] = 1;
-        var hit = await reg.SearchAsync("residents", q, "m", 1, default);
-        Assert.Equal(T(2).SubjectKey.Hex, hit!.Value.Matches[0].SubjectId);
-        Assert.Null(await reg.SearchAsync("nope", q, "m", 1, default));
-        await Assert.ThrowsAsync<MatcherException>(() => reg.SearchAsync("residents", q, "other-model", 1, default));
+        var hit = await reg.SearchAsync("residents", new FaceVector(q, "m", ProbeQuality.Unmeasured), 1, default);
+        Assert.Equal((GallerySearchStatus.Searched, T(2).SubjectKey.Hex), (hit.Status, hit.Matches[0].SubjectId));
+        Assert.Equal(GallerySearchStatus.UnknownGallery, (await reg.SearchAsync("nope", new FaceVector(q, "m", ProbeQuality.Unmeasured), 1, default)).Status);
+        var other = await reg.SearchAsync("residents", new FaceVector(q, "other-model", ProbeQuality.Unmeasured), 1, default);
+        Assert.Equal((GallerySearchStatus.ModelMismatch, "m", 1), (other.Status, other.ModelId, other.Size));
     }
 }

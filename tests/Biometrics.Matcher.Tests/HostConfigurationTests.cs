@@ -31,7 +31,7 @@ public sealed class HostConfigurationTests
         try
         {
             var keys = DevelopmentKeys.Ensure(dir);
-            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { [SecuritySettings.DefaultTokenSigningKeyId] = KeyFiles.Read(keys.TokenSigningKeyFile) });
+            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { [SecuritySettings.DefaultTokenSigningKeyId] = KeyMaterial.ReadKeyFile(keys.TokenSigningKeyFile) });
             foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])
             {
                 var r = tokens.Validate(File.ReadAllText(keys.TokenFile(role)).Trim());
@@ -64,7 +64,7 @@ public sealed class HostConfigurationTests
             var keys = DevelopmentKeys.Ensure(dir);
             File.WriteAllText(keys.TokenFile(ServiceRole.Gate), "bt1.old-format.token\n");
             keys = DevelopmentKeys.Ensure(dir, tokenKeyId: "rotated");
-            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { ["rotated"] = KeyFiles.Read(keys.TokenSigningKeyFile) });
+            var tokens = new BearerTokenValidator(new Dictionary<string, byte[]> { ["rotated"] = KeyMaterial.ReadKeyFile(keys.TokenSigningKeyFile) });
             foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])
             {
                 var r = tokens.Validate(File.ReadAllText(keys.TokenFile(role)).Trim());

@@ -73,7 +73,7 @@ public sealed class KeysCommandTests
         string[] args = ["keys", "token", "--role", role, "--key-file", files.Key, "--key-id", "prod-2026", "--subject", "desk-3", "--ttl", "12h"];
         var (code, output, error) = await CliRun.RunAsync(gate is null ? args : [.. args, "--gate", gate]);
         Assert.True(code == 0, output + error);
-        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { ["prod-2026"] = KeyFiles.Read(files.Key) }, TimeSpan.Zero);
+        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { ["prod-2026"] = KeyMaterial.ReadKeyFile(files.Key) }, TimeSpan.Zero);
         var result = validator.Validate(output.Trim());
         Assert.True(result.IsValid, result.Message);
         Assert.True(RolePolicy.TryParse(role, out var expected));

@@ -51,7 +51,7 @@ public sealed partial class ProductionKeysTests
         var signing = Path.Combine(keys, "token-signing.key");
         var (code, output, error) = await CliRun.RunAsync("keys", "token", "--role", "gate", "--key-file", signing, "--subject", "gate-agent-1", "--gate", "G1");
         Assert.True(code == 0, output + error);
-        var bearer = new BearerTokenValidator(new Dictionary<string, byte[]> { [SecuritySettings.DefaultTokenSigningKeyId] = KeyFiles.Read(signing) }, TimeSpan.Zero);
+        var bearer = new BearerTokenValidator(new Dictionary<string, byte[]> { [SecuritySettings.DefaultTokenSigningKeyId] = KeyMaterial.ReadKeyFile(signing) }, TimeSpan.Zero);
         Assert.True(bearer.Validate(output.Trim()).IsValid);
 
         (code, output, error) = await CliRun.RunAsync("keys", "qr", "--subject", "P7", "--issuer", "border-authority", "--key-file", Path.Combine(keys, "qr-issuer-border-authority.pem"));

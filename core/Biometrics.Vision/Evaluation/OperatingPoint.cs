@@ -2,10 +2,10 @@ namespace Biometrics.Vision.Evaluation;
 
 /// <summary>
 /// The operating point chosen for a target false-match rate: the lowest threshold whose false-match rate does not
-/// exceed <see cref="TargetFmr"/>, with the rates it gives. Scores &gt; <see cref="Threshold"/> are accepted.
+/// exceed <see cref="TargetFmr"/>, with the rates it gives. Scores &gt;= <see cref="Threshold"/> are accepted.
 /// </summary>
 /// <param name="TargetFmr">The requested false-match rate.</param>
-/// <param name="Threshold">Accept when score &gt; this value (the highest impostor score still allowed to be rejected).</param>
+/// <param name="Threshold">Accept when score &gt;= this value (the next value above the highest impostor score that must be rejected).</param>
 /// <param name="Fmr">Achieved false-match rate (impostor pairs accepted / impostor pairs).</param>
 /// <param name="Fnmr">False non-match rate at that threshold (genuine pairs rejected / genuine pairs).</param>
 /// <param name="ResolutionLimited">True when there are fewer than 1 / TargetFmr impostor pairs, so the target can

@@ -1,3 +1,5 @@
+using Biometrics.Contract;
+
 namespace Biometrics.Vision.Evaluation;
 
 /// <summary>
@@ -170,8 +172,9 @@ public static class VerificationMetrics
     }
 
     /// <summary>
-    /// False non-match rate at the lowest threshold whose false-match rate is at most <paramref name="targetFmr"/>:
-    /// with N impostor pairs, floor(targetFmr * N) of them may score above the threshold.
+    /// False non-match rate at the lowest threshold whose false-match rate is at most <paramref name="targetFmr"/>
+    /// (<see cref="FmrThreshold"/>, the calibration's rule): with N impostor pairs, floor(targetFmr * N) of them may
+    /// reach it.
     /// </summary>
     public static OperatingPoint FnmrAtFmr(ReadOnlySpan<double> scores, ReadOnlySpan<bool> genuine, double targetFmr)
     {
@@ -184,20 +187,9 @@ public static class VerificationMetrics
         }
 
         Array.Sort(impostorScores, (a, b) => b.CompareTo(a)); // descending
-        var allowed = (int)Math.Floor((targetFmr * impostorScores.Length) + 1e-9);
-        double threshold;
-        if (allowed >= impostorScores.Length)
-        {
-            threshold = double.NegativeInfinity;
-        }
-        else
-        {
-            // Accept when score > threshold: impostors at index >= allowed (and ties with it) are rejected.
-            threshold = impostorScores[allowed];
-        }
-
-        var falseMatches = impostorScores.Count(s => s > threshold);
-        var falseNonMatches = genuineScores.Count(s => s <= threshold);
+        var threshold = FmrThreshold.At<double>(impostorScores, targetFmr);
+        var falseMatches = impostorScores.Count(s => s >= threshold);
+        var falseNonMatches = genuineScores.Count(s => s < threshold);
         return new OperatingPoint(
             targetFmr,
             threshold,

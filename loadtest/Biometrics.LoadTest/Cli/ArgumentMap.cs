@@ -33,7 +33,7 @@ public sealed class ArgumentMap
 
             if (known is not null && !known.Contains(Normalise(p.Name)))
             {
-                throw new UsageException($"scenario file: unknown option '{ArgumentText.Cut(p.Name)}'");
+                throw new UsageException($"scenario file: unknown option '{CliText.Cut(p.Name)}'");
             }
 
             map.Set(p.Name, p.Value.ValueKind switch
@@ -42,7 +42,7 @@ public sealed class ArgumentMap
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 JsonValueKind.Number => p.Value.GetRawText(),
-                _ => throw new UsageException($"scenario file: option '{ArgumentText.Cut(p.Name)}' must be a string, number or boolean"),
+                _ => throw new UsageException($"scenario file: option '{CliText.Cut(p.Name)}' must be a string, number or boolean"),
             });
         }
 
@@ -89,7 +89,7 @@ public sealed class ArgumentMap
             return fallback;
         }
 
-        return ParseNumber(s) ?? throw new UsageException($"--{key} expects a number, got '{ArgumentText.Cut(s)}'");
+        return ParseNumber(s) ?? throw new UsageException($"--{key} expects a number, got '{CliText.Cut(s)}'");
     }
 
     /// <summary>Optional number option.</summary>
@@ -104,7 +104,7 @@ public sealed class ArgumentMap
             return fallback;
         }
 
-        return ParseInteger(s) ?? throw new UsageException($"--{key} expects an integer, got '{ArgumentText.Cut(s)}'");
+        return ParseInteger(s) ?? throw new UsageException($"--{key} expects an integer, got '{CliText.Cut(s)}'");
     }
 
     /// <summary>Boolean flag.</summary>
@@ -118,7 +118,7 @@ public sealed class ArgumentMap
     public TimeSpan Duration(string key, TimeSpan fallback)
     {
         var s = String(key);
-        return s is null ? fallback : ParseDuration(s) ?? throw new UsageException($"--{key} expects a duration like 500ms, 30s, 2m; got '{ArgumentText.Cut(s)}'");
+        return s is null ? fallback : ParseDuration(s) ?? throw new UsageException($"--{key} expects a duration like 500ms, 30s, 2m; got '{CliText.Cut(s)}'");
     }
 
     /// <summary>Options that were given but never read (typos), for a warning.</summary>

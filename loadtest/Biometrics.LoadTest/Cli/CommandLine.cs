@@ -26,7 +26,7 @@ public static class CommandLine
         {
             if (topic.Length > 1 || (topic.Length == 1 && topic[0] is not ("run" or "seed")))
             {
-                return await UsageErrorAsync(stderr, [$"no help for '{ArgumentText.Cut(string.Join(' ', topic))}' (commands: run, seed)"], null).ConfigureAwait(false);
+                return await UsageErrorAsync(stderr, [$"no help for '{CliText.Cut(string.Join(' ', topic))}' (commands: run, seed)"], null).ConfigureAwait(false);
             }
 
             args = [.. topic, "--help"];
@@ -37,7 +37,7 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command == root ? null : parsed.CommandResult.Command.Name;
-            return await UsageErrorAsync(stderr, parsed.Errors.Select(e => ArgumentText.CutArguments(e.Message, args)), command).ConfigureAwait(false);
+            return await UsageErrorAsync(stderr, parsed.Errors.Select(e => CliText.Shorten(e.Message, args)), command).ConfigureAwait(false);
         }
 
         using var cts = new CancellationTokenSource();
@@ -56,11 +56,11 @@ public static class CommandLine
         catch (Exception e) when (e is UsageException or ArgumentException or FormatException or System.Text.Json.JsonException)
         {
             // Values the parser cannot see: a scenario file's content, or settings only wrong in combination.
-            return await UsageErrorAsync(stderr, [ArgumentText.CutArguments(e.Message, args)], parsed.CommandResult.Command.Name).ConfigureAwait(false);
+            return await UsageErrorAsync(stderr, [CliText.Shorten(e.Message, args)], parsed.CommandResult.Command.Name).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync("error: " + ArgumentText.CutArguments(e.Message, args)).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + CliText.Shorten(e.Message, args)).ConfigureAwait(false);
             return 3;
         }
         finally
@@ -78,7 +78,7 @@ public static class CommandLine
         var parsed = Root(TextWriter.Null, TextWriter.Null, string.Empty).Parse([command, .. args], new ParserConfiguration { ResponseFileTokenReplacer = null });
         return parsed.Errors.Count == 0
             ? LoadOptions.ToMap(parsed)
-            : throw new UsageException(string.Join("; ", parsed.Errors.Select(e => ArgumentText.CutArguments(e.Message, args))));
+            : throw new UsageException(string.Join("; ", parsed.Errors.Select(e => CliText.Shorten(e.Message, args))));
     }
 
     private static RootCommand Root(TextWriter stdout, TextWriter stderr, string commandLine)

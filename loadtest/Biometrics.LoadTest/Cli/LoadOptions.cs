@@ -32,7 +32,7 @@ public static class LoadOptions
     public static IReadOnlyList<Option> Run() =>
     [
         Text("--scenario", "KIND", $"what one step is: {string.Join(", ", ScenarioFactory.Kinds)} (docs/LOADTEST.md)",
-            v => ScenarioFactory.Kinds.Contains(v) ? null : $"unknown scenario '{ArgumentText.Cut(v)}' (one of: {string.Join(", ", ScenarioFactory.Kinds)})"),
+            v => ScenarioFactory.Kinds.Contains(v) ? null : $"unknown scenario '{CliText.Cut(v)}' (one of: {string.Join(", ", ScenarioFactory.Kinds)})"),
         ExistingFile("--file", "scenario.json", "scenario file (JSON, the same options in camelCase or kebab-case); flags override it"),
         Text("--name", "NAME", "scenario name in the reports (default the scenario kind)"),
         Number("--rate", "N", "steps per second (default 1000; identify 200, enrol-burst 2000, gate-peak lanes / --traveller-interval, mixed 109.7 in total)", min: 0),
@@ -40,14 +40,14 @@ public static class LoadOptions
         Duration("--warmup", "time at full rate before measuring (default 5s)"),
         Duration("--ramp-up", "linear ramp to --rate before the warm-up (default 0s)"),
         Text("--arrival", "uniform|poisson", "arrival process (default uniform; gate-peak and mixed poisson)",
-            v => v.ToLowerInvariant() is "uniform" or "poisson" ? null : $"--arrival must be uniform or poisson, got '{ArgumentText.Cut(v)}'"),
+            v => v.ToLowerInvariant() is "uniform" or "poisson" ? null : $"--arrival must be uniform or poisson, got '{CliText.Cut(v)}'"),
         Integer("--max-in-flight", "N", "steps in flight at most; one due beyond it is counted DROPPED (default 10,000; gate-peak 4 per lane)", min: 1),
         Duration("--drain", "wait for steps in flight after the last arrival (default 10s)"),
         Integer("--seed", "N", "seed of the arrival times and step choices (default 1)"),
         Integer("--closed", "N", "closed model: N back-to-back callers instead of a rate (only when asked for)", min: 1),
         Text("--method", "/pkg.Service/Method", "unary: the gRPC method (default /grpc.health.v1.Health/Check)"),
         Text("--body-hex", "HEX", "unary: the request message as protobuf bytes in hex (default empty)",
-            v => v.Length % 2 == 0 && v.All(char.IsAsciiHexDigit) ? null : $"--body-hex expects hexadecimal bytes, got '{ArgumentText.Cut(v)}'"),
+            v => v.Length % 2 == 0 && v.All(char.IsAsciiHexDigit) ? null : $"--body-hex expects hexadecimal bytes, got '{CliText.Cut(v)}'"),
         ExistingFile("--body-file", "FILE", "unary: the request message as a file of protobuf bytes"),
         .. Connection("gate.token"),
         Text("--enrol-token", "TOKEN", "mixed: the enrolment desks' bearer token (a gate token may not enrol)"),
@@ -116,7 +116,7 @@ public static class LoadOptions
         Text("--target", "URL", $"the matcher: http://host:port (h2c) or https://host:port (TLS) (default {DefaultTarget}, what ./run.sh serves)",
             v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
                 ? null
-                : $"--target must be http://host:port or https://host:port, got '{ArgumentText.Cut(v)}'"),
+                : $"--target must be http://host:port or https://host:port, got '{CliText.Cut(v)}'"),
         Text("--token", "TOKEN", "bearer token sent as 'authorization: Bearer TOKEN'"),
         ExistingFile("--token-file", "FILE", $"file holding the bearer token, wins over --token (./run.sh writes .data/keys/{tokenFile})"),
         ExistingFile("--ca", "ca.pem", "PEM file of a private CA to trust (https:// targets)"),
@@ -151,7 +151,7 @@ public static class LoadOptions
     }
 
     private static Option<string> ExistingFile(string name, string valueName, string description)
-        => Text(name, valueName, description, v => File.Exists(v) ? null : $"{name}: no file '{ArgumentText.Cut(v)}'");
+        => Text(name, valueName, description, v => File.Exists(v) ? null : $"{name}: no file '{CliText.Cut(v)}'");
 
     private static Option<double> Number(string name, string valueName, string description, double min = double.MinValue, double max = double.MaxValue)
         => Parsed<double>(name, valueName, description, t => ArgumentMap.ParseNumber(t) is { } v && v >= min && v <= max ? v : null,
@@ -185,7 +185,7 @@ public static class LoadOptions
                     return value;
                 }
 
-                result.AddError($"{name} expects {expected}, got '{ArgumentText.Cut(text)}'");
+                result.AddError($"{name} expects {expected}, got '{CliText.Cut(text)}'");
                 return default;
             },
         };

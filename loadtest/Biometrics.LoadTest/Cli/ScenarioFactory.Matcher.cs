@@ -20,7 +20,7 @@ public static partial class ScenarioFactory
     {
         if (!Kinds.Contains(kind))
         {
-            throw new UsageException($"unknown scenario '{ArgumentText.Cut(kind)}' (one of: {string.Join(", ", Kinds)})");
+            throw new UsageException($"unknown scenario '{CliText.Cut(kind)}' (one of: {string.Join(", ", Kinds)})");
         }
 
         var client = MatcherClient(options);

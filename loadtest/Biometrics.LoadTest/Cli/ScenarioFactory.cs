@@ -35,7 +35,7 @@ public static partial class ScenarioFactory
         var target = options.String("target", LoadOptions.DefaultTarget)!;
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new UsageException($"--target must be http://host:port or https://host:port, got '{ArgumentText.Cut(target)}'");
+            throw new UsageException($"--target must be http://host:port or https://host:port, got '{CliText.Cut(target)}'");
         }
 
         return new ConnectionOptions
@@ -70,7 +70,7 @@ public static partial class ScenarioFactory
         {
             "uniform" => ArrivalProcess.Uniform,
             "poisson" => ArrivalProcess.Poisson,
-            var a => throw new UsageException($"--arrival must be uniform or poisson, got '{ArgumentText.Cut(a)}'"),
+            var a => throw new UsageException($"--arrival must be uniform or poisson, got '{CliText.Cut(a)}'"),
         };
 
         List<LoadSimulation> simulations;
@@ -144,7 +144,7 @@ public static partial class ScenarioFactory
                 "rampinginject" or "ramping-inject" => new LoadSimulation.RampingInject(args.Double("rate", 0), interval, during),
                 "pause" => new LoadSimulation.Pause(during),
                 "keepconstant" or "keep-constant" => new LoadSimulation.KeepConstant((int)args.Long("copies", 1), during),
-                var other => throw new UsageException($"unknown simulation '{ArgumentText.Cut(other)}'"),
+                var other => throw new UsageException($"unknown simulation '{CliText.Cut(other)}'"),
             });
         }
 

@@ -69,8 +69,7 @@ public static class Calibrator
         string? note = null;
         if (n >= needed)
         {
-            var allowed = (long)Math.Floor(targetFmr * n);
-            threshold = allowed >= n ? imp[n - 1] : MathF.BitIncrement(imp[allowed]);
+            threshold = FmrThreshold.At<float>(imp, targetFmr);
             resolved = true;
         }
         else

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Biometrics.Matcher.Store;
 using Biometrics.Matcher.Security;
-using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Services;
 
@@ -59,7 +58,7 @@ public sealed class ClaimResolver
                     first = await _store.TryConsumeNonceAsync(token.Issuer + ":" + token.Nonce, _options.NonceTtl, cancellationToken)
                         .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+                catch (Exception ex) when (_store.Failed(ex, cancellationToken))
                 {
                     throw new StoreUnavailableException("The template store did not answer the nonce check.", ex);
                 }
@@ -130,7 +129,7 @@ public sealed class ClaimResolver
         {
             throw new StoreUnavailableException("The stored template failed authentication.", ex);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (_store.Failed(ex, cancellationToken))
         {
             throw new StoreUnavailableException("The template store did not answer.", ex);
         }
@@ -138,9 +137,4 @@ public sealed class ClaimResolver
         if (template is null) throw MatcherException.NotFound("subject_unknown", "The claimed subject is not enrolled.");
         return (new FaceVector(template.Vector, template.ModelId, ProbeQuality.Unmeasured), template.SubjectKey.Hex);
     }
-
-    /// <summary>True for failures that mean "the store is down or slow" (not the caller cancelling).</summary>
-    public static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is RedisException or TimeoutException or IOException or ObjectDisposedException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

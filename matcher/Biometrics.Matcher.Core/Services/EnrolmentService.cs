@@ -395,7 +395,7 @@ public sealed class EnrolmentService
         {
             await _store.ReleaseRequestAsync(claim.Key, claim.Subject, claim.Attempt, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException || ClaimResolver.IsStoreFailure(ex, CancellationToken.None))
+        catch (Exception ex) when (ex is TimeoutException || _store.Failed(ex, CancellationToken.None))
         {
         }
     }
@@ -406,13 +406,13 @@ public sealed class EnrolmentService
     private TemplateRecord ToRecord(string subjectId, FaceVector face, IReadOnlyList<string> galleries) =>
         new(subjectId, face.Vector, face.ModelId, Math.Clamp(face.DetectionScore, 0f, 1f), _time.GetUtcNow(), galleries);
 
-    private static async Task<T> StoreCallAsync<T>(Func<Task<T>> call)
+    private async Task<T> StoreCallAsync<T>(Func<Task<T>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TemplateStoreDurabilityException || ClaimResolver.IsStoreFailure(ex, CancellationToken.None))
+        catch (Exception ex) when (ex is TemplateStoreDurabilityException || _store.Failed(ex, CancellationToken.None))
         {
             throw MatcherException.Unavailable("The template store is unavailable; nothing was acknowledged. Retry later.", ex);
         }

@@ -8,7 +8,7 @@ namespace Biometrics.Matcher.Services;
 
 /// <summary>
 /// This replica's in-memory 1:N galleries, mirrored from the template store: filled from a snapshot at start
-/// (<see cref="GallerySynchronizer"/>), then kept current by the change stream (upserts replace a subject's rows in every
+/// (the host's gallery synchroniser), then kept current by the change stream (upserts replace a subject's rows in every
 /// gallery it belongs to, deletes remove them). Rows are keyed by pseudonymous subject key. Thread-safe.
 /// </summary>
 public sealed partial class GalleryRegistry : IAsyncDisposable
@@ -46,21 +46,17 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     /// <summary>True when the gallery exists on this replica.</summary>
     public bool Exists(string gallery) => Volatile.Read(ref _state).Galleries.ContainsKey(gallery);
 
-    /// <summary>The top-<paramref name="k"/> members of <paramref name="gallery"/> by cosine similarity (batched with
-    /// concurrent queries), or null when the gallery does not exist. <paramref name="vector"/> must be unit length.</summary>
-    /// <exception cref="MatcherException">INVALID_ARGUMENT when the gallery holds another model's templates.</exception>
-    public async Task<(GalleryMatch[] Matches, int Size, string ModelId)?> SearchAsync(string gallery, float[] vector, string modelId, int k, CancellationToken cancellationToken)
+    /// <summary>The top-<paramref name="k"/> members of <paramref name="gallery"/> by cosine similarity with
+    /// <paramref name="probe"/> (batched with concurrent queries); an unknown gallery or one of another model is a
+    /// status of the result, not an error.</summary>
+    public async Task<GallerySearchResult> SearchAsync(string gallery, FaceVector probe, int k, CancellationToken cancellationToken)
     {
-        if (!Volatile.Read(ref _state).Galleries.TryGetValue(gallery, out var entry)) return null;
-        if (!string.Equals(entry.Index.ModelId, modelId, StringComparison.Ordinal))
-        {
-            throw MatcherException.Invalid("model_mismatch", $"Gallery '{gallery}' holds {entry.Index.ModelId} templates; the probe is {modelId}.");
-        }
-
-        var size = entry.Index.Count;
-        if (size == 0) return ([], 0, entry.Index.ModelId);
-        var matches = await entry.Batcher.SearchAsync(vector, k, cancellationToken).ConfigureAwait(false);
-        return (matches, size, entry.Index.ModelId);
+        ArgumentNullException.ThrowIfNull(probe);
+        if (!Volatile.Read(ref _state).Galleries.TryGetValue(gallery, out var entry)) return new(GallerySearchStatus.UnknownGallery, [], 0, "");
+        var index = entry.Index;
+        if (!string.Equals(index.ModelId, probe.ModelId, StringComparison.Ordinal)) return new(GallerySearchStatus.ModelMismatch, [], index.Count, index.ModelId);
+        var matches = index.Count == 0 ? [] : await entry.Batcher.SearchAsync(probe.Vector, k, cancellationToken).ConfigureAwait(false);
+        return new(GallerySearchStatus.Searched, matches, index.Count, index.ModelId);
     }
 
     /// <summary>Builds a fresh state from a snapshot and swaps it in when <paramref name="load"/> completes.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Biometrics.Matcher.Policy;
 
 namespace Biometrics.Matcher.Services;
@@ -6,27 +7,44 @@ namespace Biometrics.Matcher.Services;
 /// <summary>
 /// The sessions of one lane stream, one at a time: open (claim resolved, budget timer started), probes (fused by
 /// <see cref="SessionFusion"/>; RETRY hints on the way, the final verdict as soon as the policy decides), cancel. A timer
-/// per session sends REFER (<c>budget_exhausted</c>) when the budget runs out even if no probe arrives. Probes after a
-/// final verdict are ignored until the next open. Methods are called by the stream's read loop (one at a time); the
-/// timer runs concurrently and is synchronised here.
+/// per session posts REFER (<c>budget_exhausted</c>) into the session when the budget runs out even if no probe arrives.
+/// Probes after a final verdict are ignored until the next open. Every update for the lane (RETRY hints, verdicts) goes
+/// to <see cref="Updates"/>, in order, which the transport drains; nothing here writes to the lane. Methods are called by
+/// the stream's read loop (one at a time); the timer runs concurrently and is synchronised here.
 /// </summary>
 public sealed class GateSessionStream : IAsyncDisposable
 {
-    private readonly GateSessionService _service;
+    private readonly FaceResolver _faces;
+    private readonly ClaimResolver _claims;
+    private readonly WatchlistScreener _watchlist;
+    private readonly ModelCatalog _models;
+    private readonly AuditTrail _audit;
+    private readonly MatchingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SessionCounter _open;
     private readonly string _actor;
-    private readonly Func<GateSessionUpdate, Task> _send;
     private readonly CancellationToken _cancellationToken;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Channel<GateSessionUpdate> _updates = Channel.CreateUnbounded<GateSessionUpdate>(new UnboundedChannelOptions { SingleReader = true });
     private Session? _current;
     private int _sessions;
 
-    internal GateSessionStream(GateSessionService service, string actor, Func<GateSessionUpdate, Task> send, CancellationToken cancellationToken)
+    internal GateSessionStream(FaceResolver faces, ClaimResolver claims, WatchlistScreener watchlist, ModelCatalog models, AuditTrail audit,
+        MatchingOptions options, TimeProvider time, SessionCounter open, string actor, CancellationToken cancellationToken)
     {
-        _service = service;
+        _faces = faces;
+        _claims = claims;
+        _watchlist = watchlist;
+        _models = models;
+        _audit = audit;
+        _options = options;
+        _time = time;
+        _open = open;
         _actor = actor;
-        _send = send;
         _cancellationToken = cancellationToken;
     }
+
+    /// <summary>The updates for the lane, in order; completed when the stream is disposed.</summary>
+    public ChannelReader<GateSessionUpdate> Updates => _updates.Reader;
 
     /// <summary>Opens a session (a still-open previous one ends with REFER <c>cancelled</c>).</summary>
     /// <exception cref="MatcherException">INVALID_ARGUMENT for a malformed open message.</exception>
@@ -44,35 +62,35 @@ public sealed class GateSessionStream : IAsyncDisposable
         }
 
         if (open.SessionId.Length > 64) throw MatcherException.Invalid("session_id", "session_id must be at most 64 characters.");
-        if (_current is { } previous) await FinishAsync(previous, s => s.Fusion?.Cancel() ?? Refer(ReasonCodes.Cancelled, "superseded by a new session")).ConfigureAwait(false);
+        if (_current is { } previous) Finish(previous, s => s.Fusion?.Cancel() ?? Refer(ReasonCodes.Cancelled, "superseded by a new session"));
 
-        var budget = TimeSpan.FromMilliseconds(open.BudgetMs == 0 ? _service.Options.DefaultSessionBudgetMs : open.BudgetMs);
+        var budget = TimeSpan.FromMilliseconds(open.BudgetMs == 0 ? _options.DefaultSessionBudgetMs : open.BudgetMs);
         var id = open.SessionId.Length > 0 ? open.SessionId : "s" + Interlocked.Increment(ref _sessions).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var session = new Session(id, open, Stopwatch.GetTimestamp(), TransactionIds.Next());
         _current = session;
-        _service.SessionStarted();
-        session.Timer = _service.Time.CreateTimer(static s =>
+        _open.Opened();
+        session.Timer = _time.CreateTimer(static s =>
         {
             var (stream, sess) = ((GateSessionStream, Session))s!;
-            _ = stream.FinishAsync(sess, x => x.Fusion?.BudgetExhausted() ?? Refer(ReasonCodes.BudgetExhausted, "the time budget ran out before the claim could be checked"));
+            stream.Finish(sess, x => x.Fusion?.BudgetExhausted() ?? Refer(ReasonCodes.BudgetExhausted, "the time budget ran out before the claim could be checked"));
         }, (this, session), budget, Timeout.InfiniteTimeSpan);
 
         try
         {
-            var claim = await _service.Claims.ResolveAsync(open.Claim, budget, _cancellationToken).ConfigureAwait(false);
+            var claim = await _claims.ResolveAsync(open.Claim, budget, _cancellationToken).ConfigureAwait(false);
             lock (session)
             {
                 session.Claim = claim;
-                session.Fusion = GateSessionService.NewFusion(_service.Models.VerifyThreshold(claim.Reference.ModelId), _service.Options);
+                session.Fusion = new SessionFusion(_models.VerifyThreshold(claim.Reference.ModelId), _options.ProbeQuality, _options.Session);
             }
         }
         catch (MatcherException ex)
         {
-            await FinishAsync(session, _ => Refer(ex.Reason, ex.Message)).ConfigureAwait(false);
+            Finish(session, _ => Refer(ex.Reason, ex.Message));
         }
         catch (StoreUnavailableException ex)
         {
-            await FinishAsync(session, _ => Refer(ReasonCodes.StoreUnavailable, ex.Message)).ConfigureAwait(false);
+            Finish(session, _ => Refer(ReasonCodes.StoreUnavailable, ex.Message));
         }
     }
 
@@ -86,11 +104,11 @@ public sealed class GateSessionStream : IAsyncDisposable
         FaceVector? face;
         try
         {
-            face = await _service.Faces.ResolveAsync(probe, "probe", _cancellationToken).ConfigureAwait(false);
+            face = await _faces.ResolveAsync(probe, "probe", _cancellationToken).ConfigureAwait(false);
         }
         catch (MatcherException ex)
         {
-            await SendRetryAsync(session, ex.Reason, ex.Message).ConfigureAwait(false);
+            SendRetry(session, ex.Reason, ex.Message);
             return;
         }
 
@@ -101,7 +119,7 @@ public sealed class GateSessionStream : IAsyncDisposable
         if (face is not null)
         {
             var w = Stopwatch.GetTimestamp();
-            hits = await _service.Watchlist.ScreenAsync(face, _cancellationToken).ConfigureAwait(false);
+            hits = await _watchlist.ScreenAsync(face, _cancellationToken).ConfigureAwait(false);
             watchMs = Stopwatch.GetElapsedTime(w).TotalMilliseconds;
             var c = Stopwatch.GetTimestamp();
             comparison = FaceComparer.Compare(face, session.Claim!.Reference);
@@ -122,20 +140,25 @@ public sealed class GateSessionStream : IAsyncDisposable
         var times = new StageTimes(session.Claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchMs, 0, Stopwatch.GetElapsedTime(session.Started).TotalMilliseconds);
         if (verdict.IsFinal)
         {
-            await CompleteAsync(session, verdict, times).ConfigureAwait(false);
+            Complete(session, verdict, times);
         }
         else
         {
-            await SendAsync(new GateSessionUpdate(session.Id, new VerificationResult(verdict, session.Claim?.Reference.ModelId ?? "", session.TransactionId, times), false)).ConfigureAwait(false);
+            Send(new GateSessionUpdate(session.Id, new VerificationResult(verdict, session.Claim?.Reference.ModelId ?? "", session.TransactionId, times), false));
         }
     }
 
     /// <summary>The lane gave up on the traveller: the session ends with REFER (<c>cancelled</c>).</summary>
-    public Task CancelAsync() =>
-        _current is { } s ? FinishAsync(s, x => x.Fusion?.Cancel() ?? Refer(ReasonCodes.Cancelled, "the lane cancelled the session")) : Task.CompletedTask;
+    public void Cancel()
+    {
+        if (_current is { } s) Finish(s, x => x.Fusion?.Cancel() ?? Refer(ReasonCodes.Cancelled, "the lane cancelled the session"));
+    }
 
-    /// <summary>Stops the timers (the stream ended); an undecided session is audited as REFER without being sent.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the timers and completes <see cref="Updates"/> (the stream ended); an undecided session is audited as REFER
+    /// without being sent.
+    /// </summary>
+    public ValueTask DisposeAsync()
     {
         if (_current is { } s)
         {
@@ -152,18 +175,19 @@ public sealed class GateSessionStream : IAsyncDisposable
 
             if (decided)
             {
-                _service.SessionEnded();
-                _service.Audit.Record(_actor, "GateSession", "REFER", null, s.Claim?.Reference.ModelId, s.TransactionId, s.Claim?.SubjectKey);
+                _open.Closed();
+                _audit.Record(_actor, "GateSession", DecisionNames.Of(Decision.Refer), null, s.Claim?.Reference.ModelId, s.TransactionId, s.Claim?.SubjectKey);
             }
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
+        _updates.Writer.TryComplete();
+        return ValueTask.CompletedTask;
     }
 
     private static PolicyVerdict Refer(string reason, string text) =>
         new(Decision.Refer, reason, text, null, float.NaN, [], 0, IsFinal: true);
 
-    private async Task FinishAsync(Session session, Func<Session, PolicyVerdict> decide)
+    private void Finish(Session session, Func<Session, PolicyVerdict> decide)
     {
         PolicyVerdict verdict;
         lock (session)
@@ -174,44 +198,28 @@ public sealed class GateSessionStream : IAsyncDisposable
         }
 
         var times = new StageTimes(session.Claim?.ClaimMs ?? 0, 0, 0, 0, 0, Stopwatch.GetElapsedTime(session.Started).TotalMilliseconds);
-        await CompleteAsync(session, verdict, times).ConfigureAwait(false);
+        Complete(session, verdict, times);
     }
 
-    private async Task CompleteAsync(Session session, PolicyVerdict verdict, StageTimes times)
+    private void Complete(Session session, PolicyVerdict verdict, StageTimes times)
     {
         session.Timer?.Dispose();
-        _service.SessionEnded();
+        _open.Closed();
         var modelId = session.Claim?.Reference.ModelId ?? "";
-        _service.Audit.Record(_actor, "GateSession", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
-        try
-        {
-            await SendAsync(new GateSessionUpdate(session.Id, new VerificationResult(verdict, modelId, session.TransactionId, times), true)).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // the lane is gone (or its stream broke): the read loop ends the call
-        }
+        _audit.Record(_actor, "GateSession", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, session.TransactionId, session.Claim?.SubjectKey);
+        Send(new GateSessionUpdate(session.Id, new VerificationResult(verdict, modelId, session.TransactionId, times), true));
     }
 
-    private Task SendRetryAsync(Session session, string reason, string text)
+    private void SendRetry(Session session, string reason, string text)
     {
         var verdict = new PolicyVerdict(Decision.Retry, reason, text, session.Fusion?.FusedScore, session.Fusion?.Threshold ?? float.NaN, [], 0, IsFinal: false);
         var times = new StageTimes(0, 0, 0, 0, 0, Stopwatch.GetElapsedTime(session.Started).TotalMilliseconds);
-        return SendAsync(new GateSessionUpdate(session.Id, new VerificationResult(verdict, session.Claim?.Reference.ModelId ?? "", session.TransactionId, times), false));
+        Send(new GateSessionUpdate(session.Id, new VerificationResult(verdict, session.Claim?.Reference.ModelId ?? "", session.TransactionId, times), false));
     }
 
-    private async Task SendAsync(GateSessionUpdate update)
-    {
-        await _sendLock.WaitAsync(_cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _send(update).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    // Unbounded: a lane gets at most one update per message it sent plus the timer's verdict. After disposal (the
+    // stream ended) the write is dropped: the lane is gone.
+    private void Send(GateSessionUpdate update) => _updates.Writer.TryWrite(update);
 
     private sealed class Session(string id, GateSessionOpen open, long started, string transactionId)
     {

@@ -40,8 +40,15 @@ public sealed class IdentificationService
             ?? throw MatcherException.Invalid("no_face", "No face was found in the probe image.");
         if (!_galleries.IsLoaded) throw MatcherException.Unavailable("The galleries are still loading; try again shortly.");
         var start = Stopwatch.GetTimestamp();
-        var result = await _galleries.SearchAsync(gallery, face.Vector, face.ModelId, k, cancellationToken).ConfigureAwait(false)
-            ?? throw MatcherException.NotFound("gallery_unknown", $"Gallery '{gallery}' does not exist.");
+        var result = await _galleries.SearchAsync(gallery, face, k, cancellationToken).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case GallerySearchStatus.UnknownGallery:
+                throw MatcherException.NotFound("gallery_unknown", $"Gallery '{gallery}' does not exist.");
+            case GallerySearchStatus.ModelMismatch:
+                throw MatcherException.Invalid("model_mismatch", $"Gallery '{gallery}' holds {result.ModelId} templates; the probe is {face.ModelId}.");
+        }
+
         var searchMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         IReadOnlyList<GalleryMatch> candidates = minScore is { } min ? [.. result.Matches.Where(m => m.Score >= min)] : result.Matches;
         var tx = TransactionIds.Next();

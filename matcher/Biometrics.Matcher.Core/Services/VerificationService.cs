@@ -62,6 +62,7 @@ public sealed partial class VerificationService
         FaceVector? probe = null;
         ResolvedClaim? claim = null;
         string? unavailable = null;
+        var budgetGone = false;
         double pipelineMs = 0, watchlistMs = 0;
         IReadOnlyList<WatchlistHit> hits = [];
         Task<IReadOnlyList<WatchlistHit>>? watchTask = null;
@@ -78,7 +79,7 @@ public sealed partial class VerificationService
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            unavailable = ReasonCodes.BudgetExhausted;
+            budgetGone = true; // the pipeline ran out of the budget
         }
         finally
         {
@@ -116,13 +117,7 @@ public sealed partial class VerificationService
         var compareMs = Stopwatch.GetElapsedTime(compareStart).TotalMilliseconds;
 
         var policyStart = Stopwatch.GetTimestamp();
-        var left = budget - Stopwatch.GetElapsedTime(start);
-        if (unavailable == ReasonCodes.BudgetExhausted)
-        {
-            left = TimeSpan.Zero;
-            unavailable = null;
-        }
-
+        var left = budgetGone ? TimeSpan.Zero : budget - Stopwatch.GetElapsedTime(start);
         var threshold = modelId.Length == 0 ? float.NaN : _models.VerifyThreshold(modelId);
         var verdict = _policy.Decide(new DecisionInput(probe?.Quality ?? ProbeQuality.Unmeasured, comparison.Score, threshold, hits, left, unavailable, comparison.ModelMismatch));
         _audit.Record(command.Actor, "Verify", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);

@@ -22,20 +22,12 @@ public sealed class WatchlistScreener
     public async Task<IReadOnlyList<WatchlistHit>> ScreenAsync(FaceVector probe, CancellationToken cancellationToken)
     {
         var gallery = _options.WatchlistGallery;
-        if (gallery.Length == 0 || !_galleries.Exists(gallery)) return [];
+        if (gallery.Length == 0) return [];
         var threshold = _models.WatchlistThreshold(probe.ModelId);
         if (!float.IsFinite(threshold)) return [];
-        (Gallery.GalleryMatch[] Matches, int Size, string ModelId)? result;
-        try
-        {
-            result = await _galleries.SearchAsync(gallery, probe.Vector, probe.ModelId, _options.MaxWatchlistHits, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MatcherException)
-        {
-            return []; // the watchlist holds another model's templates: nothing comparable
-        }
-
-        if (result is not { } r) return [];
+        // A watchlist of another model's templates holds nothing comparable: no hits.
+        var r = await _galleries.SearchAsync(gallery, probe, _options.MaxWatchlistHits, cancellationToken).ConfigureAwait(false);
+        if (r.Status != GallerySearchStatus.Searched) return [];
         List<WatchlistHit>? hits = null;
         foreach (var m in r.Matches)
         {

@@ -33,19 +33,6 @@ public readonly record struct ChangeStreamPosition(string Id)
         return parts;
     }
 
-    /// <summary>True when every shard of this position is at or after the same shard of <paramref name="other"/>.</summary>
-    public bool Covers(ChangeStreamPosition other)
-    {
-        var mine = ToShards(RedisTemplateStore.ShardCount);
-        var theirs = other.ToShards(RedisTemplateStore.ShardCount);
-        for (var i = 0; i < mine.Length; i++)
-        {
-            if (RedisTemplateStore.CompareIds(mine[i], theirs[i]) < 0) return false;
-        }
-
-        return true;
-    }
-
     /// <inheritdoc />
     public override string ToString() => Id;
 }

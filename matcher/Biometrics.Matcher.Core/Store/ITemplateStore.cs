@@ -14,7 +14,7 @@ public interface ITemplateStore
     /// <summary>Enrols or re-enrols one subject (version + 1). Acknowledged only after Redis accepted it.</summary>
     Task<TemplateUpsertResult> UpsertAsync(TemplateRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Bulk enrolment: pipelined, atomic per batch of <see cref="TemplateStoreOptions.BulkBatchSize"/>, one change entry per batch. Results in input order. A subject named more than once is written in input order, each write with its own version.</summary>
+    /// <summary>Bulk enrolment: pipelined, atomic per batch of the store option <c>BulkBatchSize</c>, one change entry per batch. Results in input order. A subject named more than once is written in input order, each write with its own version.</summary>
     Task<IReadOnlyList<TemplateUpsertResult>> UpsertManyAsync(IReadOnlyList<TemplateRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>The subject's template, or null if not enrolled.</summary>
@@ -76,11 +76,17 @@ public interface ITemplateStore
     Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Replaces this attempt's reservation by its result, kept for <see cref="TemplateStoreOptions.IdempotencyTtl"/>;
+    /// Replaces this attempt's reservation by its result, kept for the store option <c>IdempotencyTtl</c>;
     /// false (and nothing written) when the reservation is no longer this attempt's: it lapsed, or the subject was erased.
     /// </summary>
     Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default);
 
     /// <summary>Drops this attempt's reservation (the attempt failed and stored nothing; a retry may proceed).</summary>
     Task ReleaseRequestAsync(string requestKey, SubjectKey subject, string attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when <paramref name="exception"/>, thrown by a call of this store, means the store is down, slow or
+    /// unreachable (a dependency failure: REFER or UNAVAILABLE), not a bug or a bad argument.
+    /// </summary>
+    bool IsUnavailable(Exception exception);
 }

@@ -1,8 +1,8 @@
 namespace Biometrics.Matcher.Store;
 
 /// <summary>
-/// Redis applied the write but fewer replicas than <see cref="TemplateStoreOptions.WaitForReplicas"/> confirmed it
-/// within <see cref="TemplateStoreOptions.WaitTimeout"/>; the enrolment must not be acknowledged as durable.
+/// Redis applied the write but fewer replicas than the store option <c>WaitForReplicas</c> confirmed it
+/// within the store option <c>WaitTimeout</c>; the enrolment must not be acknowledged as durable.
 /// </summary>
 public sealed class TemplateStoreDurabilityException : Exception
 {

@@ -14,8 +14,8 @@ public static class CliOptions
         option.Validators.Add(r =>
         {
             if (TokenOf(r) is not { } path) return;
-            if (Directory.Exists(path)) r.AddError($"{name}: '{CliText.Excerpt(path)}' is a directory, not a file.");
-            else if (!File.Exists(path)) r.AddError($"{name}: file '{CliText.Excerpt(path)}' does not exist.");
+            if (Directory.Exists(path)) r.AddError($"{name}: '{CliText.Cut(path)}' is a directory, not a file.");
+            else if (!File.Exists(path)) r.AddError($"{name}: file '{CliText.Cut(path)}' does not exist.");
         });
         return option;
     }
@@ -27,8 +27,8 @@ public static class CliOptions
         option.Validators.Add(r =>
         {
             if (TokenOf(r) is not { } path) return;
-            if (File.Exists(path)) r.AddError($"{name}: '{CliText.Excerpt(path)}' is a file, not a directory.");
-            else if (!Directory.Exists(path)) r.AddError($"{name}: directory '{CliText.Excerpt(path)}' does not exist.");
+            if (File.Exists(path)) r.AddError($"{name}: '{CliText.Cut(path)}' is a file, not a directory.");
+            else if (!Directory.Exists(path)) r.AddError($"{name}: directory '{CliText.Cut(path)}' does not exist.");
         });
         return option;
     }
@@ -43,7 +43,7 @@ public static class CliOptions
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1) return v;
-            r.AddError($"{name} must be a number between 0 and 1 (exclusive), such as 1e-4; not '{CliText.Excerpt(text)}'.");
+            r.AddError($"{name} must be a number between 0 and 1 (exclusive), such as 1e-4; not '{CliText.Cut(text)}'.");
             return default;
         },
     };
@@ -58,7 +58,7 @@ public static class CliOptions
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
             if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
-            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number {min}..{max}, not '{CliText.Excerpt(text)}'."));
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number {min}..{max}, not '{CliText.Cut(text)}'."));
             return default;
         },
     };
@@ -73,7 +73,7 @@ public static class CliOptions
             if (TokenOf(r) is not { } v) return;
             if (v.Length == 0 || v.Length > maxLength || v.Any(c => c is <= ' ' or > '~'))
             {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be 1..{maxLength} printable characters without spaces, not '{CliText.Excerpt(v)}'."));
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be 1..{maxLength} printable characters without spaces, not '{CliText.Cut(v)}'."));
             }
         });
         return option;
@@ -92,7 +92,7 @@ public static class CliOptions
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
                 if (TryParseDuration(text, out var d)) return d;
-                r.AddError($"{name}: '{CliText.Excerpt(text)}' is not a duration such as 90s, 15m, 8h or 30d (at most 400d).");
+                r.AddError($"{name}: '{CliText.Cut(text)}' is not a duration such as 90s, 15m, 8h or 30d (at most 400d).");
                 return default;
             },
         };

@@ -39,7 +39,7 @@ public static class KeysCommand
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine($"Development keys in {keys.Directory} (never for production):");
-        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [keys.TokenKeyId] = KeyFiles.Read(keys.TokenSigningKeyFile) }, TimeSpan.Zero);
+        var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [keys.TokenKeyId] = KeyMaterial.ReadKeyFile(keys.TokenSigningKeyFile) }, TimeSpan.Zero);
         foreach (var file in keys.Files)
         {
             var name = Path.GetFileName(file.Path);
@@ -74,7 +74,7 @@ public static class KeysCommand
         command.SetAction((parse, _) =>
         {
             var file = parse.GetValue(keyFile) ?? Path.Combine(parse.GetRequiredValue(dir), "qr-issuer-dev.pem");
-            if (!File.Exists(file)) throw new UsageException($"--dir: no QR issuer key {CliText.Excerpt(file)}; run 'biometrics-matcher keys' first, or give --key-file.");
+            if (!File.Exists(file)) throw new UsageException($"--dir: no QR issuer key {CliText.Cut(file)}; run 'biometrics-matcher keys' first, or give --key-file.");
             var lifetime = parse.GetValue(ttl);
             using var qr = new QrTokenIssuer(parse.GetRequiredValue(issuer), KeyMaterial.LoadEcPrivateKey(file));
             var token = qr.Issue(parse.GetRequiredValue(subject), lifetime);
@@ -90,7 +90,7 @@ public static class KeysCommand
         var role = new Option<string>("--role") { Description = "The caller's role: gate, enrolment or operator.", HelpName = "ROLE", Required = true };
         role.Validators.Add(r =>
         {
-            if (CliOptions.TokenOf(r) is { } v && !RolePolicy.TryParse(v, out _)) r.AddError($"--role must be gate, enrolment or operator, not '{CliText.Excerpt(v)}'.");
+            if (CliOptions.TokenOf(r) is { } v && !RolePolicy.TryParse(v, out _)) r.AddError($"--role must be gate, enrolment or operator, not '{CliText.Cut(v)}'.");
         });
         var keyFile = CliOptions.ExistingFile("--key-file", "The matcher's token signing key (Matcher:Security:TokenSigningKeyFile: 32+ bytes, raw or base64).", required: true);
         var keyId = CliOptions.Name("--key-id", "Key id (kid) of that key (Matcher:Security:TokenSigningKeyId).", 64, defaultValue: SecuritySettings.DefaultTokenSigningKeyId);
@@ -104,7 +104,7 @@ public static class KeysCommand
         command.SetAction((parse, _) =>
         {
             RolePolicy.TryParse(parse.GetRequiredValue(role), out var r);
-            var key = KeyFiles.Read(parse.GetRequiredValue(keyFile));
+            var key = KeyMaterial.ReadKeyFile(parse.GetRequiredValue(keyFile));
             if (key.Length < BearerToken.MinKeyBytes)
             {
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--key-file: the key has {key.Length} bytes; token signing keys have at least {BearerToken.MinKeyBytes}."));

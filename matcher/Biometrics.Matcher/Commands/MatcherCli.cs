@@ -32,8 +32,8 @@ public static class MatcherCli
         IReadOnlyList<string> unmatched = command is RootCommand || command.Name == "serve" ? [] : parse.UnmatchedTokens;
         if ((parse.Errors.Count > 0 || unmatched.Count > 0) && parse.Action is not HelpAction)
         {
-            foreach (var e in parse.Errors) error.WriteLine($"{prefix}: {CliText.Clean(e.Message, args)}");
-            foreach (var t in unmatched) error.WriteLine($"{prefix}: unknown option or argument '{CliText.Excerpt(t)}'.");
+            foreach (var e in parse.Errors) error.WriteLine($"{prefix}: {CliText.Shorten(e.Message, args)}");
+            foreach (var t in unmatched) error.WriteLine($"{prefix}: unknown option or argument '{CliText.Cut(t)}'.");
             error.WriteLine(where.Length == 0 ? $"See '{Name} help'." : $"See '{Name} help {where}'.");
             return ExitCodes.Usage;
         }
@@ -52,19 +52,19 @@ public static class MatcherCli
         catch (OptionsValidationException ex)
         {
             error.WriteLine("Invalid configuration:");
-            foreach (var failure in ex.Failures) error.WriteLine("  - " + CliText.Clean(failure, args));
+            foreach (var failure in ex.Failures) error.WriteLine("  - " + CliText.Shorten(failure, args));
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is UsageException or ArgumentException or FormatException or InvalidDataException
             or FileNotFoundException or DirectoryNotFoundException)
         {
-            error.WriteLine($"{prefix}: {CliText.Clean(ex.Message, args)}");
+            error.WriteLine($"{prefix}: {CliText.Shorten(ex.Message, args)}");
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException
             or Biometrics.Vision.Face.ExecutionProviderUnavailableException)
         {
-            error.WriteLine($"{prefix}: {CliText.Clean(ex.Message, args)}");
+            error.WriteLine($"{prefix}: {CliText.Shorten(ex.Message, args)}");
             return ExitCodes.Failed;
         }
     }
@@ -95,7 +95,7 @@ public static class MatcherCli
             {
                 var under = PathOf(root, current);
                 current = current.Subcommands.FirstOrDefault(c => c.Name == word)
-                    ?? throw new UsageException($"no command '{CliText.Excerpt(word)}'{(under.Length == 0 ? string.Empty : $" under '{under}'")}; commands: {string.Join(", ", current.Subcommands.Select(c => c.Name))}.");
+                    ?? throw new UsageException($"no command '{CliText.Cut(word)}'{(under.Length == 0 ? string.Empty : $" under '{under}'")}; commands: {string.Join(", ", current.Subcommands.Select(c => c.Name))}.");
             }
 
             var helpArgs = PathOf(root, current).Split(' ', StringSplitOptions.RemoveEmptyEntries).Append("--help").ToArray();

@@ -52,14 +52,14 @@ public static partial class ServeCommand
             if (!key.Success)
             {
                 throw new UsageException(t.StartsWith('-')
-                    ? $"unknown option '{CliText.Excerpt(t)}'; configuration keys are given as --Section:Key=value (e.g. --Matcher:Url=http://127.0.0.1:50051)"
-                    : $"unknown command or argument '{CliText.Excerpt(t)}'; commands: serve, calibrate, keys, help");
+                    ? $"unknown option '{CliText.Cut(t)}'; configuration keys are given as --Section:Key=value (e.g. --Matcher:Url=http://127.0.0.1:50051)"
+                    : $"unknown command or argument '{CliText.Cut(t)}'; commands: serve, calibrate, keys, help");
             }
 
             if (key.Groups["value"].Success) continue;
             if (i + 1 >= tokens.Count || tokens[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
-                throw new UsageException($"configuration key '{CliText.Excerpt(t)}' needs a value (--Section:Key=value)");
+                throw new UsageException($"configuration key '{CliText.Cut(t)}' needs a value (--Section:Key=value)");
             }
 
             i++;

@@ -100,7 +100,7 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
         byte[] key;
         try
         {
-            key = KeyFiles.Read(file);
+            key = KeyMaterial.ReadKeyFile(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

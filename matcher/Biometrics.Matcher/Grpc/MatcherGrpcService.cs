@@ -49,18 +49,14 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
         return response;
     }
 
-    /// <summary>A lane's stream of gate sessions.</summary>
+    /// <summary>A lane's stream of gate sessions: the read loop feeds the session, a writer drains its updates to the lane.</summary>
     [Authorize(Policy = MatcherPolicies.Match)]
     public override async Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var stream = sessions.Start(CallerIdentity.Actor(context), update => responseStream.WriteAsync(new GateSessionResponse
-        {
-            SessionId = update.SessionId,
-            Verdict = ProtoMapping.ToWire(update.Result),
-            Final = update.Final,
-        }, token), token);
-        await using (stream.ConfigureAwait(false))
+        var stream = sessions.Start(CallerIdentity.Actor(context), token);
+        var writer = DrainAsync(stream, responseStream, context);
+        try
         {
             while (true)
             {
@@ -90,6 +86,33 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
                 }
             }
         }
+        finally
+        {
+            // Completes the updates: the writer sends what is queued, then ends before the call does.
+            await stream.DisposeAsync().ConfigureAwait(false);
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    private async Task DrainAsync(Services.GateSessionStream stream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
+    {
+        try
+        {
+            await foreach (var update in stream.Updates.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(new GateSessionResponse
+                {
+                    SessionId = update.SessionId,
+                    Verdict = ProtoMapping.ToWire(update.Result),
+                    Final = update.Final,
+                }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The lane is gone or its stream broke: the read loop ends the call.
+            LogClientClosed(logger, context.Peer, ex.Message);
+        }
     }
 
     private static async Task HandleAsync(Services.GateSessionStream stream, GateSessionRequest message)
@@ -104,7 +127,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
                 await stream.ProbeAsync(ProtoMapping.ToFace(message.Probe)).ConfigureAwait(false);
                 break;
             case GateSessionRequest.KindOneofCase.Cancel:
-                await stream.CancelAsync().ConfigureAwait(false);
+                stream.Cancel();
                 break;
             default:
                 throw RpcErrors.ToRpc(MatcherException.Invalid("empty_message", "A GateSessionRequest must carry open, probe or cancel."));

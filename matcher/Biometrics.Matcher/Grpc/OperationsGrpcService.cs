@@ -63,7 +63,7 @@ public sealed class OperationsGrpcService(ModelCatalog models, GalleryRegistry g
             await store.GetGallerySizeAsync(matching.Value.DefaultGallery, context.CancellationToken).WaitAsync(TimeSpan.FromMilliseconds(500), context.CancellationToken).ConfigureAwait(false);
             status.StoreAvailable = true;
         }
-        catch (Exception ex) when (ClaimResolver.IsStoreFailure(ex, context.CancellationToken))
+        catch (Exception ex) when (store.Failed(ex, context.CancellationToken))
         {
             status.StoreAvailable = false;
         }

@@ -56,7 +56,7 @@ public sealed class DevelopmentKeys
     public string TokenFile(ServiceRole role) => Path.Combine(Directory, RolePolicy.ToWireName(role) + ".token");
 
     /// <summary>A bearer token issuer over <see cref="TokenSigningKeyFile"/> and <see cref="TokenKeyId"/>.</summary>
-    public BearerTokenIssuer CreateTokenIssuer() => new(TokenKeyId, KeyFiles.Read(TokenSigningKeyFile));
+    public BearerTokenIssuer CreateTokenIssuer() => new(TokenKeyId, KeyMaterial.ReadKeyFile(TokenSigningKeyFile));
 
     /// <summary>A QR token issuer named <see cref="QrIssuer"/> over <see cref="QrIssuerPrivateKeyFile"/> (dispose it).</summary>
     public QrTokenIssuer CreateQrIssuer() => new(QrIssuer, KeyMaterial.LoadEcPrivateKey(QrIssuerPrivateKeyFile));
@@ -82,7 +82,7 @@ public sealed class DevelopmentKeys
             keys._files.Add(new KeyFileChange(keys.QrIssuerPublicKeyFile, KeyFileAction.Kept));
         }
 
-        var key = KeyFiles.Read(keys.TokenSigningKeyFile);
+        var key = KeyMaterial.ReadKeyFile(keys.TokenSigningKeyFile);
         var issuer = new BearerTokenIssuer(tokenKeyId, key);
         var validator = new BearerTokenValidator(new Dictionary<string, byte[]> { [tokenKeyId] = key }, TimeSpan.Zero);
         foreach (var role in (ServiceRole[])[ServiceRole.Gate, ServiceRole.Enrolment, ServiceRole.Operator])

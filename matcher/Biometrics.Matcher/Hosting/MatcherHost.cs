@@ -92,7 +92,7 @@ public static partial class MatcherHost
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Security;
-            return new BearerTokenValidator(new Dictionary<string, byte[]> { [o.TokenSigningKeyId] = KeyFiles.Read(o.TokenSigningKeyFile!) }, ClockSkew);
+            return new BearerTokenValidator(new Dictionary<string, byte[]> { [o.TokenSigningKeyId] = KeyMaterial.ReadKeyFile(o.TokenSigningKeyFile!) }, ClockSkew);
         });
         services.AddSingleton(sp =>
         {
@@ -121,7 +121,7 @@ public static partial class MatcherHost
         services.AddSingleton<IdentificationService>();
         services.AddSingleton<GateSessionService>(sp => new GateSessionService(sp.GetRequiredService<FaceResolver>(), sp.GetRequiredService<ClaimResolver>(),
             sp.GetRequiredService<WatchlistScreener>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AuditTrail>(),
-            sp.GetRequiredService<MatchingOptions>(), sp.GetRequiredService<ILogger<GateSessionService>>()));
+            sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<EnrolmentService>(sp => new EnrolmentService(sp.GetRequiredService<ITemplateStore>(), sp.GetRequiredService<FaceResolver>(),
             sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<MatcherGrpcService>();

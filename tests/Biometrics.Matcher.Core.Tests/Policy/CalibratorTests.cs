@@ -22,6 +22,17 @@ public sealed class CalibratorTests
     }
 
     [Fact]
+    public void ComputeThreshold_ScoresTiedAtTheCutoff_AreRejected()
+    {
+        // 40 impostors, FMR 0.1: 4 may reach the threshold; the 5th highest (0.5) ties with 6 more, all rejected.
+        float[] impostor = [0.9f, 0.8f, 0.7f, 0.6f, .. Enumerable.Repeat(0.5f, 7), .. Enumerable.Repeat(0.1f, 29)];
+        var e = Calibrator.ComputeThreshold([0.5f, MathF.BitIncrement(0.5f)], impostor, 0.1);
+        Assert.Equal(MathF.BitIncrement(0.5f), e.Threshold);
+        Assert.Equal(0.1, e.AchievedFmr);
+        Assert.Equal(0.5, e.Fnmr); // a genuine score equal to the cutoff impostor is a non-match, the next float a match
+    }
+
+    [Fact]
     public void ComputeThreshold_SmallExample_IsNextFloatAboveTheCutoffScore()
     {
         // 40 impostors (enough for FMR 0.1: 3/0.1 = 30): 4 may reach the threshold, so it sits just above the 5th highest.

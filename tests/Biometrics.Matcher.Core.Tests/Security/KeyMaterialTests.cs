@@ -16,7 +16,7 @@ public sealed class KeyMaterialTests
             using var validator = new QrTokenValidator(new Dictionary<string, ECDsa> { [files.Issuer] = KeyMaterial.LoadEcPublicKey(files.QrPublicKeyPath) });
             Assert.True(validator.Validate(issuer.Issue("s", TimeSpan.FromMinutes(1))).IsValid);
 
-            var key = KeyMaterial.LoadHmacKey(files.BearerKeyPath);
+            var key = KeyMaterial.ReadKeyFile(files.BearerKeyPath);
             var bv = new BearerTokenValidator(new Dictionary<string, byte[]> { ["dev"] = key });
             Assert.True(bv.Validate(new BearerTokenIssuer("dev", key).Issue("c", ServiceRole.Operator, TimeSpan.FromMinutes(1))).IsValid);
             if (!OperatingSystem.IsWindows())
@@ -52,9 +52,27 @@ public sealed class KeyMaterialTests
         Assert.Throws<CryptographicException>(() => KeyMaterial.LoadEcPublicKey(p384.ExportSubjectPublicKeyInfoPem()));
     }
 
-    [Theory]
-    [InlineData("not base64!")]
-    [InlineData("AAAA")]
-    public void LoadHmacKey_BadValue_Throws(string value) =>
-        Assert.Throws<FormatException>(() => KeyMaterial.LoadHmacKey(value));
+    [Fact]
+    public void ReadKeyFile_RawOrBase64Text_GivesTheKeyBytes()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var raw = Path.GetTempFileName();
+        var text = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(raw, key);
+            File.WriteAllText(text, Convert.ToBase64String(key) + "\n");
+            Assert.Equal(key, KeyMaterial.ReadKeyFile(raw));
+            Assert.Equal(key, KeyMaterial.ReadKeyFile(text));
+            Assert.Equal(key, KeyMaterial.Load(raw, Convert.ToBase64String(key)));
+        }
+        finally
+        {
+            File.Delete(raw);
+            File.Delete(text);
+        }
+    }
+
+    [Fact]
+    public void Load_NoFileNoBase64_Throws() => Assert.Throws<FormatException>(() => KeyMaterial.Load(null, null));
 }

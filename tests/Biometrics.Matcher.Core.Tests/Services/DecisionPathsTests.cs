@@ -1,38 +1,20 @@
-using System.Threading.Channels;
-using Biometrics.Matcher.Core.Tests.Policy;
 using Biometrics.Matcher.Policy;
-using Biometrics.Matcher.Security;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Biometrics.Matcher.Core.Tests.Services;
 
 /// <summary>
 /// One table of cases run through both RPC paths, unary Verify (<see cref="VerificationService"/>) and a gate session
 /// (<see cref="GateSessionStream"/>, with the fusion rules set so that one probe decides): the same inputs must get the
-/// same decision and reason (docs/POLICY.md, section 4). Claims are reference templates, so no store is reached; the
-/// audit trail's appends fail quietly, as it does when the store is down.
+/// same decision and reason (docs/POLICY.md, section 4). Claims are reference templates, so no store is read.
 /// </summary>
 public sealed class DecisionPathsTests : IAsyncLifetime
 {
-    private const int Dim = 8;
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private static readonly ProbeQuality Good = QualityLimitsTests.Good;
+    private static readonly ProbeQuality Good = DomainServices.Good;
 
-    private static readonly Thresholds Calibrated = Thresholds.Parse("""
-        {"version":1,"models":[
-          {"model_id":"m","verify":{"target_fmr":0.0001,"threshold":0.5,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
-           "watchlist":{"target_fmr":0.001,"threshold":0.9,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
-           "genuine_pairs":1,"impostor_pairs":1,"date":"2026-12-01"},
-          {"model_id":"m2","verify":{"target_fmr":0.0001,"threshold":0.5,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
-           "watchlist":{"target_fmr":0.001,"threshold":0.9,"achieved_fmr":0,"fnmr":0,"resolved":true,"note":null},
-           "genuine_pairs":1,"impostor_pairs":1,"date":"2026-12-01"}]}
-        """);
-
-    private readonly GalleryRegistry _galleries = new(Dim);
-    private VerificationService _verify = null!;
-    private GateSessionService _sessions = null!;
+    private readonly DomainServices _d = new(
+        new SessionFusionOptions { StrongMatchMargin = 0, ProbesOverThresholdToAccept = 1, GoodProbesToReject = 1 }, new NeverFinishingEmbedder());
 
     /// <summary>A case: the probe (model, direction, quality, or an image the pipeline never finishes) and the claim.</summary>
     public sealed record Case(string Name, string ProbeModel, int ProbeAxis, ProbeQuality Quality, string ClaimModel, int ClaimAxis,
@@ -59,34 +41,18 @@ public sealed class DecisionPathsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _galleries.ReloadAsync(add =>
-        {
-            add(new StoredTemplate(new SubjectKey(new string('a', 64)), "wanted", Axis(2), "m", 1, DateTimeOffset.UtcNow, ["watchlist"], 1, "1-0"));
-            return Task.FromResult(new TemplateSnapshot(new ChangeStreamPosition("1-0"), 1, 0));
-        });
-        var options = new MatchingOptions
-        {
-            Dimension = Dim,
-            Session = new SessionFusionOptions { StrongMatchMargin = 0, ProbesOverThresholdToAccept = 1, GoodProbesToReject = 1 },
-        };
-        var models = new ModelCatalog(Calibrated, pipelineModelId: "u");
-        var faces = new FaceResolver(models, options, new NeverFinishingEmbedder());
-        ITemplateStore noStore = null!; // reference claims never reach the store; the audit's failures are only counted
-        var claims = new ClaimResolver(noStore, new QrTokenValidator(new Dictionary<string, System.Security.Cryptography.ECDsa>()), faces, options);
-        var watchlist = new WatchlistScreener(_galleries, models, options);
-        var audit = new AuditTrail(noStore, NullLogger<AuditTrail>.Instance);
-        _verify = new VerificationService(faces, claims, watchlist, models, new DecisionPolicy(options.ProbeQuality), audit, options, NullLogger<VerificationService>.Instance);
-        _sessions = new GateSessionService(faces, claims, watchlist, models, audit, options, NullLogger<GateSessionService>.Instance);
+        await _d.Store.UpsertAsync(new TemplateRecord("wanted", DomainServices.Axis(2), "m", 0.9f, DateTimeOffset.UtcNow, ["watchlist"]));
+        await _d.Galleries.ReloadAsync(add => _d.Store.LoadSnapshotAsync(add));
     }
 
-    public async Task DisposeAsync() => await _galleries.DisposeAsync();
+    public async Task DisposeAsync() => await _d.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Verify_Case_GetsTheTableDecision(Case c)
     {
         var deadline = c.SlowImage ? DateTime.UtcNow.AddMilliseconds(150) : DateTime.MaxValue;
-        var result = await _verify.VerifyAsync(new VerifyCommand(Claim(c), Probe(c), "test"), deadline, CancellationToken.None).WaitAsync(Bound, CancellationToken.None);
+        var result = await _d.Verification.VerifyAsync(new VerifyCommand(Claim(c), Probe(c), "test"), deadline, CancellationToken.None).WaitAsync(DomainServices.Bound, CancellationToken.None);
         Assert.Equal((c.Expected, c.Reason), (result.Verdict.Decision, result.Verdict.Reason));
     }
 
@@ -95,18 +61,17 @@ public sealed class DecisionPathsTests : IAsyncLifetime
     public async Task GateSession_Case_GetsTheTableDecision(Case c)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
-        var updates = Channel.CreateUnbounded<GateSessionUpdate>();
-        await using var stream = _sessions.Start("test", u => updates.Writer.WriteAsync(u).AsTask(), cts.Token);
-        await stream.OpenAsync(new GateSessionOpen("gate", "lane", Claim(c), c.SlowImage ? 150 : 0, "s1")).WaitAsync(Bound, cts.Token);
+        await using var stream = _d.Sessions.Start("test", cts.Token);
+        await stream.OpenAsync(new GateSessionOpen("gate", "lane", Claim(c), c.SlowImage ? 150 : 0, "s1")).WaitAsync(DomainServices.Bound, cts.Token);
         var probe = stream.ProbeAsync(Probe(c));
-        if (!c.SlowImage) await probe.WaitAsync(Bound, cts.Token);
-        var update = await updates.Reader.ReadAsync(cts.Token).AsTask().WaitAsync(Bound, cts.Token);
+        if (!c.SlowImage) await probe.WaitAsync(DomainServices.Bound, cts.Token);
+        var update = await stream.Updates.ReadAsync(cts.Token).AsTask().WaitAsync(DomainServices.Bound, cts.Token);
         Assert.Equal((c.Expected, c.Reason), (update.Result.Verdict.Decision, update.Result.Verdict.Reason));
         Assert.Equal(c.Expected != Decision.Retry, update.Final);
         await cts.CancelAsync();
         try
         {
-            await probe.WaitAsync(Bound, CancellationToken.None); // the slow probe ends with the stream's cancellation
+            await probe.WaitAsync(DomainServices.Bound, CancellationToken.None); // the slow probe ends with the stream's cancellation
         }
         catch (OperationCanceledException)
         {
@@ -114,17 +79,10 @@ public sealed class DecisionPathsTests : IAsyncLifetime
     }
 
     private static ClaimInput Claim(Case c) =>
-        new(ClaimKind.ReferenceTemplate, Reference: FaceInput.FromEmbedding(Axis(c.ClaimAxis), c.ClaimModel));
+        new(ClaimKind.ReferenceTemplate, Reference: FaceInput.FromEmbedding(DomainServices.Axis(c.ClaimAxis), c.ClaimModel));
 
     private static FaceInput Probe(Case c) =>
-        c.SlowImage ? FaceInput.FromImage(new byte[] { 1, 2, 3 }) : FaceInput.FromEmbedding(Axis(c.ProbeAxis), c.ProbeModel, c.Quality);
-
-    private static float[] Axis(int i)
-    {
-        var v = new float[Dim];
-        v[i] = 1;
-        return v;
-    }
+        c.SlowImage ? FaceInput.FromImage(new byte[] { 1, 2, 3 }) : FaceInput.FromEmbedding(DomainServices.Axis(c.ProbeAxis), c.ProbeModel, c.Quality);
 
     /// <summary>A face pipeline that does not finish before the caller gives up (the budget runs out meanwhile).</summary>
     private sealed class NeverFinishingEmbedder : IFaceEmbedder

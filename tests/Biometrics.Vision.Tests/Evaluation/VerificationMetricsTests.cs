@@ -46,17 +46,27 @@ public sealed class VerificationMetricsTests
     public void FnmrAtFmr_OneFalseMatchAllowed_UsesSecondHighestImpostor()
     {
         var point = VerificationMetrics.FnmrAtFmr(s_scores, s_genuine, 0.34);
-        Assert.Equal(0.3, point.Threshold);
+        Assert.Equal(Math.BitIncrement(0.3), point.Threshold);
         Assert.Equal(1.0 / 3, point.Fmr, precision: 12);
         Assert.Equal(0, point.Fnmr);
         Assert.False(point.ResolutionLimited);
     }
 
     [Fact]
+    public void FnmrAtFmr_ScoresTiedAtTheCutoff_AreRejectedAsTheCalibrationDoes()
+    {
+        // Impostors 0.9, 0.5, 0.5, 0.1 and FMR 0.25: one may match; the two at 0.5 and a genuine pair at 0.5 are rejected.
+        var point = VerificationMetrics.FnmrAtFmr([0.9, 0.5, 0.5, 0.1, 0.5, Math.BitIncrement(0.5)], [false, false, false, false, true, true], 0.25);
+        Assert.Equal(Math.BitIncrement(0.5), point.Threshold);
+        Assert.Equal(0.25, point.Fmr);
+        Assert.Equal(0.5, point.Fnmr);
+    }
+
+    [Fact]
     public void FnmrAtFmr_TargetBelowResolution_RejectsAboveHighestImpostorAndSaysSo()
     {
         var point = VerificationMetrics.FnmrAtFmr(s_scores, s_genuine, 1e-2);
-        Assert.Equal(0.5, point.Threshold);
+        Assert.Equal(Math.BitIncrement(0.5), point.Threshold);
         Assert.Equal(0, point.Fmr);
         Assert.Equal(1.0 / 3, point.Fnmr, precision: 12);
         Assert.True(point.ResolutionLimited);

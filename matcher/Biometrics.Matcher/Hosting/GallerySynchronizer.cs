@@ -1,8 +1,9 @@
+using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Biometrics.Matcher.Services;
+namespace Biometrics.Matcher.Hosting;
 
 /// <summary>
 /// Background service that keeps <see cref="GalleryRegistry"/> equal to the store: loads the snapshot at start, then follows
