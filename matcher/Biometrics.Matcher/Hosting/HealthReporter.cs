@@ -1,4 +1,5 @@
 using Grpc.HealthCheck;
+using Biometrics.Contract;
 using Biometrics.Matcher.Gallery;
 using Biometrics.Matcher.Services;
 using Microsoft.Extensions.Hosting;
@@ -64,10 +65,10 @@ public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry gal
 
             foreach (var (name, modelId, _) in galleries.Describe())
             {
-                await galleries.SearchAsync(name, probe, modelId, 1, timeout.Token).ConfigureAwait(false);
+                await galleries.SearchAsync(name, new FaceVector(probe, modelId, ProbeQuality.Unmeasured), 1, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or MatcherException)
+        catch (OperationCanceledException e)
         {
             logger.LogWarning("Warm-up search did not complete: {Reason}", e.Message);
         }
