@@ -43,6 +43,28 @@ public sealed class FaceModelLoadingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Pipeline_DerivedEmbedderCopyMissing_ThrowsFileNotFoundSayingRunSetup()
+    {
+        var dir = Directory.CreateTempSubdirectory("models-without-copies-");
+        try
+        {
+            foreach (var model in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx" })
+            {
+                File.CreateSymbolicLink(Path.Combine(dir.FullName, model), RuntimeDependencies.Model(model));
+            }
+
+            var ex = Assert.Throws<FileNotFoundException>(() => new FacePipeline(new FacePipelineOptions { ModelsDirectory = dir.FullName, EnableLiveness = false }));
+            output.WriteLine(ex.Message);
+            Assert.Contains(FacePipeline.EmbedderFile(EmbedderModel.Rewritten), ex.Message);
+            Assert.Contains("setup.sh", ex.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Pipeline_CudaOnHostWithoutIt_FailsAtStartupWithoutFallback()
     {
         if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
