@@ -120,7 +120,7 @@ start_matcher() {
   MATCHER_PID=$!
   wait_serving "$t0" || { log "the matcher did not become SERVING; see $OUT/matcher.log"; exit 2; }
 }
-start_matcher >/dev/null
+start_matcher >"$work/start"
 log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_PID on $T, reports in $OUT"
 
 {
@@ -129,6 +129,7 @@ log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
   echo "- command: \`SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
   echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
+  ((reuse)) && read -r first serving <"$work/start" && printf -- '- first start, %s templates already in Redis: first Health answer %.1f s, SERVING %.1f s\n' "$SUBJECTS" "$first" "$serving"
   echo
 } >"$OUT/summary.md"
 
