@@ -21,6 +21,9 @@
 # WATCHLIST=0 seeds none.
 #   restart    SIGTERM the matcher, start it again, time until Health says SERVING (target 10 s)
 # DURATION (30s), WARMUP (10s), SKIP_BUILD=1, OUT (reports/bench-matcher-<UTC time>).
+# DATA=<dir> keeps Redis's data and the matcher's keys there instead of in a temporary folder and seeds only when
+# DATA/seeded does not name the same SUBJECTS and WATCHLIST, so restarts can be timed again without seeding a million
+# templates each time (e.g. DATA=.data/bench-1m SUBJECTS=1000000 RUNS=restart); remove the folder to start afresh.
 # Each run writes its reports (JSON, CSV, Markdown, HTML) to OUT/<run>/ and the script writes OUT/summary.md:
 # the result table of every run plus the CPU seconds the matcher, redis-server and the load generator used.
 # Exit code: 0 when every run met its objectives, 1 when one missed, 2 on set-up problems.
@@ -47,7 +50,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     dotnet build "$p" -c Release --nologo -v quiet -clp:ErrorsOnly
   done
 fi
-MATCHER_DLL=$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll
+# MATCHER_DLL may name another build (e.g. an older commit's, in a temporary worktree) for a before/after on the same data.
+MATCHER_DLL=${MATCHER_DLL:-$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll}
 LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -69,11 +73,20 @@ trap cleanup EXIT
 REDIS_PORT=$(free_port)
 MATCHER_PORT=$(free_port)
 T=http://127.0.0.1:$MATCHER_PORT
-KEYS=$work/keys
-mkdir -p "$work/redis" "$KEYS"
-/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always \
-  --save "" --daemonize no --logfile "$work/redis/redis.log" &
+DATA=${DATA:-}
+store=${DATA:-$work}
+mkdir -p "$store"
+store=$(cd "$store" && pwd)
+KEYS=$store/keys
+mkdir -p "$store/redis" "$KEYS"
+/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$store/redis" --appendonly yes --appendfsync always \
+  --save "" --daemonize no --logfile "$store/redis/redis.log" &
 REDIS_PID=$!
+# Until Redis has loaded its data (a kept DATA folder): PING answers LOADING before that.
+for _ in $(seq 1200); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
+seeded="$SUBJECTS $WATCHLIST"
+reuse=0
+[[ -n $DATA && -f $DATA/seeded && $(cat "$DATA/seeded") == "$seeded" ]] && reuse=1
 
 # Health/Check until SERVING; prints the seconds until the first answer and until SERVING.
 wait_serving() {
@@ -107,7 +120,7 @@ start_matcher() {
   MATCHER_PID=$!
   wait_serving "$t0" || { log "the matcher did not become SERVING; see $OUT/matcher.log"; exit 2; }
 }
-start_matcher >/dev/null
+start_matcher >"$work/start"
 log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_PID on $T, reports in $OUT"
 
 {
@@ -116,6 +129,7 @@ log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
   echo "- command: \`SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
   echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
+  ((reuse)) && read -r first serving <"$work/start" && printf -- '- first start, %s templates already in Redis: first Health answer %.1f s, SERVING %.1f s\n' "$SUBJECTS" "$first" "$serving"
   echo
 } >"$OUT/summary.md"
 
@@ -159,10 +173,16 @@ PY
 }
 common=(--target "$T" --token-file "$KEYS/gate.token" --warmup "$WARMUP" --duration "$DURATION" --no-progress)
 
+if ((reuse)); then
+  log "reusing the $SUBJECTS subjects and $WATCHLIST watchlist entries seeded in $DATA"
+else
+[[ -n $DATA ]] && rm -f "$DATA/seeded"
 measure seed "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" --count "$SUBJECTS"
 # The watchlist every probe is screened against (docs/MATCHER.md); WATCHLIST=0 runs without one.
 ((WATCHLIST > 0)) && measure seed-watchlist "$LOAD" seed --target "$T" --token-file "$KEYS/enrolment.token" \
   --first 1000000000 --count "$WATCHLIST" --gallery watchlist
+[[ -n $DATA && $status == 0 ]] && echo "$seeded" >"$DATA/seeded"
+fi
 
 for run in $RUNS; do
   case $run in

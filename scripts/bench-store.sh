@@ -11,7 +11,10 @@
 # SUBJECTS=100000 WATCHLIST=0 RUNS="verify@10000 restart" DURATION=20s WARMUP=5s. Reports under reports/bench-store-<time>/.
 # Options: FETCH_ONLY=1 skips (2); ROUNDS (2); MODE=verify makes each fetch as Verify does (the call's token, bounded
 # by the caller's WaitAsync); BASE=<commit> adds a third side to the fetches, this tree's store at an earlier commit
-# (built by 'prepare' in /tmp/old-store-<BASE>), for a before/after of a change on StackExchange.Redis.
+# (built by 'prepare' in /tmp/old-store-<BASE>), for a before/after of a change on StackExchange.Redis;
+# FETCH_WARMUP (10): seconds each fetch process warms up before it measures (at least one pass of up to 20,000 calls),
+# a list ("0 10") measures each side once per warm-up in every round. Below about 10 s the JIT's tier-up of the new
+# client is still running in the measured pass (docs/PERFORMANCE.md, "Redis client").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -23,6 +26,7 @@ ROUNDS=${ROUNDS:-2}
 MODE=${MODE:-plain}
 BASE=${BASE:-}
 BASETREE=${BASE:+/tmp/old-store-$BASE}
+FETCH_WARMUP=${FETCH_WARMUP:-10}
 PY=/usr/bin/python3
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf '[bench-store] %s\n' "$*" >&2; }
@@ -102,10 +106,12 @@ case "${1:-}" in
     for round in $(seq "$ROUNDS"); do
       rb=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$FETCHES" -q hmget bench:t c m v s | tr '\r' '\n' | grep -E 'requests per second' | tail -1)
       echo "- round $round: redis-benchmark \`-c $CLIENTS -n $FETCHES hmget bench:t c m v s\`: $rb" >>"$OUT/summary.md"
-      for side in $sides; do
-        dir=$ROOT/.data/bench-fetch; [[ $side == old ]] && dir=$OLDTREE/.data/bench-fetch; [[ $side == base ]] && dir=$BASETREE/.data/bench-fetch
-        line=$(dotnet "$dir/bin/Release/net10.0/Fetch.dll" "$port" "$CLIENTS" "$FETCHES" 1000 "$MODE")
-        echo "- round $round, $side: $line" >>"$OUT/summary.md"
+      for warmup in $FETCH_WARMUP; do
+        for side in $sides; do
+          dir=$ROOT/.data/bench-fetch; [[ $side == old ]] && dir=$OLDTREE/.data/bench-fetch; [[ $side == base ]] && dir=$BASETREE/.data/bench-fetch
+          line=$(dotnet "$dir/bin/Release/net10.0/Fetch.dll" "$port" "$CLIENTS" "$FETCHES" 1000 "$MODE" "$warmup")
+          echo "- round $round, $side, warm-up ${warmup} s: $line" >>"$OUT/summary.md"
+        done
       done
       redis-cli -p "$port" eval "for _,k in ipairs(redis.call('keys','fetch*')) do redis.call('del',k) end return 0" 0 >/dev/null
     done

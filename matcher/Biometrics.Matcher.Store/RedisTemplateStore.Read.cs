@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
@@ -33,8 +35,25 @@ public sealed partial class RedisTemplateStore
             throw new TemplateModelMismatchException(modelId, requiredModelId);
         }
 
-        var plaintext = _protector.Unprotect(key, modelId, version, blob);
-        return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
+        return Open(key, modelId, version, changeId, blob);
+    }
+
+    /// <summary>Authenticates and decrypts a blob into a pooled buffer and reads the template from it.</summary>
+    private StoredTemplate Open(SubjectKey key, string modelId, long version, string changeId, ReadOnlySpan<byte> blob)
+    {
+        var length = TemplateProtector.PlaintextLength(blob);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            _protector.Unprotect(key, modelId, version, blob, buffer.AsSpan(0, length));
+            return TemplatePayload.Read(buffer.AsSpan(0, length), key, modelId, version, changeId);
+        }
+        finally
+        {
+            // The pooled buffer goes back to other users: no subject id or template left in it.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />

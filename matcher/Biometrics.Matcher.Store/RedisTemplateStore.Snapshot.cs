@@ -41,10 +41,15 @@ public sealed partial class RedisTemplateStore
     /// <summary>The shard of a subject: the top <see cref="ShardBits"/> bits of its HMAC.</summary>
     internal static int ShardOf(SubjectKey key) => BucketOf(key) >> BucketsPerShardBits;
 
-    /// <summary>Bucket reads kept in flight while earlier buckets are decrypted.</summary>
-    private const int SnapshotReadsInFlight = 64;
+    /// <summary>Buckets read and decrypted ahead (on the thread pool, so on every core) while the oldest is delivered.</summary>
+    private const int SnapshotBucketsInFlight = 64;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Each bucket is one <c>HGETALL</c>; up to <see cref="SnapshotBucketsInFlight"/> buckets are read and their entries
+    /// authenticated and decrypted concurrently on the thread pool, while the caller's <paramref name="onTemplate"/> gets
+    /// the oldest bucket's templates, one at a time and in bucket order (docs/PERFORMANCE.md, "Restart").
+    /// </remarks>
     public async Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onTemplate);
@@ -54,49 +59,54 @@ public sealed partial class RedisTemplateStore
         // script as its shard's change entry).
         var position = await GetLatestPositionAsync(cancellationToken).ConfigureAwait(false);
         long loaded = 0, rejected = 0;
-        var reads = new Queue<Task<HashEntry[]>>(SnapshotReadsInFlight);
+        var buckets = new Queue<Task<OpenedBucket>>(SnapshotBucketsInFlight);
         var next = 0;
-        while (next < SnapshotBucketCount && reads.Count < SnapshotReadsInFlight) reads.Enqueue(_db.HashGetAllAsync(BucketKey(next++)));
-        for (var bucket = 0; bucket < SnapshotBucketCount; bucket++)
+        while (next < SnapshotBucketCount && buckets.Count < SnapshotBucketsInFlight) buckets.Enqueue(ReadBucketAsync(next++, cancellationToken));
+        while (buckets.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var items = await Bounded(reads.Dequeue(), cancellationToken).ConfigureAwait(false);
-            if (next < SnapshotBucketCount) reads.Enqueue(_db.HashGetAllAsync(BucketKey(next++)));
-            if (items.Length == 0) continue;
-            var count = items.Length;
-            var opened = new StoredTemplate?[count];
-            var errors = new string?[count];
-            void OpenOne(int i)
+            var bucket = await buckets.Dequeue().ConfigureAwait(false);
+            if (next < SnapshotBucketCount) buckets.Enqueue(ReadBucketAsync(next++, cancellationToken));
+            foreach (var template in bucket.Templates)
             {
-                try
-                {
-                    opened[i] = OpenBucketEntry((byte[]?)items[i].Name, (byte[]?)items[i].Value);
-                }
-                catch (TemplateIntegrityException ex)
-                {
-                    errors[i] = ex.Message;
-                }
+                if (template is null) continue;
+                onTemplate(template);
+                loaded++;
             }
 
-            // Authenticate and decrypt on every core; deliver sequentially, in bucket order.
-            if (count >= 16) Parallel.For(0, count, OpenOne);
-            else for (var i = 0; i < count; i++) OpenOne(i);
-            for (var i = 0; i < opened.Length; i++)
+            foreach (var (field, error) in bucket.Errors ?? [])
             {
-                if (errors[i] is { } error)
-                {
-                    rejected++;
-                    LogRejected(_logger, items[i].Name.ToString(), error);
-                }
-                else if (opened[i] is { } template)
-                {
-                    onTemplate(template);
-                    loaded++;
-                }
+                rejected++;
+                LogRejected(_logger, field, error);
             }
         }
 
         return new TemplateSnapshot(position, loaded, rejected);
+    }
+
+    /// <summary>A bucket's templates in field order (null where an entry was rejected) and the rejected entries.</summary>
+    private sealed record OpenedBucket(StoredTemplate?[] Templates, List<(string Field, string Error)>? Errors);
+
+    private async Task<OpenedBucket> ReadBucketAsync(int bucket, CancellationToken cancellationToken)
+    {
+        var items = await Bounded(_db.HashGetAllAsync(BucketKey(bucket)), cancellationToken).ConfigureAwait(false);
+        // Not on the client's reader: the rest runs on a thread-pool thread, beside the other buckets' decryption.
+        await Task.Yield();
+        var templates = new StoredTemplate?[items.Length];
+        List<(string, string)>? errors = null;
+        for (var i = 0; i < items.Length; i++)
+        {
+            try
+            {
+                templates[i] = OpenBucketEntry((byte[]?)items[i].Name, (byte[]?)items[i].Value);
+            }
+            catch (TemplateIntegrityException ex)
+            {
+                (errors ??= []).Add((items[i].Name.ToString(), ex.Message));
+            }
+        }
+
+        return new OpenedBucket(templates, errors);
     }
 
     /// <summary>
@@ -150,8 +160,7 @@ public sealed partial class RedisTemplateStore
         }
 
         var blob = ParseBucket(value, key, out var version, out var changeId, out var modelId);
-        var plaintext = _protector.Unprotect(key, modelId, version, blob);
-        return TemplatePayload.Read(plaintext, key, modelId, version, changeId);
+        return Open(key, modelId, version, changeId, blob);
     }
 
     /// <summary>Splits a bucket value <c>version:changeId:modelLength:model</c> + blob.</summary>

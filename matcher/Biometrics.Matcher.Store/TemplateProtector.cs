@@ -60,17 +60,28 @@ internal sealed class TemplateProtector : IDisposable
         return blob;
     }
 
+    /// <summary>Bytes of plaintext in <paramref name="blob"/> (0 when it is too short to be a blob).</summary>
+    public static int PlaintextLength(ReadOnlySpan<byte> blob) => Math.Max(0, blob.Length - HeaderSize - TagSize);
+
+    /// <summary>
+    /// Authenticates and decrypts <paramref name="blob"/> into <paramref name="plaintext"/>, which must be
+    /// <see cref="PlaintextLength"/> bytes (a pooled buffer will do: it is zeroed when authentication fails).
+    /// </summary>
     /// <exception cref="TemplateIntegrityException">Malformed, tampered, bound to other data, or under an unknown key.</exception>
-    public byte[] Unprotect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> blob)
+    public void Unprotect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> blob, Span<byte> plaintext)
     {
         if (blob.Length < HeaderSize + TagSize || blob[0] != Format)
         {
             throw new TemplateIntegrityException($"The stored template of {subject} is malformed.");
         }
 
+        if (plaintext.Length != PlaintextLength(blob))
+        {
+            throw new ArgumentException($"The plaintext buffer holds {plaintext.Length} bytes; the blob needs {PlaintextLength(blob)}.", nameof(plaintext));
+        }
+
         var key = Find(blob.Slice(1, KeyIdSize))
             ?? throw new TemplateIntegrityException($"The stored template of {subject} was encrypted under a key this store does not hold.");
-        var plaintext = new byte[blob.Length - HeaderSize - TagSize];
         try
         {
             key.Cipher.Decrypt(
@@ -86,8 +97,6 @@ internal sealed class TemplateProtector : IDisposable
             throw new TemplateIntegrityException(
                 $"The stored template of {subject} failed authentication (tampered ciphertext, or model_id/version/subject altered).", ex);
         }
-
-        return plaintext;
     }
 
     private EncryptionKey? Find(ReadOnlySpan<byte> id)

@@ -177,12 +177,15 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
         }
     }
 
-    /// <summary>Collects snapshot templates per gallery and adds them in large batches (parallel normalisation).</summary>
+    /// <summary>
+    /// Collects snapshot templates per gallery and adds them in large batches (parallel normalisation). Each gallery's
+    /// batch is one buffer reused for the whole load: a fresh 8 MB array per batch was 2 GB of large-object allocations
+    /// at 1,000,000 templates, with background collections and page faults to match (docs/PERFORMANCE.md, "Restart").
+    /// </summary>
     private sealed class BulkLoader(GalleryRegistry owner, State state)
     {
         private const int Batch = 4096;
-        private readonly Dictionary<string, (List<string> Ids, List<float[]> Vectors)> _pending = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _models = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
         public void Add(StoredTemplate t)
         {
@@ -195,36 +198,38 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
 
             foreach (var g in t.Galleries)
             {
-                _models.TryAdd(g, t.ModelId);
-                if (!_pending.TryGetValue(g, out var p)) _pending[g] = p = ([], []);
-                p.Ids.Add(key);
-                p.Vectors.Add(t.Vector);
-                if (p.Ids.Count >= Batch) FlushOne(g, t.ModelId);
-            }
+                if (!_pending.TryGetValue(g, out var p))
+                {
+                    _pending[g] = p = new Pending(t.ModelId, new List<string>(Batch), new float[Batch * owner._dimension]);
+                }
 
+                if (t.Vector.Length != owner._dimension)
+                {
+                    // Never copied into the batch: the gallery refuses a vector of another length with its own message.
+                    owner.GetOrCreate(state, g, t.ModelId)?.Index.AddRange([key], t.Vector);
+                    continue;
+                }
+
+                t.Vector.CopyTo(p.Vectors, p.Ids.Count * owner._dimension);
+                p.Ids.Add(key);
+                if (p.Ids.Count >= Batch) FlushOne(g, p);
+            }
         }
 
         public void Flush()
         {
-            foreach (var g in _pending.Keys.ToArray()) FlushOne(g, _models[g]);
+            foreach (var (g, p) in _pending) FlushOne(g, p);
         }
 
-        private void FlushOne(string gallery, string modelId)
+        private void FlushOne(string gallery, Pending p)
         {
-            var (ids, vectors) = _pending[gallery];
-            if (ids.Count == 0) return;
-            var entry = owner.GetOrCreate(state, gallery, modelId);
-            if (entry is not null)
-            {
-                var dim = entry.Index.Dimension;
-                var flat = new float[ids.Count * dim];
-                for (var i = 0; i < vectors.Count; i++) vectors[i].AsSpan().CopyTo(flat.AsSpan(i * dim, dim));
-                entry.Index.AddRange(ids, flat);
-            }
-
-            ids.Clear();
-            vectors.Clear();
+            if (p.Ids.Count == 0) return;
+            var entry = owner.GetOrCreate(state, gallery, p.ModelId);
+            entry?.Index.AddRange(p.Ids, p.Vectors.AsSpan(0, p.Ids.Count * owner._dimension));
+            p.Ids.Clear();
         }
+
+        private sealed record Pending(string ModelId, List<string> Ids, float[] Vectors);
     }
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Galleries loaded from the store snapshot: {Loaded} templates ({Rejected} rejected) in {Galleries} galleries, following from {Position}")]
