@@ -13,13 +13,15 @@ namespace Biometrics.Edge.IntegrationTests.EndToEnd;
 /// Two real matchers (<see cref="MatcherHost.Build"/> in-process, development mode, embeddings only) over one real
 /// redis-server: a subject erased through one is gone from the galleries of both within 1 s (docs/SCALING.md). The time
 /// is measured from the erasure's answer to the last matcher whose 1:N search no longer finds the subject; the test
-/// prints it and asserts 5 s, a bound a busy 2-core CI machine holds.
+/// prints it and asserts 5 s, a bound a busy 2-core CI machine holds. The first matcher also has a plain-text health
+/// port (<c>Matcher:HealthPort</c>, the Kubernetes readiness probe of deploy/) that answers the health service only.
 /// </summary>
 public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
 {
     private const string ModelId = "fr_feature-87aacdfe5751"; // calibration.json's model
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-erasure-keys-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly List<(WebApplication App, string Address)> _matchers = [];
+    private readonly int _healthPort = FreePort.Next();
     private RedisServer _redis = null!;
     private DevelopmentKeys _dev = null!;
 
@@ -40,6 +42,7 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
                 ["Matcher:Pipeline:Enabled"] = "false",
                 ["Matcher:CalibrationFile"] = Path.Combine(SharedFiles.RepoRoot, "matcher", "Biometrics.Matcher", "calibration.json"),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Matcher:HealthPort"] = i == 0 ? _healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
             }));
             await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
             _matchers.Add((app, address));
@@ -91,6 +94,17 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
         var response = await gate.Matcher.IdentifyAsync(new IdentifyRequest { Probe = new Probe { Embedding = vector }, Gallery = "residents", TopK = 5 },
             gate.CallOptions(DateTime.UtcNow + TimeSpan.FromSeconds(10), CancellationToken.None)).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20));
         return response.Candidates.Any(c => c.SubjectKey == subjectKey);
+    }
+
+    [Fact]
+    public async Task HealthPort_HealthAnswered_EveryOtherServiceNotThere()
+    {
+        using var probe = new MatcherConnection(new MatcherConnectionOptions { Address = $"http://127.0.0.1:{_healthPort}", Token = File.ReadAllText(_dev.TokenFile(ServiceRole.Operator)).Trim() });
+
+        Assert.True(await probe.CheckAsync(TimeSpan.FromSeconds(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)), probe.LastError);
+        var e = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => probe.Operations.GetStatusAsync(new GetStatusRequest(),
+            probe.CallOptions(DateTime.UtcNow + TimeSpan.FromSeconds(10), CancellationToken.None)).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, e.StatusCode);
     }
 
     [Fact]
