@@ -16,6 +16,7 @@ namespace Biometrics.Edge.IntegrationTests.EndToEnd;
 /// prints it and asserts 5 s, a bound a busy 2-core CI machine holds. The first matcher also has a plain-text health
 /// port (<c>Matcher:HealthPort</c>, the Kubernetes readiness probe of deploy/) that answers the health service only.
 /// </summary>
+[Collection(Gate.GateCollection.Name)] // not beside the CPU-heavy lane tests: it measures a time
 public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
 {
     private const string ModelId = "fr_feature-87aacdfe5751"; // calibration.json's model
@@ -89,11 +90,20 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
         return e;
     }
 
-    private static async Task<bool> FindsAsync(MatcherConnection gate, Embedding vector, string subjectKey)
+    /// <summary>True or false when the matcher's 1:N search answered within <paramref name="deadline"/>, null when it did
+    /// not (a loaded machine): the caller polls again.</summary>
+    private static async Task<bool?> FindsAsync(MatcherConnection gate, Embedding vector, string subjectKey, TimeSpan deadline)
     {
-        var response = await gate.Matcher.IdentifyAsync(new IdentifyRequest { Probe = new Probe { Embedding = vector }, Gallery = "residents", TopK = 5 },
-            gate.CallOptions(DateTime.UtcNow + TimeSpan.FromSeconds(10), CancellationToken.None)).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20));
-        return response.Candidates.Any(c => c.SubjectKey == subjectKey);
+        try
+        {
+            var response = await gate.Matcher.IdentifyAsync(new IdentifyRequest { Probe = new Probe { Embedding = vector }, Gallery = "residents", TopK = 5 },
+                gate.CallOptions(DateTime.UtcNow + deadline, CancellationToken.None)).ResponseAsync.WaitAsync(deadline + TimeSpan.FromSeconds(10));
+            return response.Candidates.Any(c => c.SubjectKey == subjectKey);
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.DeadlineExceeded)
+        {
+            return null;
+        }
     }
 
     [Fact]
@@ -120,13 +130,14 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
                 options).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(EnrolStatus.Enrolled, enrolled.Status);
 
-            // Every matcher has it (the enrolment reached each gallery through the change stream), searched warm.
+            // Every matcher has it (the enrolment reached each gallery through the change stream), searched warm: the
+            // first search of a fresh matcher on a loaded machine can take seconds, which is not what is measured here.
             foreach (var gate in gates)
             {
                 var until = Stopwatch.StartNew();
-                while (!await FindsAsync(gate, vector, enrolled.SubjectKey))
+                while (await FindsAsync(gate, vector, enrolled.SubjectKey, TimeSpan.FromSeconds(30)) != true)
                 {
-                    Assert.True(until.Elapsed < TimeSpan.FromSeconds(10), "the enrolment did not reach every matcher");
+                    Assert.True(until.Elapsed < TimeSpan.FromSeconds(60), "the enrolment did not reach every matcher");
                     await Task.Delay(20);
                 }
             }
@@ -141,7 +152,7 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
                 Assert.True(erased.Elapsed < TimeSpan.FromSeconds(5), $"still in the gallery of matcher(s) {string.Join(", ", pending)} after 5 s");
                 foreach (var i in pending.ToArray())
                 {
-                    if (!await FindsAsync(gates[i], vector, enrolled.SubjectKey))
+                    if (await FindsAsync(gates[i], vector, enrolled.SubjectKey, TimeSpan.FromSeconds(2)) == false)
                     {
                         gone[i] = erased.Elapsed;
                         pending.Remove(i);
