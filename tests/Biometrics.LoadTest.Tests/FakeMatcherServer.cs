@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Biometrics.Protos.V1;
 using Grpc.Core;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Biometrics.LoadTest.Tests;
 
@@ -22,6 +24,7 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
 {
     public const int ProbesPerVerdict = 2;
     private readonly bool _tls;
+    private readonly HealthServiceImpl _health = new();
     private WebApplication? _app;
 
     private FakeMatcherServer(bool tls) => _tls = tls;
@@ -54,6 +57,20 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The standard health service's answer for the whole server (""), SERVING from the start.</summary>
+    public void SetServing(bool serving) => _health.SetStatus("", serving ? ServingStatus.Serving : ServingStatus.NotServing);
+
+    /// <summary>Stops at once, as a process that dies: open calls and connections are cut, not drained.</summary>
+    public async Task KillAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(30));
+            await app.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
@@ -80,7 +97,10 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
         }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);
+        _health.SetStatus("", ServingStatus.Serving);
+        builder.Services.AddSingleton(_health);
         _app = builder.Build();
+        _app.MapGrpcService<HealthServiceImpl>();
         _app.MapGrpcService<FakeMatcher>();
         _app.MapGrpcService<FakeEnrolment>();
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

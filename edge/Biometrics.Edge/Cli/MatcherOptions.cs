@@ -13,8 +13,15 @@ public sealed class MatcherOptions
     private readonly Option<string?> _config = CliOptions.Text("--config", "FILE",
         "Settings file (default ./appsettings.json when present); BIOMETRICS_MATCHER__ADDRESS, BIOMETRICS_MATCHER__TOKENFILE, ... override it.");
 
-    private readonly Option<string?> _matcher = CliOptions.Text("--matcher", "URL",
-        $"Matcher address, https://host:port (TLS) or http://host:port (default {EdgeConfiguration.DefaultAddress}, where ./run.sh serves).");
+    private readonly Option<string[]> _matcher = new("--matcher")
+    {
+        HelpName = "URL",
+        Description = $"Matcher address, https://host:port (TLS) or http://host:port (default {EdgeConfiguration.DefaultAddress}, where ./run.sh serves); " +
+                      "several (repeated or comma-separated) are balanced over, a matcher gone or NOT_SERVING skipped.",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        Validators = { result => CheckLength(result) },
+    };
 
     private readonly Option<string?> _ca = CliOptions.Text("--ca", "FILE", "PEM CA certificate that signed the matcher's certificate (https only).");
     private readonly Option<string?> _clientCert = CliOptions.Text("--client-cert", "FILE", "PEM client certificate for mutual TLS.");
@@ -48,7 +55,19 @@ public sealed class MatcherOptions
     {
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.Connection(parsed.GetValue(_matcher), parsed.GetValue(_ca), parsed.GetValue(_clientCert), parsed.GetValue(_clientKey),
+        var matchers = parsed.GetValue(_matcher);
+        return configuration.Connection(matchers is { Length: > 0 } ? string.Join(',', matchers) : null, parsed.GetValue(_ca), parsed.GetValue(_clientCert), parsed.GetValue(_clientKey),
             parsed.GetValue(_token), parsed.GetValue(_tokenFile), parsed.GetValue(_connectTimeoutMs));
+    }
+
+    private static void CheckLength(System.CommandLine.Parsing.OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.Length is 0 or > 4096)
+            {
+                result.AddError($"--matcher must be 1 to 4096 characters, not {token.Value.Length}");
+            }
+        }
     }
 }

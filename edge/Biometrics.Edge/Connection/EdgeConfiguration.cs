@@ -61,9 +61,9 @@ public sealed class EdgeConfiguration
             TokenFile = tokenFile ?? m["TokenFile"],
             ConnectTimeout = TimeSpan.FromMilliseconds(connectTimeoutMs ?? Int(m["ConnectTimeoutMs"], "Matcher:ConnectTimeoutMs", 1000, 10, 60_000)),
         };
-        if (!Uri.TryCreate(options.Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (BalancedChannel.Parse(options.Address, out var error) is null)
         {
-            throw new CommandLineException($"matcher address '{options.Address}' must be http://host:port or https://host:port");
+            throw new CommandLineException(error!);
         }
 
         if (options.TokenFile is not null && options.Token is null && !File.Exists(options.TokenFile))

@@ -35,35 +35,30 @@ public sealed class MatcherConnection : IDisposable
     private long _retryAtTimestamp;
 
     /// <summary>Creates the channel (no connection is opened until the first call).</summary>
-    /// <exception cref="UriFormatException">The address is not a URL.</exception>
-    /// <exception cref="ArgumentException">The address is not http:// or https://.</exception>
+    /// <exception cref="ArgumentException">An address is not http://host:port or https://host:port, or the list mixes them.</exception>
     public MatcherConnection(MatcherConnectionOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var address = new Uri(options.Address, UriKind.Absolute);
-        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new ArgumentException($"matcher address '{options.Address}' must be http://host:port or https://host:port", nameof(options));
-        }
-
+        var addresses = BalancedChannel.Parse(options.Address, out var error) ?? throw new ArgumentException(error, nameof(options));
         Options = options;
         _clock = clock ?? TimeProvider.System;
         _backoff = new Backoff(options.BackoffInitial, options.BackoffMaximum);
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = CreateHandler(options),
-            DisposeHttpClient = true,
-            MaxSendMessageSize = MaxSendMessageSize,
-            // The channel's reconnect back-off options (experimental) are left alone: measured, a matcher back after a
-            // 14 s outage is reached on the edge's next probe either way (ReconnectTests keeps that so).
-        });
         var token = options.ResolveToken();
         _headers = token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
+        // The channel's reconnect back-off options (experimental) are left alone: measured, a matcher back after a 14 s
+        // outage is reached on the edge's next probe either way (ReconnectTests keeps that so).
+        _channel = addresses.Count == 1
+            ? GrpcChannel.ForAddress(addresses[0], ChannelOptions(options))
+            : BalancedChannel.Create(addresses, ChannelOptions(options), a => GrpcChannel.ForAddress(a, ChannelOptions(options)), _headers);
+        Addresses = addresses;
         Matcher = new MatcherApi.MatcherClient(_channel);
         Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
         Operations = new OperationsApi.OperationsClient(_channel);
         _health = new Health.HealthClient(_channel);
     }
+
+    /// <summary>The matchers: one, or several that the channel balances over (docs/SCALING.md, "Client-side balancing").</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
 
     /// <summary>The options the connection was made with.</summary>
     public MatcherConnectionOptions Options { get; }
@@ -245,6 +240,13 @@ public sealed class MatcherConnection : IDisposable
 
     /// <summary>Closes the channel and its connections.</summary>
     public void Dispose() => _channel.Dispose();
+
+    private static GrpcChannelOptions ChannelOptions(MatcherConnectionOptions options) => new()
+    {
+        HttpHandler = CreateHandler(options),
+        DisposeHttpClient = true,
+        MaxSendMessageSize = MaxSendMessageSize,
+    };
 
     /// <summary>
     /// The HTTP/2 transport: several connections when one's concurrent-stream limit is reached (many lanes on one

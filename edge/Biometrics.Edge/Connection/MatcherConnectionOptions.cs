@@ -7,7 +7,7 @@ namespace Biometrics.Edge.Connection;
 public sealed class MatcherConnectionOptions
 {
     /// <summary>The matcher's address: <c>https://host:port</c> (TLS, h2 by ALPN) or <c>http://host:port</c> (plain-text
-    /// HTTP/2, tests and local runs only).</summary>
+    /// HTTP/2, tests and local runs only); several, comma-separated, are balanced over (docs/SCALING.md).</summary>
     public string Address { get; set; } = EdgeConfiguration.DefaultAddress;
 
     /// <summary>PEM file of the CA that signed the matcher's certificate (null: the system trust store).</summary>

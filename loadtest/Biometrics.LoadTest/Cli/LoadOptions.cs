@@ -111,12 +111,25 @@ public static class LoadOptions
         return map;
     }
 
+    /// <summary>Null when <paramref name="value"/> is one matcher address or several, comma-separated, of one scheme; else
+    /// the message.</summary>
+    internal static string? CheckTarget(string value)
+    {
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                return $"--target must be http://host:port or https://host:port, got '{CliText.Cut(part)}'";
+            }
+        }
+
+        return Biometrics.Edge.Connection.BalancedChannel.Parse(value, out var error) is null ? "--target: " + error : null;
+    }
+
     private static IEnumerable<Option> Connection(string tokenFile) =>
     [
-        Text("--target", "URL", $"the matcher: http://host:port (h2c) or https://host:port (TLS) (default {DefaultTarget}, what ./run.sh serves)",
-            v => Uri.TryCreate(v, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-                ? null
-                : $"--target must be http://host:port or https://host:port, got '{CliText.Cut(v)}'"),
+        Text("--target", "URL", $"the matcher: http://host:port (h2c) or https://host:port (TLS) (default {DefaultTarget}, what ./run.sh serves); " +
+            "several, comma-separated, are balanced over (matcher scenarios), a matcher gone or NOT_SERVING skipped", CheckTarget),
         Text("--token", "TOKEN", "bearer token sent as 'authorization: Bearer TOKEN'"),
         ExistingFile("--token-file", "FILE", $"file holding the bearer token, wins over --token (./run.sh writes .data/keys/{tokenFile})"),
         ExistingFile("--ca", "ca.pem", "PEM file of a private CA to trust (https:// targets)"),

@@ -33,14 +33,16 @@ public static partial class ScenarioFactory
     {
         // Checked on the command line already; a scenario file's value is checked here.
         var target = options.String("target", LoadOptions.DefaultTarget)!;
-        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (LoadOptions.CheckTarget(target) is { } error)
         {
-            throw new UsageException($"--target must be http://host:port or https://host:port, got '{CliText.Cut(target)}'");
+            throw new UsageException(error);
         }
 
+        var addresses = Biometrics.Edge.Connection.BalancedChannel.Parse(target, out _)!;
         return new ConnectionOptions
         {
-            Address = uri,
+            Address = addresses[0],
+            Addresses = addresses,
             BearerToken = Token(options, "token"),
             CaCertificateFile = options.String("ca"),
             InsecureSkipVerify = options.Flag("insecure"),
@@ -157,6 +159,11 @@ public static partial class ScenarioFactory
         byte[] body = options.String("body-file") is { } file ? File.ReadAllBytes(file)
             : Convert.FromHexString(options.String("body-hex", string.Empty)!);
         var connection = Connection(options);
+        if (connection.Addresses.Count > 1)
+        {
+            throw new UsageException("--target: the unary scenario calls one server; several addresses are balanced over by the matcher scenarios only");
+        }
+
         var target = new RawUnaryGrpcTarget(connection, method, body);
         return Make(options, "unary", target, 1000, new Dictionary<string, string>
         {

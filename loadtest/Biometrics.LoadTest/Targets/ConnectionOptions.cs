@@ -3,8 +3,12 @@ namespace Biometrics.LoadTest.Targets;
 /// <summary>How the load tester reaches a gRPC server, as a gate would: address, TLS, bearer token.</summary>
 public sealed record ConnectionOptions
 {
-    /// <summary><c>http://host:port</c> (h2c, prior knowledge) or <c>https://host:port</c> (TLS, h2 via ALPN).</summary>
+    /// <summary><c>http://host:port</c> (h2c, prior knowledge) or <c>https://host:port</c> (TLS, h2 via ALPN); the first of
+    /// <see cref="Addresses"/> when there are several.</summary>
     public required Uri Address { get; init; }
+
+    /// <summary>Every matcher to balance over (the matcher scenarios; docs/SCALING.md); empty means <see cref="Address"/> alone.</summary>
+    public IReadOnlyList<Uri> Addresses { get; init; } = [];
 
     /// <summary>Bearer token sent as <c>authorization: Bearer ...</c> on every call, if set.</summary>
     public string? BearerToken { get; init; }

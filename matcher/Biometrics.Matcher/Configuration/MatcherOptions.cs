@@ -10,6 +10,11 @@ public sealed class MatcherOptions
     /// <summary>Listen address, <c>http://host:port</c> (development mode only) or <c>https://host:port</c>.</summary>
     public string Url { get; set; } = "http://127.0.0.1:50051";
 
+    /// <summary>A second, plain-text port (on the host of <see cref="Url"/>) that answers <c>grpc.health.v1.Health</c> only,
+    /// for probes that cannot speak TLS (Kubernetes <c>grpc:</c> probes; deploy/); every other path there is 404.
+    /// 0: none.</summary>
+    public int HealthPort { get; set; }
+
     /// <summary>Redis connection settings.</summary>
     public RedisSettings Redis { get; set; } = new();
 

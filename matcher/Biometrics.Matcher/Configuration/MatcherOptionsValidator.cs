@@ -18,6 +18,11 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
         }
         else
         {
+            if (o.HealthPort is < 0 or > 65535 || (o.HealthPort != 0 && o.HealthPort == url.Port))
+            {
+                errors.Add($"Matcher:HealthPort {o.HealthPort} must be 0 (none) or a port from 1 to 65535 other than Matcher:Url's.");
+            }
+
             var tls = url.Scheme == "https";
             if (!tls && !o.Security.DevelopmentMode)
             {

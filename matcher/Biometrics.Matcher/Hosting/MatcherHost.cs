@@ -10,6 +10,7 @@ using Biometrics.Matcher.Store;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
@@ -158,6 +159,22 @@ public static partial class MatcherHost
             LogDevelopmentMode(logger, devKeys!.Directory);
         }
 
+        if (settings.HealthPort != 0)
+        {
+            // The plain-text health port serves the health service and nothing else (decided by the socket's own port,
+            // not by the Host header a client chooses).
+            app.Use((context, next) =>
+            {
+                if (context.Connection.LocalPort == settings.HealthPort && !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<HealthServiceImpl>();
@@ -287,6 +304,10 @@ public static partial class MatcherHost
                 if (tls.Clients is { } clients) https.ClientCertificateValidation = (certificate, chain, _) => clients.Validate(certificate, chain);
                 listen.UseHttps(https);
             });
+            if (settings.HealthPort != 0)
+            {
+                k.Listen(address, settings.HealthPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
     }
 

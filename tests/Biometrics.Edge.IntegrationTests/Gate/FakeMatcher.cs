@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Biometrics.Protos.V1;
 using Biometrics.Testing;
 using Grpc.Core;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
 
@@ -24,13 +26,21 @@ namespace Biometrics.Edge.IntegrationTests.Gate;
 public sealed class FakeMatcher : IAsyncDisposable
 {
     private readonly FakeMatcherTls? _tls;
+    private readonly HealthServiceImpl? _health;
     private WebApplication? _app;
 
-    /// <summary>A fake on plain-text HTTP/2, or with <paramref name="tls"/> on TLS (and mutual TLS when it names a client CA).</summary>
-    public FakeMatcher(FakeMatcherTls? tls = null)
+    /// <summary>A fake on plain-text HTTP/2, or with <paramref name="tls"/> on TLS (and mutual TLS when it names a client CA).
+    /// With <paramref name="settableHealth"/> its health service is the one the real matcher uses (Grpc.HealthCheck's
+    /// <see cref="HealthServiceImpl"/>, SERVING from the start) and <see cref="SetServing"/> changes it at once.</summary>
+    public FakeMatcher(FakeMatcherTls? tls = null, bool settableHealth = false)
     {
         _tls = tls;
         Port = FreePort.Next();
+        if (settableHealth)
+        {
+            _health = new HealthServiceImpl();
+            _health.SetStatus("", ServingStatus.Serving);
+        }
     }
 
     public int Port { get; }
@@ -61,7 +71,15 @@ public sealed class FakeMatcher : IAsyncDisposable
         builder.Services.AddGrpc();
         // One check that always passes: the overall service ("") answers SERVING while the host runs (with no check at
         // all the package answers UNKNOWN).
-        builder.Services.AddGrpcHealthChecks().AddCheck("fake", () => HealthCheckResult.Healthy());
+        if (_health is null)
+        {
+            builder.Services.AddGrpcHealthChecks().AddCheck("fake", () => HealthCheckResult.Healthy());
+        }
+        else
+        {
+            builder.Services.AddSingleton(_health);
+        }
+
         builder.Services.AddSingleton(Service);
         var app = builder.Build();
         app.Use((context, next) =>
@@ -71,7 +89,15 @@ public sealed class FakeMatcher : IAsyncDisposable
         });
         app.MapGrpcService<FakeMatcherApi>();
         app.MapGrpcService<FakeEnrolmentApi>();
-        app.MapGrpcHealthChecksService();
+        if (_health is null)
+        {
+            app.MapGrpcHealthChecksService();
+        }
+        else
+        {
+            app.MapGrpcService<HealthServiceImpl>();
+        }
+
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _app = app;
     }
@@ -82,6 +108,21 @@ public sealed class FakeMatcher : IAsyncDisposable
         {
             _app = null;
             await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>SERVING or NOT_SERVING for the whole server ("") (only with <c>settableHealth</c>).</summary>
+    public void SetServing(bool serving) =>
+        (_health ?? throw new InvalidOperationException("made without settableHealth")).SetStatus("", serving ? ServingStatus.Serving : ServingStatus.NotServing);
+
+    /// <summary>Stops at once, as a process that dies: open calls and connections are cut, not drained.</summary>
+    public async Task KillAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(30));
             await app.DisposeAsync();
         }
     }

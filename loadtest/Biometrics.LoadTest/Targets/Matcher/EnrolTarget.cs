@@ -15,7 +15,6 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 /// </summary>
 public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOnlyList<string> galleries) : ILoadTarget
 {
-    private GrpcMethod? _method;
 
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Enrolment/Enrol (templates from subject {firstSubject:N0}, galleries {string.Join(",", galleries)})";
@@ -36,7 +35,6 @@ public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOn
     /// <inheritdoc />
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _method = client.Unary.Method(MatcherClient.Enrol);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,7 +43,7 @@ public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOn
     public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var request = Request(client, firstSubject + context.Sequence, galleries).ToByteArray();
-        var result = await client.Unary.UnaryAsync(_method!, request, EnrolResponse.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
+        var result = await client.UnaryAsync(MatcherClient.Enrol, request, EnrolResponse.Parser, cancellationToken).ConfigureAwait(false);
         return result.Response is { } response ? StepResult.Ok(EnumLabel<EnrolStatus>.Of(response.Status)) : StepResult.Fail(result.Label);
     }
 

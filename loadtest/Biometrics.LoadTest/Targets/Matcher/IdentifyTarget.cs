@@ -15,7 +15,6 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 public sealed class IdentifyTarget(MatcherClient client, string gallery, long galleryOffset, long gallerySize, int topK, double genuineShare, int pool = 4096) : ILoadTarget
 {
     private byte[][] _requests = [];
-    private GrpcMethod? _method;
 
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Matcher/Identify (gallery '{gallery}' of {gallerySize:N0}, top {topK}, {genuineShare:P0} genuine)";
@@ -31,7 +30,6 @@ public sealed class IdentifyTarget(MatcherClient client, string gallery, long ga
             _requests[i] = new IdentifyRequest { Probe = client.Probe(subject, genuine, i), Gallery = gallery, TopK = topK }.ToByteArray();
         }
 
-        _method = client.Unary.Method(MatcherClient.Identify);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -39,7 +37,7 @@ public sealed class IdentifyTarget(MatcherClient client, string gallery, long ga
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var result = await client.Unary.UnaryAsync(_method!, _requests[context.Sequence % _requests.Length], IdentifyResponse.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
+        var result = await client.UnaryAsync(MatcherClient.Identify, _requests[context.Sequence % _requests.Length], IdentifyResponse.Parser, cancellationToken).ConfigureAwait(false);
         if (result.Response is not { } response)
         {
             return StepResult.Fail(result.Label);

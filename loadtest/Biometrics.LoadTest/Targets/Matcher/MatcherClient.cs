@@ -1,7 +1,9 @@
 using System.Net.Security;
 using Biometrics.LoadTest.Data;
 using Biometrics.LoadTest.Http2;
+using Biometrics.Edge.Connection;
 using Biometrics.Protos.V1;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
@@ -34,37 +36,40 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
     public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
 
     private readonly GrpcChannel _channel;
-    private readonly Lazy<Http2GrpcClient> _unary;
+    private readonly Http2GrpcClient[] _unary;
+    private readonly HealthAwareResolver? _unaryHealth;
     private readonly Metadata? _headers;
     private readonly TimeSpan? _deadline;
+    private Http2GrpcClient[] _usable;
+    private uint _next;
 
-    /// <summary>Connects (lazily) to the matcher described by <paramref name="connection"/>.</summary>
+    /// <summary>Connects (lazily) to the matcher, or the matchers, described by <paramref name="connection"/>.</summary>
     public MatcherClient(ConnectionOptions connection, SyntheticFaces faces, string modelId)
     {
         Connection = connection;
         Faces = faces;
         ModelId = modelId;
-        var handler = new SocketsHttpHandler
-        {
-            // GateSession keeps one stream per traveller: hundreds of lanes exceed one connection's stream limit.
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = KeepAlivePingDelay,
-            KeepAlivePingTimeout = KeepAlivePingTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        };
-        if (connection.Address.Scheme == Uri.UriSchemeHttps)
-        {
-            // The same trust as the lean client's (system roots, --ca, or --insecure): Http2Tls.
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Http2Tls.ServerCertificateValidation(connection) };
-        }
-
-        _channel = GrpcChannel.ForAddress(connection.Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-        Matcher = new MatcherApi.MatcherClient(_channel);
-        Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
         _headers = connection.BearerToken is null ? null : new Metadata { { "authorization", "Bearer " + connection.BearerToken } };
         _deadline = connection.Deadline;
-        _unary = new Lazy<Http2GrpcClient>(() => new Http2GrpcClient(connection), LazyThreadSafetyMode.ExecutionAndPublication);
+        IReadOnlyList<Uri> addresses = connection.Addresses.Count > 0 ? connection.Addresses : [connection.Address];
+        _channel = addresses.Count == 1
+            ? GrpcChannel.ForAddress(addresses[0], ChannelOptions(connection))
+            : BalancedChannel.Create(addresses, ChannelOptions(connection), a => GrpcChannel.ForAddress(a, ChannelOptions(connection)), _headers);
+        Matcher = new MatcherApi.MatcherClient(_channel);
+        Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
+        // Unary calls: one lean client per matcher (connections open on first use), round robin over those whose health
+        // watch says SERVING (or has not said yet), as the balanced channel does for the streams.
+        _unary = [.. addresses.Select(a => new Http2GrpcClient(connection with { Address = a, Addresses = [] }))];
+        _usable = _unary;
+        if (addresses.Count > 1)
+        {
+            _unaryHealth = new HealthAwareResolver(addresses, a => GrpcChannel.ForAddress(a, ChannelOptions(connection)), _headers, BalancedChannel.HealthRetry);
+            _unaryHealth.Start(result =>
+            {
+                var usable = _unary.Where(c => result.Addresses!.Any(b => $"{b.EndPoint.Host}:{b.EndPoint.Port}" == c.Authority)).ToArray();
+                Volatile.Write(ref _usable, usable.Length > 0 ? usable : _unary);
+            });
+        }
     }
 
     /// <summary>The generated Matcher client (GateSession) on the channel.</summary>
@@ -73,14 +78,43 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
     /// <summary>The generated Enrolment client (EnrolStream for <c>seed</c>) on the channel.</summary>
     public EnrolmentApi.EnrolmentClient Enrolment { get; }
 
-    /// <summary>The lean HTTP/2 client for unary calls (its connections open on <see cref="ConnectUnaryAsync"/> or the first call).</summary>
-    public Http2GrpcClient Unary => _unary.Value;
+    /// <summary>The lean HTTP/2 client for the next unary call: the only one, or the next matcher in turn that is SERVING.</summary>
+    public Http2GrpcClient Unary
+    {
+        get
+        {
+            var usable = Volatile.Read(ref _usable);
+            return usable.Length == 1 ? usable[0] : usable[Interlocked.Increment(ref _next) % (uint)usable.Length];
+        }
+    }
 
     /// <summary>The per-call deadline (<c>--deadline</c>), if any.</summary>
     public TimeSpan? Deadline => _deadline;
 
-    /// <summary>Opens the unary client's connections (failures are retried by the calls, which report UNAVAILABLE meanwhile).</summary>
-    public async ValueTask ConnectUnaryAsync(CancellationToken cancellationToken) => await Unary.ConnectAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Unary"/>) with the deadline.</summary>
+    public ValueTask<GrpcResult<T>> UnaryAsync<T>(IMethod method, ReadOnlyMemory<byte> request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : class, IMessage<T>
+    {
+        var client = Unary;
+        return client.UnaryAsync(client.Method(method), request, parser, _deadline, cancellationToken);
+    }
+
+    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Unary"/>) with the deadline.</summary>
+    public ValueTask<GrpcResult<T>> UnaryAsync<T>(IMethod method, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : class, IMessage<T>
+    {
+        var client = Unary;
+        return client.UnaryAsync(client.Method(method), request, parser, _deadline, cancellationToken);
+    }
+
+    /// <summary>Opens the unary clients' connections (failures are retried by the calls, which report UNAVAILABLE meanwhile).</summary>
+    public async ValueTask ConnectUnaryAsync(CancellationToken cancellationToken)
+    {
+        foreach (var client in _unary)
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Where and how the matcher is reached.</summary>
     public ConnectionOptions Connection { get; }
@@ -142,16 +176,37 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _channel.Dispose();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_unary.IsValueCreated)
+        _unaryHealth?.Dispose();
+        foreach (var client in _unary)
         {
-            await _unary.Value.DisposeAsync().ConfigureAwait(false);
+            await client.DisposeAsync().ConfigureAwait(false);
         }
 
         _channel.Dispose();
+    }
+
+    private static GrpcChannelOptions ChannelOptions(ConnectionOptions connection)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // GateSession keeps one stream per traveller: hundreds of lanes exceed one connection's stream limit.
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingTimeout = KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (connection.Address.Scheme == Uri.UriSchemeHttps)
+        {
+            // The same trust as the lean client's (system roots, --ca, or --insecure): Http2Tls.
+            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Http2Tls.ServerCertificateValidation(connection) };
+        }
+
+        return new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true };
     }
 }

@@ -15,7 +15,6 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 public sealed class VerifyTarget(MatcherClient client, long subjects, double genuineShare, bool skipWatchlist, int pool = 4096) : ILoadTarget
 {
     private byte[][] _requests = [];
-    private GrpcMethod? _method;
 
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Matcher/Verify ({subjects:N0} subjects, {genuineShare:P0} genuine{(skipWatchlist ? ", no watchlist" : string.Empty)})";
@@ -38,7 +37,6 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
             }.ToByteArray();
         }
 
-        _method = client.Unary.Method(MatcherClient.Verify);
         await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -46,7 +44,7 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var result = await client.Unary.UnaryAsync(_method!, _requests[context.Sequence % _requests.Length], Verdict.Parser, client.Deadline, cancellationToken).ConfigureAwait(false);
+        var result = await client.UnaryAsync(MatcherClient.Verify, _requests[context.Sequence % _requests.Length], Verdict.Parser, cancellationToken).ConfigureAwait(false);
         return result.Response is { } verdict
             ? new StepResult(true, "OK", EnumLabel<Decision>.Of(verdict.Decision), ServerNanoseconds: MatcherStep.Nanoseconds(verdict.Timings?.TotalMs))
             : StepResult.Fail(result.Label);
