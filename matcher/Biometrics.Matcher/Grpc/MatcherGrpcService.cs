@@ -1,4 +1,5 @@
 using Biometrics.Matcher.Services;
+using Biometrics.Matcher.Telemetry;
 using Biometrics.Protos.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -9,7 +10,7 @@ namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Matcher</c>: Verify, Identify and GateSession over the domain services. Singleton, thread-safe.</summary>
 public sealed partial class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions,
-    ILogger<MatcherGrpcService> logger) : MatcherApi.MatcherBase
+    MatcherTelemetry telemetry, ILogger<MatcherGrpcService> logger) : MatcherApi.MatcherBase
 {
     /// <summary>1:1 verification.</summary>
     [Authorize(Policy = MatcherPolicies.Match)]
@@ -23,6 +24,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
         var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToFace(request.Probe), CallerIdentity.Actor(context),
             request.GateId, request.LaneId, request.RequestId, request.SkipWatchlist);
         var result = await verification.VerifyAsync(command, context.Deadline, context.CancellationToken).ConfigureAwait(false);
+        telemetry.Verdict("verify", result, final: true, request.GateId, request.LaneId);
         return ProtoMapping.ToWire(result);
     }
 
@@ -54,12 +56,18 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
     public override async Task GateSession(IAsyncStreamReader<GateSessionRequest> requestStream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
     {
         var token = context.CancellationToken;
-        var stream = sessions.Start(CallerIdentity.Actor(context), update => responseStream.WriteAsync(new GateSessionResponse
+        // Sessions follow one another on a stream: updates belong to the lane of the latest open.
+        var lane = (Gate: "", Lane: "");
+        var stream = sessions.Start(CallerIdentity.Actor(context), update =>
         {
-            SessionId = update.SessionId,
-            Verdict = ProtoMapping.ToWire(update.Result),
-            Final = update.Final,
-        }, token), token);
+            telemetry.Verdict("gate_session", update.Result, update.Final, lane.Gate, lane.Lane, update.SessionId);
+            return responseStream.WriteAsync(new GateSessionResponse
+            {
+                SessionId = update.SessionId,
+                Verdict = ProtoMapping.ToWire(update.Result),
+                Final = update.Final,
+            }, token);
+        }, token);
         await using (stream.ConfigureAwait(false))
         {
             while (true)
@@ -79,9 +87,16 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
                 }
 
                 if (!more) return;
+                var message = requestStream.Current;
+                if (message.Open is { } open)
+                {
+                    lane = (open.GateId, open.LaneId);
+                    telemetry.SessionOpened(open.GateId, open.LaneId, open.SessionId);
+                }
+
                 try
                 {
-                    await HandleAsync(stream, requestStream.Current).ConfigureAwait(false);
+                    await HandleAsync(stream, message).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException && token.IsCancellationRequested)
                 {
