@@ -90,7 +90,7 @@ async function checkPhoto() {
     const c = await api("POST", "check", photo, photo.type || "application/octet-stream");
     out.textContent = c.passed ? "Photo accepted for enrolment" : "Photo refused: " + c.reason + (c.text ? " (" + c.text + ")" : "");
     out.className = c.passed ? "passed" : "refused";
-    fill("quality", c.quality ? LABELS : [], ([key, label, limit]) => [label, num(c.quality[key], 1), limit(c.limits), ""]);
+    fill("quality", c.quality ? LABELS : [], ([key, label, limit]) => [label, num(c.quality[key], 1), limit(c.limits)]);
   } catch (e) {
     out.textContent = e.message;
     out.className = "refused";
