@@ -66,6 +66,7 @@ public sealed partial class GateAgent
 
         _lastVerdict = gv;
         Statistics.AddVerdict(gv);
+        Telemetry.EdgeTelemetry.Verdict(gv);
         _output.WriteLine(VerdictJson.Format(gv));
         _output.Flush();
         _view.Verdict(gv);

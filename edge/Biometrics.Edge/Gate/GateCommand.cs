@@ -84,6 +84,7 @@ public sealed class GateCommand : Command
         using var source = OpenSource(parsed.GetRequiredValue(_source), fps, pace);
         using var pipeline = new FacePipeline(_pipeline.Read(parsed, fallbackToCenterCrop: false));
         (options.FixedClaim, options.FixedClaimKind) = FixedClaim(parsed, pipeline);
+        using var export = Telemetry.EdgeTelemetry.Export(config.Configuration["Telemetry:OtlpEndpoint"]);
         using var connection = new MatcherConnection(connectionOptions);
         var agent = new GateAgent(pipeline, connection, options, context.Out, context.Error);
         var stats = await agent.RunAsync(source, context.CancellationToken).ConfigureAwait(false);

@@ -120,6 +120,8 @@ public sealed class TravellerSession : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        // The traveller's span: the GateSession calls below carry its trace context to the matcher (docs/OPERATIONS.md).
+        using var span = Telemetry.EdgeTelemetry.StartSession(_open.GateId, _open.LaneId, _open.SessionId);
         using var budget = new CancellationTokenSource(Remaining, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, _stop.Token);
         var token = linked.Token;

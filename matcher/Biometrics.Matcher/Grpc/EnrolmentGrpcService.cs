@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Biometrics.Matcher.Services;
+using Biometrics.Matcher.Telemetry;
 using Biometrics.Protos.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -8,13 +9,14 @@ using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Enrolment</c> over <see cref="EnrolmentService"/>. Singleton, thread-safe.</summary>
-public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.Extensions.Options.IOptions<MatchingOptions> options) : EnrolmentApi.EnrolmentBase
+public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, MatcherTelemetry telemetry) : EnrolmentApi.EnrolmentBase
 {
     /// <summary>Enrol or re-enrol one subject (idempotent per request id).</summary>
     [Authorize(Policy = MatcherPolicies.Enrol)]
     public override async Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context)
     {
         var outcome = await enrolment.EnrolAsync(ProtoMapping.ToCommand(request, CallerIdentity.Actor(context)), context.CancellationToken).ConfigureAwait(false);
+        telemetry.Enrolment(outcome);
         return ProtoMapping.ToWire(outcome);
     }
 
@@ -94,7 +96,11 @@ public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.E
                 await foreach (var commands in closed.Reader.ReadAllAsync(token).ConfigureAwait(false))
                 {
                     var outcomes = await enrolment.EnrolManyAsync(commands, token).ConfigureAwait(false);
-                    foreach (var o in outcomes) await responseStream.WriteAsync(ProtoMapping.ToWire(o), token).ConfigureAwait(false);
+                    foreach (var o in outcomes)
+                    {
+                        telemetry.Enrolment(o);
+                        await responseStream.WriteAsync(ProtoMapping.ToWire(o), token).ConfigureAwait(false);
+                    }
                 }
             }
             catch

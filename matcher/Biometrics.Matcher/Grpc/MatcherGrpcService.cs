@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Biometrics.Matcher.Services;
+using Biometrics.Matcher.Telemetry;
 using Biometrics.Protos.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -9,7 +11,7 @@ namespace Biometrics.Matcher.Grpc;
 
 /// <summary><c>biometrics.v1.Matcher</c>: Verify, Identify and GateSession over the domain services. Singleton, thread-safe.</summary>
 public sealed partial class MatcherGrpcService(VerificationService verification, IdentificationService identification, GateSessionService sessions,
-    ILogger<MatcherGrpcService> logger) : MatcherApi.MatcherBase
+    MatcherTelemetry telemetry, ILogger<MatcherGrpcService> logger) : MatcherApi.MatcherBase
 {
     /// <summary>1:1 verification.</summary>
     [Authorize(Policy = MatcherPolicies.Match)]
@@ -23,6 +25,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
         var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToFace(request.Probe), CallerIdentity.Actor(context),
             request.GateId, request.LaneId, request.RequestId, request.SkipWatchlist);
         var result = await verification.VerifyAsync(command, context.Deadline, context.CancellationToken).ConfigureAwait(false);
+        telemetry.Verdict("verify", result, final: true, request.GateId, request.LaneId);
         return ProtoMapping.ToWire(result);
     }
 
@@ -55,7 +58,9 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
     {
         var token = context.CancellationToken;
         var stream = sessions.Start(CallerIdentity.Actor(context), token);
-        var writer = DrainAsync(stream, responseStream, context);
+        // Sessions follow one another on a stream: the telemetry labels updates with the lane of the latest open.
+        var lane = new StrongBox<Biometrics.Protos.V1.GateSessionOpen?>();
+        var writer = DrainAsync(stream, lane, responseStream, context);
         try
         {
             while (true)
@@ -75,9 +80,16 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
                 }
 
                 if (!more) return;
+                var message = requestStream.Current;
+                if (message.Open is { } open)
+                {
+                    Volatile.Write(ref lane.Value, open);
+                    telemetry.SessionOpened(open.GateId, open.LaneId, open.SessionId);
+                }
+
                 try
                 {
-                    await HandleAsync(stream, requestStream.Current).ConfigureAwait(false);
+                    await HandleAsync(stream, message).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException && token.IsCancellationRequested)
                 {
@@ -94,12 +106,15 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
         }
     }
 
-    private async Task DrainAsync(Services.GateSessionStream stream, IServerStreamWriter<GateSessionResponse> responseStream, ServerCallContext context)
+    private async Task DrainAsync(Services.GateSessionStream stream, StrongBox<Biometrics.Protos.V1.GateSessionOpen?> lane, IServerStreamWriter<GateSessionResponse> responseStream,
+        ServerCallContext context)
     {
         try
         {
             await foreach (var update in stream.Updates.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
+                var open = Volatile.Read(ref lane.Value);
+                telemetry.Verdict("gate_session", update.Result, update.Final, open?.GateId ?? "", open?.LaneId ?? "", update.SessionId);
                 await responseStream.WriteAsync(new GateSessionResponse
                 {
                     SessionId = update.SessionId,

@@ -7,6 +7,7 @@ using Biometrics.Matcher.Policy;
 using Biometrics.Matcher.Security;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
+using Biometrics.Matcher.Telemetry;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -31,9 +32,11 @@ public static partial class MatcherHost
     /// <summary>Clock difference tolerated on bearer and QR token validity (issued-at and expiry).</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
 
-    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last and
-    /// <paramref name="logging"/> adds logging providers (tests).</summary>
-    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
+    /// <summary>Builds the application (not started). <paramref name="configure"/> adds configuration last,
+    /// <paramref name="logging"/> adds logging providers and <paramref name="services"/> adds or replaces services last
+    /// (tests: an in-memory trace exporter).</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null,
+        Action<IServiceCollection>? extraServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
@@ -61,8 +64,10 @@ public static partial class MatcherHost
             settings = section.Get<MatcherOptions>() ?? new MatcherOptions();
         }
 
+        var telemetry = builder.Configuration.GetSection(TelemetrySettings.Section).Get<TelemetrySettings>() ?? new TelemetrySettings();
+
         // Everything is checked before anything is built or listened on, and every problem is listed at once.
-        var tls = ValidateAll(section, settings);
+        var tls = ValidateAll(section, settings, telemetry);
 
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -88,7 +93,8 @@ public static partial class MatcherHost
             var connections = sp.GetRequiredService<StoreConnections>();
             var options = sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value;
             options.CommandTimeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Redis.CommandTimeoutMs);
-            return new RedisTemplateStore(connections.Shared, options, sp.GetRequiredService<ILogger<RedisTemplateStore>>(), connections.Writes);
+            var redis = new RedisTemplateStore(connections.Shared, options, sp.GetRequiredService<ILogger<RedisTemplateStore>>(), connections.Writes);
+            return new InstrumentedTemplateStore(redis, sp.GetRequiredService<MatcherTelemetry>());
         });
         services.AddSingleton(sp =>
         {
@@ -149,8 +155,11 @@ public static partial class MatcherHost
             o.DefaultScheme = BearerAuthenticationHandler.SchemeName;
         });
         services.AddMatcherPolicies();
+        services.AddSingleton<MatcherTelemetry>();
+        services.AddMatcherTelemetry(telemetry);
+        extraServices?.Invoke(services);
 
-        ConfigureKestrel(builder, settings, tls);
+        ConfigureKestrel(builder, settings, tls, telemetry);
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Biometrics.Matcher");
@@ -175,6 +184,9 @@ public static partial class MatcherHost
             });
         }
 
+        app.Services.GetRequiredService<MatcherTelemetry>().Observe(app.Services.GetRequiredService<GalleryRegistry>(),
+            () => app.Services.GetRequiredService<GateSessionService>().ActiveSessions);
+        if (telemetry.MetricsPort > 0) app.UseOperationsListener(telemetry.MetricsPort);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<HealthServiceImpl>();
@@ -182,6 +194,7 @@ public static partial class MatcherHost
         app.MapGrpcService<EnrolmentGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();
         app.MapGrpcReflectionService();
+        if (telemetry.MetricsPort > 0) app.MapOperationsEndpoints();
 
         // Load what is expensive before the listener opens.
         _ = app.Services.GetRequiredService<IOptions<MatcherOptions>>().Value;
@@ -196,9 +209,18 @@ public static partial class MatcherHost
     /// matching and store settings, the calibration file, and the TLS certificate and client CA (which are loaded
     /// here, so that a bad file is a listed problem and not an exception from Kestrel's listener set-up).</summary>
     /// <exception cref="OptionsValidationException">The list of problems (the command line prints it and exits 2).</exception>
-    internal static TlsMaterial? ValidateAll(IConfigurationSection section, MatcherOptions settings)
+    internal static TlsMaterial? ValidateAll(IConfigurationSection section, MatcherOptions settings, TelemetrySettings? telemetry = null)
     {
         var problems = new List<string>();
+        if (telemetry is not null)
+        {
+            problems.AddRange(telemetry.Check());
+            if (telemetry.MetricsPort > 0 && Uri.TryCreate(settings.Url, UriKind.Absolute, out var api) && api.Port == telemetry.MetricsPort)
+            {
+                problems.Add($"Telemetry:MetricsPort {telemetry.MetricsPort} is the port of Matcher:Url: the operations listener needs a port of its own.");
+            }
+        }
+
         var own = new MatcherOptionsValidator().Validate(null, settings);
         if (own.Failed) problems.AddRange(own.Failures);
         var matching = section.GetSection("Matching").Get<MatchingOptions>() ?? new MatchingOptions();
@@ -274,7 +296,7 @@ public static partial class MatcherHost
     // every lane on one), windows large enough for 8 MiB images, HTTP/2 only (prior knowledge on plain text, ALPN h2 on
     // TLS), no Server header. Long-lived streams (GateSession, EnrolStream) must outlive any body size or minimum data
     // rate limit: grpc-dotnet lifts both per call; they are lifted here too so that no other default applies.
-    private static void ConfigureKestrel(WebApplicationBuilder builder, MatcherOptions settings, TlsMaterial? tls)
+    private static void ConfigureKestrel(WebApplicationBuilder builder, MatcherOptions settings, TlsMaterial? tls, TelemetrySettings telemetry)
     {
         if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)) return; // validated before
         builder.WebHost.ConfigureKestrel(k =>
@@ -295,20 +317,36 @@ public static partial class MatcherHost
             k.Listen(address, url.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                if (tls is null) return;
-                var https = new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = tls.Certificate,
-                    ClientCertificateMode = tls.Clients is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
-                };
-                if (tls.Clients is { } clients) https.ClientCertificateValidation = (certificate, chain, _) => clients.Validate(certificate, chain);
-                listen.UseHttps(https);
+                UseTls(listen, tls);
             });
             if (settings.HealthPort != 0)
             {
                 k.Listen(address, settings.HealthPort, listen => listen.Protocols = HttpProtocols.Http2);
             }
+
+            // The operations listener (Prometheus, console): HTTP/1.1 for browsers and scrapers, TLS as for the API.
+            if (telemetry.MetricsPort > 0)
+            {
+                var ops = telemetry.MetricsAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(telemetry.MetricsAddress);
+                k.Listen(ops, telemetry.MetricsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    UseTls(listen, tls);
+                });
+            }
         });
+    }
+
+    private static void UseTls(ListenOptions listen, TlsMaterial? tls)
+    {
+        if (tls is null) return;
+        var https = new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = tls.Certificate,
+            ClientCertificateMode = tls.Clients is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
+        };
+        if (tls.Clients is { } clients) https.ClientCertificateValidation = (certificate, chain, _) => clients.Validate(certificate, chain);
+        listen.UseHttps(https);
     }
 
     /// <summary>Concurrent HTTP/2 streams per connection.</summary>
