@@ -1,7 +1,7 @@
-using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Biometrics.Matcher.Services;
 
 namespace Biometrics.Matcher.Gallery;
 
@@ -118,7 +118,7 @@ public sealed partial class GalleryIndex
 
             foreach (var row in src.RowSlots)
             {
-                var s = TensorPrimitives.Dot(Segment(row).FloatRow(row & (GallerySegment.Rows - 1)), q);
+                var s = FaceComparer.Similarity(q, Segment(row).FloatRow(row & (GallerySegment.Rows - 1)));
                 heap.Offer(s, row);
             }
         }
