@@ -15,7 +15,8 @@
 #   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each), so about
 #              700 sessions stream at once, 7,000 probes/s; SLO: no error, no drop (REFER, a missed budget, shows in
 #              the verdicts); gate-busy@0.3s sets another mean time between travellers per lane
-#   identify   Matcher.Identify top-5 against the whole residents gallery at IDENTIFY_RATE (200)/s, SLO p99 <= 50 ms
+#   identify   Matcher.Identify top-5 against the whole residents gallery at IDENTIFY_RATE (200)/s, SLO p99 <= 30 ms
+#   identify-closed  the same with IDENTIFY_CALLERS (32) back-to-back callers (closed loop): answers/s (target >= 500)
 #   mixed      the peak-hour mix (docs/LOADTEST.md) at MIXED_RATE (2000)/s in total
 # A watchlist of WATCHLIST (10000) subjects is seeded before the runs, so gate sessions and mixed screen against it;
 # WATCHLIST=0 seeds none.
@@ -36,6 +37,7 @@ DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-10s}
 VERIFY_RATE=${VERIFY_RATE:-20000}
 IDENTIFY_RATE=${IDENTIFY_RATE:-200}
+IDENTIFY_CALLERS=${IDENTIFY_CALLERS:-32}
 MIXED_RATE=${MIXED_RATE:-2000}
 WATCHLIST=${WATCHLIST:-10000}
 OUT=${OUT:-reports/bench-matcher-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -197,7 +199,9 @@ for run in $RUNS; do
       measure "gate-busy-$interval" "$LOAD" run --scenario gate-peak --name "gate-busy-$interval" "${common[@]}" --subjects "$SUBJECTS" \
         --lanes 700 --fps 10 --traveller-interval "$interval" --genuine 0 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-busy-$interval" ;;
     identify) measure identify "$LOAD" run --scenario identify "${common[@]}" --gallery-size "$SUBJECTS" --rate "$IDENTIFY_RATE" \
-      --p99-ms 50 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/identify" ;;
+      --p99-ms 30 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/identify" ;;
+    identify-closed) measure identify-closed "$LOAD" run --scenario identify --name identify-closed "${common[@]}" --gallery-size "$SUBJECTS" \
+      --closed "$IDENTIFY_CALLERS" --max-error-rate 0 --report-dir "$OUT/identify-closed" ;;
     mixed) measure mixed "$LOAD" run --scenario mixed "${common[@]}" --subjects "$SUBJECTS" --rate "$MIXED_RATE" \
       --watchlist-size "$WATCHLIST" --enrol-token-file "$KEYS/enrolment.token" --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/mixed" ;;
     restart)

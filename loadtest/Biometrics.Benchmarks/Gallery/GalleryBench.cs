@@ -11,9 +11,13 @@ namespace Biometrics.Benchmarks.Gallery;
 /// latency from the scheduled arrival, as a load generator measures it). Every phase also reports the process CPU time
 /// per query, which stays meaningful when other work shares the machine.
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
-/// (<c>--rate 0</c> skips the open-loop run, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
+/// (<c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
 /// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages).
+/// The top-1 of every query answered (batches, batcher, open loop) is checked against an exact float brute force of the
+/// same query and the mismatches are reported. <c>--export DIR</c> writes the gallery and the queries as raw float32
+/// (<c>gallery.f32</c>, <c>queries.f32</c>) and this run's top-1 per query (<c>top1.tsv</c>) for
+/// <c>loadtest/bench/faiss_flat_ip.py</c>, the FAISS reference on the same vectors.
 /// </summary>
 public static class GalleryBench
 {
@@ -30,7 +34,10 @@ public static class GalleryBench
         var queryBits = Arg(args, "--query-bits", new GalleryIndexOptions().QueryBits);
         var gaussian = Arg(args, "--gaussian", 0) != 0;
         var hugePages = Arg(args, "--huge-pages", 0) != 0;
-        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, {Environment.ProcessorCount} cores");
+        var minCandidates = Arg(args, "--min-candidates", new GalleryIndexOptions().MinCandidates);
+        var exportIndex = Array.IndexOf(args, "--export");
+        var export = exportIndex >= 0 && exportIndex + 1 < args.Length ? args[exportIndex + 1] : null;
+        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores");
 
         var rng = new Random(1);
         var data = new float[(long)rows * Dim];
@@ -40,17 +47,34 @@ public static class GalleryBench
         }
 
         var ids = Enumerable.Range(0, rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits, HugePages = hugePages });
+        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits, HugePages = hugePages, MinCandidates = minCandidates });
         var sw = Stopwatch.StartNew();
         index.AddRange(ids, data);
         Console.WriteLine($"bulk load (AddRange): {sw.Elapsed.TotalSeconds:F2} s");
-        data = [];
 
         var queries = new float[64 * Dim];
         for (var i = 0; i < queries.Length; i++)
         {
             queries[i] = Component(rng, gaussian);
         }
+
+        // The exact float brute force of every query: the reference each answer's top-1 is checked against.
+        sw.Restart();
+        var exactTop = index.SearchBatch(queries, 10, GallerySearchMode.Exact).Select(m => m[0]).ToArray();
+        var quantTop = index.SearchBatch(queries, 10, GallerySearchMode.Quantized).Select(m => m[0]).ToArray();
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "top-1 of the {0} queries, quantised against exact float brute force: {1} identical (subject and score), {2} differ ({3:F1} s)",
+            exactTop.Length,
+            exactTop.Zip(quantTop).Count(p => p.First == p.Second),
+            exactTop.Zip(quantTop).Count(p => p.First != p.Second),
+            sw.Elapsed.TotalSeconds));
+        if (export is not null)
+        {
+            Export(export, data, queries, exactTop, quantTop);
+        }
+
+        data = [];
 
         foreach (var mode in exact ? new[] { GallerySearchMode.Quantized, GallerySearchMode.Exact } : [GallerySearchMode.Quantized])
         {
@@ -85,22 +109,23 @@ public static class GalleryBench
             }
         }
 
-        RunBatcherAsync(index, queries, callers, seconds).GetAwaiter().GetResult();
+        RunBatcherAsync(index, queries, exactTop, callers, seconds).GetAwaiter().GetResult();
         if (rate > 0)
         {
-            RunOpenLoopAsync(index, queries, rate, seconds).GetAwaiter().GetResult();
+            RunOpenLoopAsync(index, queries, exactTop, rate, seconds).GetAwaiter().GetResult();
         }
 
         Console.WriteLine($"second quantised rounds: {index.QuantizedRetries}, exact fallbacks: {index.ExactFallbacks}");
         return 0;
     }
 
-    private static async Task RunBatcherAsync(GalleryIndex index, float[] queries, int callers, int seconds)
+    private static async Task RunBatcherAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int callers, int seconds)
     {
         await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
         var stop = Stopwatch.StartNew();
         var cpu0 = CpuMs();
         var latencies = new List<double>[callers];
+        var wrong = 0;
         var tasks = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
         {
             var mine = latencies[c] = [];
@@ -108,8 +133,12 @@ public static class GalleryBench
             while (stop.Elapsed.TotalSeconds < seconds)
             {
                 var t = Stopwatch.GetTimestamp();
-                await batcher.SearchAsync(q, 10).WaitAsync(TimeSpan.FromSeconds(60));
+                var top = (await batcher.SearchAsync(q, 10).WaitAsync(TimeSpan.FromSeconds(60)))[0];
                 mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                if (top != exactTop[c % 64])
+                {
+                    Interlocked.Increment(ref wrong);
+                }
             }
         })).ToArray();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(seconds + 120));
@@ -117,26 +146,28 @@ public static class GalleryBench
         var all = latencies.SelectMany(l => l).Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "batcher, {0} closed-loop callers: {1:F0} queries/s, latency p50 {2:F1} ms p99 {3:F1} ms, mean batch {4:F1}, CPU {5:F2} ms per query",
+            "batcher, {0} closed-loop callers: {1:F0} queries/s, latency p50 {2:F1} ms p99 {3:F1} ms, mean batch {4:F1}, CPU {5:F2} ms per query, top-1 not exact: {6}",
             callers,
             all.Count / elapsed,
             all[all.Count / 2],
             Percentile(all, 0.99),
             (double)batcher.QueriesRun / Math.Max(1, batcher.BatchesRun),
-            (CpuMs() - cpu0) / all.Count));
+            (CpuMs() - cpu0) / all.Count,
+            wrong));
     }
 
     /// <summary>
     /// Open loop: queries arrive as a Poisson process at <paramref name="rate"/> per second for <paramref name="seconds"/>
     /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows.
     /// </summary>
-    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, int rate, int seconds)
+    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds)
     {
         await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
         var rng = new Random(7);
         var total = rate * seconds;
         var latencies = new double[total];
         var tasks = new Task[total];
+        var wrong = 0;
         var start = Stopwatch.GetTimestamp();
         var cpu0 = CpuMs();
         var due = 0.0;
@@ -152,7 +183,16 @@ public static class GalleryBench
             var scheduled = start + (long)(due * Stopwatch.Frequency);
             var slot = i;
             tasks[i] = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10).WaitAsync(TimeSpan.FromSeconds(60))
-                .ContinueWith(_ => latencies[slot] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, TaskScheduler.Default);
+                .ContinueWith(
+                    t =>
+                    {
+                        latencies[slot] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                        if (t.Result[0] != exactTop[slot % 64])
+                        {
+                            Interlocked.Increment(ref wrong);
+                        }
+                    },
+                    TaskScheduler.Default);
         }
 
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(seconds + 120));
@@ -160,7 +200,7 @@ public static class GalleryBench
         var sorted = latencies.Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F2} ms per query ({10:F2} cores)",
+            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F2} ms per query ({10:F2} cores), top-1 not exact: {11}",
             rate,
             seconds,
             total,
@@ -171,7 +211,27 @@ public static class GalleryBench
             sorted[^1],
             (double)batcher.QueriesRun / Math.Max(1, batcher.BatchesRun),
             (CpuMs() - cpu0) / total,
-            (CpuMs() - cpu0) / 1000 / elapsed));
+            (CpuMs() - cpu0) / 1000 / elapsed,
+            wrong));
+    }
+
+    /// <summary>Writes the vectors (raw little-endian float32, row-major, as generated) and this run's top-1 per query.</summary>
+    private static void Export(string dir, float[] data, float[] queries, GalleryMatch[] exactTop, GalleryMatch[] quantTop)
+    {
+        Directory.CreateDirectory(dir);
+        using (var f = File.Create(Path.Combine(dir, "gallery.f32")))
+        {
+            for (long i = 0; i < data.Length; i += 1 << 24)
+            {
+                f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan((int)i, (int)Math.Min(1 << 24, data.Length - i))));
+            }
+        }
+
+        File.WriteAllBytes(Path.Combine(dir, "queries.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(queries.AsSpan()).ToArray());
+        File.WriteAllLines(Path.Combine(dir, "top1.tsv"), exactTop.Select((e, j) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{j}\t{e.SubjectId}\t{e.Score:R}\t{quantTop[j].SubjectId}\t{quantTop[j].Score:R}")));
+        Console.WriteLine($"exported {data.Length / Dim:N0} gallery rows and {queries.Length / Dim} queries to {dir}");
     }
 
     /// <summary>A uniform component in [-0.5, 0.5), or a standard normal one (heavier tails: coarser int8 codes, a looser bound).</summary>

@@ -1,7 +1,7 @@
-using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Biometrics.Matcher.Services;
 
 namespace Biometrics.Matcher.Gallery;
 
@@ -96,9 +96,18 @@ public sealed partial class GalleryIndex
         return final;
     }
 
-    /// <summary>Candidates each worker keeps per query (times <paramref name="widen"/> in the second round).</summary>
+    /// <summary>Rows of the gallery per candidate at most, below <see cref="GalleryIndexOptions.MinCandidates"/> (small galleries).</summary>
+    private const int RowsPerCandidate = 256;
+
+    /// <summary>
+    /// Candidates each worker keeps per query (times <paramref name="widen"/> in the second round): at least
+    /// <see cref="GalleryIndexOptions.CandidateFactor"/> * k, and <see cref="GalleryIndexOptions.MinCandidates"/> for big
+    /// galleries; a small one keeps at most one candidate per 256 rows, so that the candidate heap and the exact re-rank
+    /// stay a small part of its scan (a 10,000-row watchlist: 40 for k = 10 instead of 128, twice the probes per second;
+    /// docs/PERFORMANCE.md, "Gallery index").
+    /// </summary>
     private int Candidates(int k, int count, int widen) =>
-        Math.Max(1, Math.Min(count, Math.Max(_options.MinCandidates, _options.CandidateFactor * k) * widen));
+        Math.Max(1, Math.Min(count, Math.Max(Math.Min(_options.MinCandidates, count / RowsPerCandidate), _options.CandidateFactor * k) * widen));
 
     /// <summary>
     /// Re-ranks the candidates of every worker's heap for one query by exact float dot products into the top
@@ -118,7 +127,7 @@ public sealed partial class GalleryIndex
 
             foreach (var row in src.RowSlots)
             {
-                var s = TensorPrimitives.Dot(Segment(row).FloatRow(row & (GallerySegment.Rows - 1)), q);
+                var s = FaceComparer.Similarity(q, Segment(row).FloatRow(row & (GallerySegment.Rows - 1)));
                 heap.Offer(s, row);
             }
         }

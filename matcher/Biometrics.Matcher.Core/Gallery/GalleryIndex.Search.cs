@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using Biometrics.Matcher.Services;
 
 namespace Biometrics.Matcher.Gallery;
 
@@ -120,7 +120,7 @@ public sealed partial class GalleryIndex
                 var heap = heaps[j];
                 for (var t = 0; t < len; t++)
                 {
-                    var s = TensorPrimitives.Dot(seg.FloatRow(off + t), q);
+                    var s = FaceComparer.Similarity(q, seg.FloatRow(off + t));
                     if (s >= heap.Threshold)
                     {
                         heap.Offer(s, r + t);

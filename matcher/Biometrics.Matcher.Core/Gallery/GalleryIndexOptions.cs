@@ -3,8 +3,12 @@ namespace Biometrics.Matcher.Gallery;
 /// <summary>Tuning knobs of a <see cref="GalleryIndex"/>. The defaults suit 512-dimensional face templates.</summary>
 public sealed record GalleryIndexOptions
 {
-    /// <summary>In <see cref="GallerySearchMode.Auto"/>, galleries with at least this many rows use the quantised scan.</summary>
-    public int QuantizedMinRows { get; init; } = 20_000;
+    /// <summary>
+    /// In <see cref="GallerySearchMode.Auto"/>, galleries with at least this many rows use the quantised scan. Below it the
+    /// exact float scan is as cheap as re-ranking the candidates; a 10,000-row watchlist is several times faster quantised
+    /// (docs/PERFORMANCE.md, "Gallery index").
+    /// </summary>
+    public int QuantizedMinRows { get; init; } = 2_048;
 
     /// <summary>Galleries with at least this many rows are split across parallel workers; smaller ones are scanned on the caller's thread.</summary>
     public int ParallelMinRows { get; init; } = 32_768;
@@ -12,7 +16,10 @@ public sealed record GalleryIndexOptions
     /// <summary>Parallel workers for big galleries (defaults to the processor count).</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Minimum number of quantised candidates each worker keeps per query for exact re-ranking.</summary>
+    /// <summary>
+    /// Minimum number of quantised candidates each worker keeps per query for exact re-ranking (galleries under
+    /// 256 x this many rows keep fewer: one per 256 rows, never fewer than <see cref="CandidateFactor"/> * k).
+    /// </summary>
     public int MinCandidates { get; init; } = 128;
 
     /// <summary>

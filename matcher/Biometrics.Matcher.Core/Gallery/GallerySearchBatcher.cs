@@ -11,7 +11,8 @@ namespace Biometrics.Matcher.Gallery;
 /// for every query in flight (up to <see cref="GallerySearchBatcherOptions.MaxBatch"/>); a query arriving meanwhile
 /// joins at the next step and is answered once it has taken part in one round of steps, so it waits for one step
 /// (about 1 ms at 1,000,000 rows), not for the rest of a pass, and the workers never wait for each other. Smaller
-/// galleries are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/> each).
+/// galleries (a watchlist) are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/>
+/// each), every worker running its own, so a busy watchlist keeps every core scanning.
 /// Either way the top-1 is certified equal to the exact search.</para>
 /// <para>Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. The batcher owns its worker
 /// threads (dedicated, not the thread pool's: they block while they scan, and the pool stays free for the callers'
@@ -157,7 +158,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             {
                 while (true)
                 {
-                    Admit(worker, plain);
+                    Admit(plain);
                     _active.RemoveAll(static r => r.Completion.Task.IsCompleted && !r.Scan!.Claimed && Release(r)); // cancelled
                     foreach (var r in _active)
                     {
@@ -219,8 +220,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Moves queued queries into the shared scan (any worker), or into a plain batch (worker 0 only). Under the gate.</summary>
-    private void Admit(int worker, List<Request> plain)
+    /// <summary>
+    /// Moves queued queries into the shared scan, or into a plain batch of this worker's (small galleries: every worker
+    /// runs its own batches, so both cores answer a watchlist). Under the gate.
+    /// </summary>
+    private void Admit(List<Request> plain)
     {
         if (_pending.Count == 0)
         {
@@ -228,10 +232,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         }
 
         var shared = _active.Count > 0 || _index.SharedScanApplies(_options.Mode);
-        if (!shared && worker != 0)
-        {
-            return;
-        }
 
         var room = _options.MaxBatch - (shared ? _active.Count : 0);
         var take = Math.Min(room, _pending.Count);

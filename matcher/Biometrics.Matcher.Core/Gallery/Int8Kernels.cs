@@ -50,7 +50,8 @@ internal static unsafe class Int8Kernels
 
     /// <summary>The SIMD path in use, for benchmark reports.</summary>
     public static string Isa =>
-        Avx512BW.IsSupported ? "AVX-512BW (vpmaddubsw + vpmaddwd, 16-row panels)"
+        AvxVnni.IsSupported ? "AVX-VNNI (vpdpbusd, 16-row panels)"
+        : Avx512BW.IsSupported ? "AVX-512BW (vpmaddubsw + vpmaddwd, 16-row panels)"
         : Avx2.IsSupported ? "AVX2 (vpmaddubsw + vpmaddwd, 16-row panels)"
         : "scalar";
 
@@ -163,6 +164,41 @@ internal static unsafe class Int8Kernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result, int bits)
+    {
+        var stride = groups * GroupDims;
+        if (AvxVnni.IsSupported)
+        {
+            // vpdpbusd sums four u8 x s8 products straight into int32: exact for either query width, and one
+            // instruction per 32 multiply-adds instead of two (docs/PERFORMANCE.md, "Gallery index").
+            var j = 0;
+            for (; j + 8 <= count; j += 8)
+            {
+                Tile8Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+            }
+
+            if (j + 4 <= count)
+            {
+                Tile4Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                j += 4;
+            }
+
+            for (; j < count; j++)
+            {
+                Tile1Vnni(panel, queries + (j * stride), groups, result + (j * PanelRows));
+            }
+
+            return;
+        }
+
+        ScorePanelMultiplyAdd(panel, queries, count, groups, result, bits);
+    }
+
+    /// <summary>
+    /// <see cref="ScorePanel"/> without VNNI: <c>vpmaddubsw</c> + <c>vpmaddwd</c> (AVX-512BW, else AVX2, else scalar).
+    /// The same inputs and outputs; the path of CPUs without VNNI, callable directly so tests cover it on any CPU.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScorePanelMultiplyAdd(sbyte* panel, byte* queries, int count, int groups, int* result, int bits)
     {
         var stride = groups * GroupDims;
         if (Avx512BW.IsSupported && bits <= NarrowQueryBits)
@@ -537,6 +573,128 @@ internal static unsafe class Int8Kernels
         }
 
         a0.Store(result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Dp(Vector256<int> acc, int queryQuad, Vector256<sbyte> half) =>
+        AvxVnni.MultiplyWideningAndAdd(acc, Vector256.Create(queryQuad).AsByte(), half);
+
+    /// <summary>
+    /// Eight queries against one panel with <c>vpdpbusd</c>: a group is two 256-bit halves (rows 0-7 and 8-15), so 16
+    /// accumulators; the JIT encodes them with EVEX where AVX-512 is present, so they stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
+        var q4 = q3 + s;
+        var q5 = q4 + s;
+        var q6 = q5 + s;
+        var q7 = q6 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector256<int> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+            a2 = Dp(a2, q2[g], x);
+            b2 = Dp(b2, q2[g], y);
+            a3 = Dp(a3, q3[g], x);
+            b3 = Dp(b3, q3[g], y);
+            a4 = Dp(a4, q4[g], x);
+            b4 = Dp(b4, q4[g], y);
+            a5 = Dp(a5, q5[g], x);
+            b5 = Dp(b5, q5[g], y);
+            a6 = Dp(a6, q6[g], x);
+            b6 = Dp(b6, q6[g], y);
+            a7 = Dp(a7, q7[g], x);
+            b7 = Dp(b7, q7[g], y);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+        a2.Store(result + 32);
+        b2.Store(result + 40);
+        a3.Store(result + 48);
+        b3.Store(result + 56);
+        a4.Store(result + 64);
+        b4.Store(result + 72);
+        a5.Store(result + 80);
+        b5.Store(result + 88);
+        a6.Store(result + 96);
+        b6.Store(result + 104);
+        a7.Store(result + 112);
+        b7.Store(result + 120);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+            a2 = Dp(a2, q2[g], x);
+            b2 = Dp(b2, q2[g], y);
+            a3 = Dp(a3, q3[g], x);
+            b3 = Dp(b3, q3[g], y);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+        a2.Store(result + 32);
+        b2.Store(result + 40);
+        a3.Store(result + 48);
+        b3.Store(result + 56);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1Vnni(sbyte* panel, byte* query, int groups, int* result)
+    {
+        // Two accumulator pairs so consecutive groups do not wait on one add chain.
+        var q = (int*)query;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var p = panel + (g * GroupBytes);
+            a0 = Dp(a0, q[g], Vector256.Load(p));
+            b0 = Dp(b0, q[g], Vector256.Load(p + 32));
+            a1 = Dp(a1, q[g + 1], Vector256.Load(p + GroupBytes));
+            b1 = Dp(b1, q[g + 1], Vector256.Load(p + GroupBytes + 32));
+        }
+
+        if (g < groups)
+        {
+            var p = panel + (g * GroupBytes);
+            a0 = Dp(a0, q[g], Vector256.Load(p));
+            b0 = Dp(b0, q[g], Vector256.Load(p + 32));
+        }
+
+        (a0 + a1).Store(result);
+        (b0 + b1).Store(result + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

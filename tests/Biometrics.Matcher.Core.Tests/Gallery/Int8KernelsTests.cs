@@ -234,10 +234,12 @@ public sealed unsafe class Int8KernelsTests
         }
 
         var simd = new int[queries * P];
+        var madd = new int[queries * P];
         var scalar = new int[queries * P];
         fixed (sbyte* p = panel)
         fixed (byte* qq = qp)
         fixed (int* s = simd)
+        fixed (int* m = madd)
         fixed (int* r = scalar)
         {
             for (var i = 0; i < P; i++)
@@ -246,10 +248,12 @@ public sealed unsafe class Int8KernelsTests
             }
 
             Int8Kernels.ScorePanel(p, qq, queries, dp / Int8Kernels.GroupDims, s, bits);
+            Int8Kernels.ScorePanelMultiplyAdd(p, qq, queries, dp / Int8Kernels.GroupDims, m, bits); // the path without VNNI
             Int8Kernels.ScorePanelScalar(p, qq, queries, dp / Int8Kernels.GroupDims, r);
         }
 
         Assert.Equal(scalar, simd);
+        Assert.Equal(scalar, madd);
         return simd;
     }
 }
