@@ -123,9 +123,9 @@ public sealed class EndToEndTests(PipelineFixture pipeline, LiveMatcherFixture m
 
         Assert.True(run.Verdicts.Count == 2, run.Describe());
         Assert.Equal((Decision.Retry, "no_face", false), (run.Verdicts[0].Verdict.Decision, run.Verdicts[0].Verdict.Reason, run.Verdicts[0].Final));
-        Assert.InRange(run.Verdicts[0].EpisodeMs, 1000, 1900);
+        Assert.InRange(run.Verdicts[0].EpisodeMs, 1000, 2500);
         Assert.Equal((Decision.Refer, "no_face", true), (run.Verdicts[1].Verdict.Decision, run.Verdicts[1].Verdict.Reason, run.Verdicts[1].Final));
-        Assert.InRange(run.Verdicts[1].EpisodeMs, 2000, 2900);
+        Assert.InRange(run.Verdicts[1].EpisodeMs, 2000, 3500);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class EndToEndTests(PipelineFixture pipeline, LiveMatcherFixture m
             Assert.True(run.Finals.Count == 2, run.Describe());
             Assert.Equal((Decision.Refer, TravellerSession.MatcherUnavailable, VerdictSource.Edge),
                 (run.Finals[0].Verdict.Decision, run.Finals[0].Verdict.Reason, run.Finals[0].Source));
-            Assert.InRange(run.Finals[0].FaceToVerdictMs!.Value, 1400, 2400);
+            Assert.InRange(run.Finals[0].FaceToVerdictMs!.Value, 1400, 3400);
             Assert.True(run.Finals[1].Verdict.Decision == Decision.Accept, run.Describe());
             Assert.Equal(VerdictSource.Matcher, run.Finals[1].Source);
             Assert.Contains("connection up", run.Console);
