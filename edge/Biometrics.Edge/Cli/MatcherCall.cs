@@ -58,6 +58,10 @@ internal static class MatcherCall
             $"the matcher refused the call ({e.StatusCode}: {e.Status.Detail}); it needs {tokenHint}",
         StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
             $"the matcher at {options.Address} did not answer ({e.StatusCode}: {e.Status.Detail}); is it running (./run.sh)?",
+        // A status the client made itself (it carries the client's exception): no matcher answered. Seen as Internal,
+        // now and then, while the balancer's address list changed with every matcher down.
+        _ when e.Status.DebugException is not null =>
+            $"the matcher at {options.Address} did not answer ({e.StatusCode}: {e.Status.Detail}); is it running (./run.sh)?",
         _ => $"the matcher answered {e.StatusCode}: {e.Status.Detail}",
     };
 }
