@@ -53,7 +53,13 @@ public sealed class BadInputTests(MatcherFixture fx)
     public async Task GetStatus_Operator_ReportsModelsThresholdsGalleries()
     {
         var s = await fx.A.Operations.GetStatusAsync(new GetStatusRequest(), fx.A.As("operator")).ResponseAsync;
-        Assert.Contains(s.Models, m => m.ModelId == Vectors.ModelId && m.Sha256.StartsWith("87aacdfe5751", StringComparison.Ordinal));
+        // The rewritten copy runs (docs/VISION.md): it carries the published model's id, and the status names and hashes the
+        // file that actually runs.
+        var model = Assert.Single(s.Models, m => m.ModelId == Vectors.ModelId);
+        Assert.Equal("fr_feature_rewritten.onnx", model.File);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Biometrics.Vision.RuntimeDependencies.Model(model.File))));
+        Assert.Equal(sha, model.Sha256);
+        Assert.NotEqual("87aacdfe5751", model.Sha256[..12]);
         Assert.Contains(s.Thresholds, t => t.ModelId == Vectors.ModelId && t.VerifyThreshold > 0.3f);
         Assert.Contains(s.Galleries, g => g.Name == "residents" && g.Templates > 0);
         Assert.True(s.StoreAvailable);

@@ -32,21 +32,32 @@ public sealed class FaceEmbedder : IDisposable
             throw new InvalidDataException($"'{modelPath}' does not look like fr_feature (input 1x3x112x112, output 1x512).");
         }
 
-        ModelId = modelId ?? ComputeModelId(modelPath);
+        ModelPath = modelPath;
+        FileSha256 = Sha256Of(modelPath);
+        ModelId = modelId ?? IdOf(FileSha256);
     }
 
     /// <summary>"fr_feature-" + the first 12 lowercase hex digits of the SHA-256 of the model file.</summary>
     public string ModelId { get; }
 
+    /// <summary>The model file this embedder runs (for a copy, the copy's file, not the one whose id it carries).</summary>
+    public string ModelPath { get; }
+
+    /// <summary>Full lowercase hex SHA-256 of <see cref="ModelPath"/>.</summary>
+    public string FileSha256 { get; }
+
     /// <summary>Embeds the face and its mirror image and averages them (default false).</summary>
     public bool FlipAverage { get; init; }
 
     /// <summary>Model id for the model file at <paramref name="modelPath"/>.</summary>
-    public static string ComputeModelId(string modelPath)
+    public static string ComputeModelId(string modelPath) => IdOf(Sha256Of(modelPath));
+
+    private static string IdOf(string sha256) => "fr_feature-" + sha256[..12];
+
+    private static string Sha256Of(string path)
     {
-        using var stream = File.OpenRead(modelPath);
-        var hash = SHA256.HashData(stream);
-        return "fr_feature-" + Convert.ToHexStringLower(hash)[..12];
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>Embeds one aligned 112x112 face.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Biometrics.Matcher.Services;
 using Biometrics.Matcher.Store;
 using Biometrics.Protos.V1;
@@ -71,20 +70,12 @@ public sealed class OperationsGrpcService(ModelCatalog models, GalleryRegistry g
         return status;
     }
 
-    private static ModelInfo? Describe(IFaceEmbedder? embedder)
+    private static ModelInfo? Describe(IFaceEmbedder? embedder) => embedder is null ? null : new ModelInfo
     {
-        if (embedder is null) return null;
-        var info = new ModelInfo { ModelId = embedder.ModelId, Dimension = 512, ExecutionProvider = embedder.ExecutionProvider, File = "fr_feature.onnx" };
-        try
-        {
-            var path = Biometrics.Vision.RuntimeDependencies.Model("fr_feature.onnx");
-            using var f = File.OpenRead(path);
-            info.Sha256 = Convert.ToHexStringLower(SHA256.HashData(f));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or DirectoryNotFoundException)
-        {
-        }
-
-        return info;
-    }
+        ModelId = embedder.ModelId,
+        Dimension = 512,
+        ExecutionProvider = embedder.ExecutionProvider,
+        File = embedder.ModelFile,
+        Sha256 = embedder.ModelSha256 ?? "",
+    };
 }

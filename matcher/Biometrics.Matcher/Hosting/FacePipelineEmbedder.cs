@@ -47,6 +47,12 @@ public sealed class FacePipelineEmbedder : IFaceEmbedder, IDisposable
     public string ExecutionProvider { get; }
 
     /// <inheritdoc />
+    public string ModelFile => Path.GetFileName(_pipeline.Embedder.ModelPath);
+
+    /// <inheritdoc />
+    public string? ModelSha256 => _pipeline.Embedder.FileSha256;
+
+    /// <inheritdoc />
     public Task<FaceVector?> EmbedAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
     {
         var item = new WorkItem(image, cancellationToken);
