@@ -15,6 +15,10 @@ public sealed class PipelineOptions
     private readonly Option<bool> _flipAverage = CliOptions.Flag("--flip-average", "Average the embeddings of the face and of its mirror image.");
     private readonly Option<bool> _noLiveness = CliOptions.Flag("--no-liveness", "Skip the liveness model.");
 
+    private readonly Option<string?> _embedder = CliOptions.Choice("--embedder",
+        "Which copy of fr_feature embeds (docs/VISION.md): rewritten (default, the published function), published, or int8 (its own model id).",
+        "rewritten", "published", "int8");
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public PipelineOptions(Command command)
     {
@@ -23,6 +27,7 @@ public sealed class PipelineOptions
         command.Options.Add(_threads);
         command.Options.Add(_flipAverage);
         command.Options.Add(_noLiveness);
+        command.Options.Add(_embedder);
     }
 
     /// <summary>The pipeline options given on the command line.</summary>
@@ -43,6 +48,7 @@ public sealed class PipelineOptions
             FlipAverage = parsed.GetValue(_flipAverage),
             EnableLiveness = !parsed.GetValue(_noLiveness),
             FallbackToCenterCrop = fallbackToCenterCrop,
+            EmbedderModel = parsed.GetValue(_embedder) is { } embedder ? Enum.Parse<EmbedderModel>(embedder, ignoreCase: true) : EmbedderModel.Rewritten,
         };
     }
 

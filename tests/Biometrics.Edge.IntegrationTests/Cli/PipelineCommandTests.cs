@@ -113,6 +113,31 @@ public sealed class PipelineCommandTests
     }
 
     [Fact]
+    public async Task Embed_EmbedderOption_PublishedAndRewrittenShareTheIdInt8HasItsOwn()
+    {
+        var a = SharedFiles.Face("deepface", "img1.jpg");
+
+        var ids = new Dictionary<string, string>();
+        var vectors = new Dictionary<string, double[]>();
+        foreach (var embedder in new[] { "rewritten", "published", "int8" })
+        {
+            var run = await CliRun.RunAsync("embed", a, "--embedder", embedder);
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var json = JsonDocument.Parse(run.OutLines[^1]);
+            ids[embedder] = json.RootElement.GetProperty("model_id").GetString()!;
+            vectors[embedder] = json.RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        }
+
+        // docs/VISION.md: the rewritten copy computes the published function and carries its id; int8 does not.
+        Assert.Equal(ids["published"], ids["rewritten"]);
+        Assert.NotEqual(ids["published"], ids["int8"]);
+        Assert.True(vectors["published"].Zip(vectors["rewritten"]).Sum(p => p.First * p.Second) > 0.9999);
+        var bad = await CliRun.RunAsync("embed", a, "--embedder", "fp16");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--embedder must be rewritten or published or int8, not 'fp16'", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Detect_NotAnImage_FailsWithClearMessage()
     {
         var path = Path.Combine(Path.GetTempPath(), $"not-image-{Guid.NewGuid():N}.jpg");
