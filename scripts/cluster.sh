@@ -8,6 +8,9 @@
 #   scripts/cluster.sh down     stop the matchers, then the Redis nodes (SIGTERM, then SIGKILL after 10 s)
 # MATCHERS=N (default 3) changes the number of matchers; extra arguments after `up` go to every matcher
 # (e.g. --Matcher:Store:WaitForReplicas=1). `rm -rf .data/cluster .data/redis-cluster` after `down` starts afresh.
+# SPLIT=P splits the 1:N galleries in P parts (docs/SCALING.md, "Split galleries"): matcher i holds part (i - 1) % P
+# and is told every other matcher of the topology as a holder of its part; MATCHERS=6 SPLIT=3 gives each part two
+# holders. Give SPLIT again to `up` after a `down` (the matchers' arguments are not recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -16,6 +19,7 @@ KEYS="$ROOT/.data/keys"
 CONFIG="${CONFIGURATION:-Release}"
 MATCHER_DLL="$ROOT/matcher/Biometrics.Matcher/bin/$CONFIG/net10.0/Biometrics.Matcher.dll"
 MATCHERS="${MATCHERS:-3}"
+SPLIT="${SPLIT:-1}"
 log() { printf 'cluster.sh: %s\n' "$*" >&2; }
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -39,18 +43,32 @@ health() { # index -> SERVING | NOT_SERVING | UNKNOWN | unreachable
   esac
 }
 
+split_args() { # index -> the matcher's --Matcher:Split:* arguments, one a line (none when SPLIT is 1)
+  ((SPLIT > 1)) || return 0
+  local part=$(( ($1 - 1) % SPLIT )) p j s
+  echo "--Matcher:Split:Parts=$SPLIT"
+  echo "--Matcher:Split:Part=$part"
+  for p in $(seq 0 $((SPLIT - 1))); do
+    ((p == part)) && continue
+    s=""
+    for j in $(seq 1 "$MATCHERS"); do (( (j - 1) % SPLIT == p )) && s+="${s:+,}$(maddress "$j")"; done
+    echo "--Matcher:Split:Holders:$p=$s"
+  done
+}
+
 start_matcher() { # index redis-configuration extra-args...
   local i=$1 redis=$2 d; shift 2; d=$(mdir "$i")
   mkdir -p "$d"
   [[ -f "$d/port" ]] || free_port > "$d/port"
   mrunning "$i" && return 0
+  local split; mapfile -t split < <(split_args "$i")
   # The same gen0 budget as scripts/run.sh (docs/PERFORMANCE.md, "gRPC stack").
   DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} nohup dotnet "$MATCHER_DLL" serve \
     --Matcher:Security:DevelopmentMode=true \
     --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="$redis" \
     --Matcher:Url="$(maddress "$i")" \
-    "$@" >"$d/matcher.log" 2>&1 &
+    "${split[@]}" "$@" >"$d/matcher.log" 2>&1 &
   echo $! > "$d/pid"
 }
 
@@ -73,7 +91,10 @@ case "${1:-}" in
   up)
     shift
     [[ -f "$MATCHER_DLL" ]] || { log "$MATCHER_DLL is missing; build it (scripts/setup.sh, or dotnet build -c $CONFIG matcher/Biometrics.Matcher)"; exit 1; }
+    (( SPLIT >= 1 && SPLIT <= MATCHERS )) || { log "SPLIT=$SPLIT must be 1..MATCHERS ($MATCHERS): every part needs a matcher"; exit 2; }
     mkdir -p "$DIR" "$KEYS"
+    # Every port first: a split matcher is told the addresses of the others when it starts.
+    for i in $(seq 1 "$MATCHERS"); do mkdir -p "$(mdir "$i")"; [[ -f "$(mdir "$i")/port" ]] || free_port > "$(mdir "$i")/port"; done
     # To a file, not $(...): the redis-servers it starts keep its standard output open.
     scripts/redis-cluster.sh up >"$DIR/redis-nodes"
     redis=$(cat "$DIR/redis-nodes")

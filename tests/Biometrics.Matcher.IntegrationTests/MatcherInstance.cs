@@ -63,11 +63,11 @@ public sealed class MatcherInstance : IAsyncDisposable
     public CallOptions As(string role, double deadlineSeconds = 30) =>
         new(new Metadata { { "authorization", "Bearer " + Token(role) } }, DateTime.UtcNow.AddSeconds(deadlineSeconds));
 
-    /// <summary>Starts a replica and waits until it reports SERVING.</summary>
+    /// <summary>Starts a replica (on <paramref name="port"/>, or a free one when 0) and waits until it reports SERVING.</summary>
     public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null,
-        bool relaxedQuality = true, Action<ILoggingBuilder>? logging = null)
+        bool relaxedQuality = true, Action<ILoggingBuilder>? logging = null, int port = 0)
     {
-        var port = FreePort.Next();
+        if (port == 0) port = FreePort.Next();
         var settings = new Dictionary<string, string?>
         {
             ["Matcher:Url"] = $"http://127.0.0.1:{port}",

@@ -84,6 +84,7 @@ public sealed class HostConfigurationTests
     [InlineData("/biometrics.v1.Enrolment/Enrol", ServiceRole.Enrolment)]
     [InlineData("/biometrics.v1.Enrolment/DeleteSubject", ServiceRole.Enrolment)]
     [InlineData("/biometrics.v1.Operations/GetStatus", ServiceRole.Operator)]
+    [InlineData("/biometrics.v1.MatcherPeer/SearchPart", ServiceRole.Operator)]
     public void AllowedRoles_Method_OnlyItsRoles(string method, ServiceRole role) => Assert.Equal([role], MatcherPolicies.AllowedRolesOf(method)!);
 
     [Theory]

@@ -17,13 +17,16 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     private readonly int _dimension;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _writeLock = new();
+    private readonly GalleryPartition _partition;
     private State _state;
 
-    /// <summary>Creates an empty, not yet loaded registry.</summary>
-    public GalleryRegistry(int dimension = 512, ILogger<GalleryRegistry>? logger = null)
+    /// <summary>Creates an empty, not yet loaded registry that holds the rows <paramref name="partition"/> gives this
+    /// matcher (default: every row of every gallery).</summary>
+    public GalleryRegistry(int dimension = 512, ILogger<GalleryRegistry>? logger = null, GalleryPartition? partition = null)
     {
         _dimension = dimension;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _partition = partition ?? GalleryPartition.Whole;
         _state = new State();
     }
 
@@ -32,6 +35,9 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
 
     /// <summary>Completes when the first snapshot has been loaded.</summary>
     public Task WhenLoaded => _loaded.Task;
+
+    /// <summary>Which rows this registry holds (docs/SCALING.md, "Split galleries").</summary>
+    public GalleryPartition Partition => _partition;
 
     /// <summary>Change-stream position applied so far.</summary>
     public ChangeStreamPosition Position { get; private set; } = ChangeStreamPosition.Start;
@@ -114,15 +120,22 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     private void UpsertLocked(State s, StoredTemplate t)
     {
         var key = t.SubjectKey.Hex;
-        RemoveLocked(s, key, keep: t.Galleries);
-        foreach (var name in t.Galleries)
+        var galleries = _partition.HeldGalleries(t);
+        if (galleries.Count == 0)
+        {
+            RemoveLocked(s, key, keep: null); // a subject of another part that left the whole galleries
+            return;
+        }
+
+        RemoveLocked(s, key, keep: galleries);
+        foreach (var name in galleries)
         {
             var entry = GetOrCreate(s, name, t.ModelId);
             if (entry is null) continue;
             entry.Index.Upsert(key, t.Vector);
         }
 
-        s.Membership[key] = [.. t.Galleries];
+        s.Membership[key] = [.. galleries];
     }
 
     private static void RemoveLocked(State s, string key, IReadOnlyList<string>? keep)
@@ -190,13 +203,14 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
         public void Add(StoredTemplate t)
         {
             var key = t.SubjectKey.Hex;
+            var galleries = owner._partition.HeldGalleries(t);
             lock (owner._writeLock)
             {
                 RemoveLocked(state, key, keep: null);
-                state.Membership[key] = [.. t.Galleries];
+                if (galleries.Count > 0) state.Membership[key] = [.. galleries];
             }
 
-            foreach (var g in t.Galleries)
+            foreach (var g in galleries)
             {
                 if (!_pending.TryGetValue(g, out var p))
                 {

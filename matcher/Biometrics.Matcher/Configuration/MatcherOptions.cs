@@ -24,6 +24,9 @@ public sealed class MatcherOptions
     /// <summary>The face pipeline for image probes, chip photos and enrolment images.</summary>
     public PipelineSettings Pipeline { get; set; } = new();
 
+    /// <summary>Split galleries across matchers (off by default; docs/SCALING.md, "Split galleries").</summary>
+    public SplitSettings Split { get; set; } = new();
+
     /// <summary>Calibrated thresholds: path of <c>calibration.json</c> (relative paths are resolved against the
     /// application folder, then the working folder).</summary>
     public string CalibrationFile { get; set; } = "calibration.json";

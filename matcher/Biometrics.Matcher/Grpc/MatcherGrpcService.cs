@@ -34,7 +34,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
     public override async Task<IdentifyResponse> Identify(IdentifyRequest request, ServerCallContext context)
     {
         var result = await identification.IdentifyAsync(ProtoMapping.ToFace(request.Probe), request.Gallery, request.TopK,
-            request.MinScore, CallerIdentity.Actor(context), context.CancellationToken).ConfigureAwait(false);
+            request.MinScore, CallerIdentity.Actor(context), context.Deadline, context.CancellationToken).ConfigureAwait(false);
         var response = new IdentifyResponse
         {
             Gallery = result.Gallery,

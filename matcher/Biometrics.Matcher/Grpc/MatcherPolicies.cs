@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using EnrolmentApi = Biometrics.Protos.V1.Enrolment;
 using MatcherApi = Biometrics.Protos.V1.Matcher;
 using OperationsApi = Biometrics.Protos.V1.Operations;
+using PeerApi = Biometrics.Protos.V1.MatcherPeer;
 
 namespace Biometrics.Matcher.Grpc;
 
@@ -23,6 +24,9 @@ public static class MatcherPolicies
 
     /// <summary>1:N identification: a lane's search or an officer's (gate or operator).</summary>
     public const string MatchOrSearch = "match-or-search";
+
+    /// <summary>The search of one part of a split gallery, matcher to matcher (operator: the token a matcher signs for its peers).</summary>
+    public const string Search = "search";
 
     /// <summary>Enrolment (enrolment desk).</summary>
     public const string Enrol = "enrol";
@@ -40,6 +44,7 @@ public static class MatcherPolicies
     {
         [Match] = [ServiceOperation.Match],
         [MatchOrSearch] = [ServiceOperation.Match, ServiceOperation.Search],
+        [Search] = [ServiceOperation.Search],
         [Enrol] = [ServiceOperation.Enrol],
         [Delete] = [ServiceOperation.Delete],
         [Read] = [ServiceOperation.Read],
@@ -55,6 +60,7 @@ public static class MatcherPolicies
             (MatcherApi.Descriptor, typeof(MatcherGrpcService)),
             (EnrolmentApi.Descriptor, typeof(EnrolmentGrpcService)),
             (OperationsApi.Descriptor, typeof(OperationsGrpcService)),
+            (PeerApi.Descriptor, typeof(PeerGrpcService)),
         }.ToFrozenDictionary(s => s.Descriptor.FullName, StringComparer.Ordinal);
 
     /// <summary>Registers the policies. They rely on the authentication middleware having authenticated the call with

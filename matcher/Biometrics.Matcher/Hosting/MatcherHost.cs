@@ -119,13 +119,31 @@ public static partial class MatcherHost
             return new ModelCatalog(thresholds, sp.GetService<IFaceEmbedder>()?.ModelId);
         });
         services.AddSingleton(sp => new DecisionPolicy(sp.GetRequiredService<MatchingOptions>().ProbeQuality));
-        services.AddSingleton(sp => new GalleryRegistry(sp.GetRequiredService<MatchingOptions>().Dimension, sp.GetRequiredService<ILogger<GalleryRegistry>>()));
+        services.AddSingleton(sp =>
+        {
+            var split = sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Split;
+            var matching = sp.GetRequiredService<MatchingOptions>();
+            // The watchlist stays whole on every matcher: it is screened on every Verify and gate probe (docs/SCALING.md, "Split galleries").
+            var partition = split.Parts > 1 ? new GalleryPartition(split.Parts, split.Part, [matching.WatchlistGallery]) : GalleryPartition.Whole;
+            return new GalleryRegistry(matching.Dimension, sp.GetRequiredService<ILogger<GalleryRegistry>>(), partition);
+        });
+        if (settings.Split.Parts > 1)
+        {
+            services.AddSingleton<IPartSearcher>(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value;
+                return new PeerPartClient(o.Split, o.Security.TokenSigningKeyId, KeyMaterial.ReadKeyFile(o.Security.TokenSigningKeyFile!),
+                    sp.GetRequiredService<ILogger<PeerPartClient>>());
+            });
+        }
+
         services.AddSingleton(sp => new FaceResolver(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<MatchingOptions>(), sp.GetService<IFaceEmbedder>()));
         services.AddSingleton<ClaimResolver>();
         services.AddSingleton<WatchlistScreener>();
         services.AddSingleton<AuditTrail>(sp => new AuditTrail(sp.GetRequiredService<ITemplateStore>(), sp.GetRequiredService<ILogger<AuditTrail>>()));
         services.AddSingleton<VerificationService>();
-        services.AddSingleton<IdentificationService>();
+        services.AddSingleton(sp => new IdentificationService(sp.GetRequiredService<FaceResolver>(), sp.GetRequiredService<GalleryRegistry>(),
+            sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AuditTrail>(), sp.GetService<IPartSearcher>(), sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<GateSessionService>(sp => new GateSessionService(sp.GetRequiredService<FaceResolver>(), sp.GetRequiredService<ClaimResolver>(),
             sp.GetRequiredService<WatchlistScreener>(), sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<AuditTrail>(),
             sp.GetRequiredService<MatchingOptions>()));
@@ -133,6 +151,7 @@ public static partial class MatcherHost
             sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<MatcherGrpcService>();
         services.AddSingleton<EnrolmentGrpcService>();
+        services.AddSingleton<PeerGrpcService>();
         services.AddSingleton(sp => new OperationsGrpcService(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<GalleryRegistry>(),
             sp.GetRequiredService<IOptions<MatchingOptions>>(), sp.GetRequiredService<ITemplateStore>(), sp.GetService<IFaceEmbedder>()));
         services.AddSingleton<HealthServiceImpl>();
@@ -193,6 +212,7 @@ public static partial class MatcherHost
         app.MapGrpcService<MatcherGrpcService>();
         app.MapGrpcService<EnrolmentGrpcService>();
         app.MapGrpcService<OperationsGrpcService>();
+        app.MapGrpcService<PeerGrpcService>();
         app.MapGrpcReflectionService();
         if (telemetry.MetricsPort > 0) app.MapOperationsEndpoints();
 

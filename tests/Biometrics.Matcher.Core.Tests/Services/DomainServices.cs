@@ -36,14 +36,14 @@ public sealed class DomainServices : IAsyncDisposable
     public DomainServices(SessionFusionOptions? session = null, IFaceEmbedder? pipeline = null)
     {
         Options = new MatchingOptions { Dimension = Dim, Session = session ?? new SessionFusionOptions() };
-        var models = new ModelCatalog(Calibrated, pipeline?.ModelId);
-        var faces = new FaceResolver(models, Options, pipeline);
+        var models = Models = new ModelCatalog(Calibrated, pipeline?.ModelId);
+        var faces = Faces = new FaceResolver(models, Options, pipeline);
         var pub = ECDsa.Create();
         pub.ImportSubjectPublicKeyInfo(_qrKey.ExportSubjectPublicKeyInfo(), out _);
         Qr = new QrTokenIssuer("border-authority", _qrKey);
         Claims = new ClaimResolver(Store, new QrTokenValidator(new Dictionary<string, ECDsa> { ["border-authority"] = pub }), faces, Options);
         var watchlist = new WatchlistScreener(Galleries, models, Options);
-        var audit = new AuditTrail(Store, NullLogger<AuditTrail>.Instance);
+        var audit = Audit = new AuditTrail(Store, NullLogger<AuditTrail>.Instance);
         Verification = new VerificationService(faces, Claims, watchlist, models, new DecisionPolicy(Options.ProbeQuality), audit, Options,
             NullLogger<VerificationService>.Instance);
         Sessions = new GateSessionService(faces, Claims, watchlist, models, audit, Options);
@@ -54,6 +54,12 @@ public sealed class DomainServices : IAsyncDisposable
     public GalleryRegistry Galleries { get; } = new(Dim);
 
     public MatchingOptions Options { get; }
+
+    public ModelCatalog Models { get; }
+
+    public FaceResolver Faces { get; }
+
+    public AuditTrail Audit { get; }
 
     public QrTokenIssuer Qr { get; }
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Identify on galleries split across matchers against one matcher holding everything (docs/SCALING.md, "Split galleries"),
+# in one session over the same data: one redis-server on DATA (a store seeded by scripts/bench-matcher.sh with DATA=...,
+# e.g. 1,000,000 residents and a watchlist), then
+#   1. one matcher, galleries whole: SERVING time, RSS, Identify top-5 at IDENTIFY_RATE/s through it;
+#   2. PARTS matchers (default 3), matcher i holding part i of the residents (the watchlist whole on each): SERVING
+#      time, RSS of each, Identify at the same rate balanced over all of them (the load tester's --target A,B,C).
+# Every process runs on this machine: the matchers share its cores, so the figures say what the split costs or gains per
+# query here, not what PARTS machines would do. CPU seconds of the matchers and of redis-server are recorded per run.
+#
+#   DATA=/work/bench-data/me-1m scripts/bench-split.sh
+#
+# IDENTIFY_RATE (100), DURATION (30s), WARMUP (10s), PARTS (3), SKIP_BUILD=1, OUT (reports/bench-split-<UTC time>).
+# Writes OUT/summary.md; stops everything it started by PID. Exit code 0, or 1 when a run had errors, 2 on set-up problems.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DATA=${DATA:?DATA must name a folder seeded by scripts/bench-matcher.sh (DATA=... SUBJECTS=... RUNS=restart)}
+[[ -f $DATA/seeded ]] || { echo "bench-split: $DATA/seeded is missing: seed DATA with scripts/bench-matcher.sh first" >&2; exit 2; }
+read -r SUBJECTS WATCHLIST <"$DATA/seeded"
+IDENTIFY_RATE=${IDENTIFY_RATE:-100}
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-10s}
+PARTS=${PARTS:-3}
+OUT=${OUT:-reports/bench-split-$(date -u +%Y%m%dT%H%M%SZ)}
+PY=/usr/bin/python3
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log() { printf '[bench-split] %s\n' "$*" >&2; }
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  for p in matcher/Biometrics.Matcher loadtest/Biometrics.LoadTest; do dotnet build "$p" -c Release --nologo -v quiet -clp:ErrorsOnly; done
+fi
+MATCHER_DLL=${MATCHER_DLL:-$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll}
+LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
+DATA=$(cd "$DATA" && pwd)
+KEYS=$DATA/keys
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_seconds() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rss_mib() { awk '/VmRSS/{printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+stop_pid() {
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+REDIS_PID=
+MATCHER_PIDS=()
+stop_matchers() { for p in "${MATCHER_PIDS[@]}"; do stop_pid "$p"; done; MATCHER_PIDS=(); }
+cleanup() { stop_matchers; stop_pid "$REDIS_PID"; }
+trap cleanup EXIT
+
+REDIS_PORT=$(free_port)
+/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --appendonly yes --appendfsync always \
+  --save "" --daemonize no --logfile "$DATA/redis/redis.log" &
+REDIS_PID=$!
+for _ in $(seq 3000); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
+log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT ($(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory_human/{print $2}' | tr -d '\r') used)"
+
+wait_serving() { # address, start time -> seconds until SERVING
+  $PY - "$1" "$2" <<'PY'
+import grpc, sys, time
+start = float(sys.argv[2])
+while time.time() - start < 600:
+    channel = grpc.insecure_channel(sys.argv[1])
+    call = channel.unary_unary('/grpc.health.v1.Health/Check', request_serializer=lambda x: x, response_deserializer=lambda x: x)
+    try:
+        while True:
+            if call(b'', timeout=0.5) == b'\x08\x01':
+                print(f"{time.time() - start:.1f}"); sys.exit(0)
+            time.sleep(0.1)
+    except grpc.RpcError:
+        pass
+    channel.close()
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+start_matcher() { # port, extra args...
+  local port=$1; shift
+  DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
+    --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning \
+    "$@" >>"$OUT/matcher-$port.log" 2>&1 &
+  MATCHER_PIDS+=($!)
+}
+
+{
+  echo "# Split galleries benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)'); load average at the start $(uptime | sed 's/.*load average: //')"
+  echo "- command: \`DATA=$DATA IDENTIFY_RATE=$IDENTIFY_RATE DURATION=$DURATION WARMUP=$WARMUP PARTS=$PARTS scripts/bench-split.sh\`; $SUBJECTS residents, $WATCHLIST on the watchlist"
+  echo "- every matcher, redis-server and the load generator on this one machine (the matchers share its cores)"
+  echo
+} >"$OUT/summary.md"
+
+status=0
+identify() { # name, comma-separated targets
+  local name=$1 targets=$2 m0=0 m1=0 r0 r1 l0 l1 p
+  for p in "${MATCHER_PIDS[@]}"; do m0=$(awk "BEGIN{print $m0 + $(cpu_seconds "$p")}"); done
+  r0=$(cpu_seconds "$REDIS_PID"); l0=$(uptime | sed 's/.*load average: //')
+  log "$name: Identify at $IDENTIFY_RATE/s through $targets"
+  set +e
+  "$LOAD" run --scenario identify --name "$name" --target "$targets" --token-file "$KEYS/gate.token" --warmup "$WARMUP" --duration "$DURATION" \
+    --no-progress --gallery-size "$SUBJECTS" --rate "$IDENTIFY_RATE" --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/$name" >"$OUT/$name.log" 2>&1
+  local rc=$?
+  set -e
+  for p in "${MATCHER_PIDS[@]}"; do m1=$(awk "BEGIN{print $m1 + $(cpu_seconds "$p")}"); done
+  r1=$(cpu_seconds "$REDIS_PID"); l1=$(uptime | sed 's/.*load average: //')
+  {
+    echo "### $name"
+    echo
+    [[ -f "$OUT/$name/report.md" ]] && sed -n '/^| scenario/,/^$/p' "$OUT/$name/report.md"
+    printf -- '- exit code %s; CPU seconds of the matchers %.1f, redis-server %.1f (warm-up and run); load average before %s, after %s\n\n' \
+      "$rc" "$(awk "BEGIN{print $m1 - $m0}")" "$(awk "BEGIN{print $r1 - $r0}")" "$l0" "$l1"
+  } >>"$OUT/summary.md"
+  ((rc == 0)) || status=1
+}
+
+# 1. One matcher, galleries whole.
+port=$(free_port)
+t0=$(date +%s.%N)
+start_matcher "$port"
+serving=$(wait_serving "127.0.0.1:$port" "$t0") || { log "the matcher did not become SERVING; see $OUT"; exit 2; }
+sleep 5
+echo "## 1 matcher, galleries whole" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
+echo "- SERVING after $serving s; RSS $(rss_mib "${MATCHER_PIDS[0]}") MiB 5 s later" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
+identify identify-whole "http://127.0.0.1:$port"
+echo "- RSS after the run: $(rss_mib "${MATCHER_PIDS[0]}") MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
+stop_matchers
+
+# 2. PARTS matchers, each holding one part.
+ports=()
+for i in $(seq 0 $((PARTS - 1))); do ports+=("$(free_port)"); done
+t0=$(date +%s.%N)
+for i in $(seq 0 $((PARTS - 1))); do
+  args=(--Matcher:Split:Parts="$PARTS" --Matcher:Split:Part="$i")
+  for j in $(seq 0 $((PARTS - 1))); do ((j == i)) || args+=(--Matcher:Split:Holders:"$j"="http://127.0.0.1:${ports[j]}"); done
+  start_matcher "${ports[i]}" "${args[@]}"
+done
+times=()
+for i in $(seq 0 $((PARTS - 1))); do
+  times+=("$(wait_serving "127.0.0.1:${ports[i]}" "$t0")") || { log "matcher $i did not become SERVING; see $OUT"; exit 2; }
+done
+sleep 5
+{
+  echo "## $PARTS matchers, residents split $PARTS ways"
+  echo
+  echo "- started together; SERVING after ${times[*]} s; RSS $(for p in "${MATCHER_PIDS[@]}"; do printf '%s ' "$(rss_mib "$p")"; done)MiB 5 s later"
+  echo
+} >>"$OUT/summary.md"
+targets=$(for p in "${ports[@]}"; do printf 'http://127.0.0.1:%s,' "$p"; done)
+identify identify-split "${targets%,}"
+echo "- RSS after the run: $(for p in "${MATCHER_PIDS[@]}"; do printf '%s ' "$(rss_mib "$p")"; done)MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
+stop_matchers
+log "summary: $OUT/summary.md"
+cat "$OUT/summary.md"
+exit $status

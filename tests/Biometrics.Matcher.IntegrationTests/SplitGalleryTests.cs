@@ -1,0 +1,221 @@
+using FaceVector = Biometrics.Matcher.Services.FaceVector;
+using GalleryPartition = Biometrics.Matcher.Services.GalleryPartition;
+using GalleryRegistry = Biometrics.Matcher.Services.GalleryRegistry;
+using Biometrics.Matcher.Store;
+using Biometrics.Protos.V1;
+using Biometrics.Testing;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Biometrics.Matcher.IntegrationTests;
+
+/// <summary>
+/// Galleries split by bucket across three real matchers over one real redis-server (docs/SCALING.md, "Split galleries"),
+/// next to a fourth that holds everything: Identify through any of the three gives the unsplit top-K; each holds only its
+/// part (and the whole watchlist); an enrolment lands in its part and is found through every matcher; an erasure leaves
+/// no matcher; a part whose holders do not answer is UNAVAILABLE, never a partial answer.
+/// </summary>
+public sealed class SplitGalleryTests : IClassFixture<SplitGalleryTests.Fixture>
+{
+    private const int Subjects = 900;
+    private readonly Fixture fx;
+
+    public SplitGalleryTests(Fixture fixture) => fx = fixture;
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public RedisServer Redis { get; private set; } = null!;
+
+        public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-split-keys-" + Guid.NewGuid().ToString("N")[..8]);
+
+        /// <summary>The holders of parts 0, 1 and 2.</summary>
+        public MatcherInstance[] Split { get; private set; } = [];
+
+        /// <summary>A matcher that holds every gallery whole.</summary>
+        public MatcherInstance Whole { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Redis = new RedisServer();
+            Whole = await MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: false);
+            var store = Whole.Services.GetRequiredService<ITemplateStore>();
+            var records = Enumerable.Range(0, Subjects).Select(i => new TemplateRecord($"split-{i}", Vectors.Random(50_000 + i), Vectors.ModelId, 0.9f,
+                DateTimeOffset.UtcNow, i % 10 == 0 ? ["residents", "watchlist"] : ["residents"])).ToList();
+            await store.UpsertManyAsync(records).WaitAsync(TimeSpan.FromSeconds(60));
+            var registry = Whole.Services.GetRequiredService<GalleryRegistry>();
+            for (var until = DateTime.UtcNow.AddSeconds(30); registry.Describe().FirstOrDefault(g => g.Name == "residents").Count < Subjects; await Task.Delay(20))
+            {
+                if (DateTime.UtcNow > until) throw new TimeoutException("the whole matcher did not follow the seeded templates within 30 s");
+            }
+
+            var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
+            Split = await Task.WhenAll(Enumerable.Range(0, 3).Select(part =>
+                MatcherInstance.StartAsync(Redis.EndPoint, KeysDirectory, pipeline: false, SplitSettings(part, ports), port: ports[part])));
+        }
+
+        /// <summary>Part <paramref name="part"/> of 3, with the other parts' holders on <paramref name="ports"/>.</summary>
+        public static Dictionary<string, string?> SplitSettings(int part, int[] ports, Func<int, string>? holders = null)
+        {
+            var settings = new Dictionary<string, string?> { ["Matcher:Split:Parts"] = "3", ["Matcher:Split:Part"] = part.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            for (var p = 0; p < 3; p++)
+            {
+                if (p != part) settings[$"Matcher:Split:Holders:{p}"] = holders?.Invoke(p) ?? $"http://127.0.0.1:{ports[p]}";
+            }
+
+            return settings;
+        }
+
+        public async Task DisposeAsync()
+        {
+            foreach (var m in Split) await m.DisposeAsync();
+            if (Whole is not null) await Whole.DisposeAsync();
+            Redis?.Dispose();
+            try
+            {
+                Directory.Delete(KeysDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Identify_ThroughEachSplitMatcher_EqualsTheUnsplitTopK()
+    {
+        for (var probe = 0; probe < 12; probe++)
+        {
+            // Half the probes near an enrolled subject, half anywhere.
+            var v = probe % 2 == 0 ? Vectors.Near(Vectors.Random(50_000 + probe * 37), 900 + probe, 0.4f) : Vectors.Random(70_000 + probe);
+            var expected = await IdentifyAsync(fx.Whole, v, "residents", 10);
+            Assert.Equal(Subjects, expected.GallerySize);
+            foreach (var m in fx.Split)
+            {
+                var got = await IdentifyAsync(m, v, "residents", 10);
+                Assert.Equal(expected.GallerySize, got.GallerySize);
+                Assert.Equal(expected.Candidates.Select(c => c.SubjectKey), got.Candidates.Select(c => c.SubjectKey));
+                Assert.Equal(expected.Candidates.Select(c => c.Score), got.Candidates.Select(c => c.Score), (a, b) => Math.Abs(a - b) < 1e-5f);
+                Assert.Equal(Enumerable.Range(1, got.Candidates.Count), got.Candidates.Select(c => c.Rank));
+            }
+        }
+    }
+
+    [Fact]
+    public void Galleries_EachSplitMatcher_HoldsItsBucketsOfResidentsAndTheWholeWatchlist()
+    {
+        var store = fx.Whole.Services.GetRequiredService<ITemplateStore>();
+        var total = 0;
+        for (var part = 0; part < 3; part++)
+        {
+            var registry = fx.Split[part].Services.GetRequiredService<GalleryRegistry>();
+            var sizes = registry.Describe().ToDictionary(g => g.Name, g => g.Count);
+            var expected = Enumerable.Range(0, Subjects).Count(i => registry.Partition.PartOf(store.GetSubjectKey($"split-{i}")) == part);
+            Assert.Equal(expected, sizes["residents"]);
+            Assert.InRange(expected, Subjects / 3 - 90, Subjects / 3 + 90); // HMAC keys spread evenly over the buckets
+            Assert.Equal(Subjects / 10, sizes["watchlist"]);
+            total += expected;
+        }
+
+        Assert.Equal(Subjects, total);
+    }
+
+    [Fact]
+    public async Task Identify_Watchlist_AnsweredWholeByEachMatcher()
+    {
+        var v = Vectors.Random(50_000 + 30); // split-30 is on the watchlist
+        foreach (var m in fx.Split)
+        {
+            var r = await IdentifyAsync(m, v, "watchlist", 1);
+            Assert.Equal(Subjects / 10, r.GallerySize);
+            Assert.True(r.Candidates[0].Score > 0.999f);
+        }
+    }
+
+    [Fact]
+    public async Task EnrolThenErase_ThroughOneMatcher_LandsInItsPartFoundThroughAnyThenGoneEverywhere()
+    {
+        var v = Vectors.Random(88_001);
+        var m0 = fx.Split[0];
+        var enrolled = await m0.Enrolment.EnrolAsync(new EnrolRequest { RequestId = "split-enrol-1", SubjectId = "split-new", Galleries = { "residents" }, Template = Vectors.Embedding(v) },
+            m0.As("enrolment")).ResponseAsync;
+        Assert.Equal(EnrolStatus.Enrolled, enrolled.Status);
+        var key = enrolled.SubjectKey;
+        var part = GalleryPartition.BucketOf(new SubjectKey(key)) * 3 / GalleryPartition.BucketCount;
+
+        foreach (var m in fx.Split) await WaitAsync(async () => (await IdentifyAsync(m, v, "residents", 1)).Candidates[0].SubjectKey == key);
+        for (var p = 0; p < 3; p++)
+        {
+            var registry = fx.Split[p].Services.GetRequiredService<GalleryRegistry>();
+            var local = await registry.SearchAsync("residents", new FaceVector(v, Vectors.ModelId, Biometrics.Contract.ProbeQuality.Unmeasured), 1, CancellationToken.None);
+            Assert.Equal(p == part, local.Matches.Length > 0 && local.Matches[0].SubjectId == key);
+        }
+
+        var deleted = await m0.Enrolment.DeleteSubjectAsync(new DeleteSubjectRequest { SubjectId = "split-new", RequestId = "split-del-1" }, m0.As("enrolment")).ResponseAsync;
+        Assert.True(deleted.Deleted);
+        foreach (var m in fx.Split.Append(fx.Whole))
+        {
+            await WaitAsync(async () => !(await IdentifyAsync(m, v, "residents", 5)).Candidates.Any(c => c.SubjectKey == key));
+            Assert.Equal(Subjects, (await IdentifyAsync(m, v, "residents", 5)).GallerySize);
+        }
+    }
+
+    [Fact]
+    public async Task Identify_PartWithoutAnsweringHolder_UnavailableNamingThePart()
+    {
+        var dead = FreePort.Next(); // nothing listens there
+        var ports = fx.Split.Select(m => m.Port).ToArray();
+        await using var lonely = await MatcherInstance.StartAsync(fx.Redis.EndPoint, fx.KeysDirectory, pipeline: false,
+            Fixture.SplitSettings(0, ports, p => p == 1 ? $"http://127.0.0.1:{dead}" : $"http://127.0.0.1:{ports[p]}"));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => IdentifyAsync(lonely, Vectors.Random(1), "residents", 5, deadlineSeconds: 5));
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.StartsWith("part_unavailable", ex.Status.Detail);
+        Assert.Contains("part 1 ", ex.Status.Detail);
+        Assert.Equal("part_unavailable", ex.Trailers.GetValue("biometrics-reason"));
+        // The watchlist is held whole: it needs no other part.
+        Assert.Equal(Subjects / 10, (await IdentifyAsync(lonely, Vectors.Random(1), "watchlist", 5)).GallerySize);
+    }
+
+    [Fact]
+    public async Task Identify_FirstHolderOfAPartDown_AnsweredByAnotherHolder()
+    {
+        var dead = FreePort.Next();
+        var ports = fx.Split.Select(m => m.Port).ToArray();
+        await using var m = await MatcherInstance.StartAsync(fx.Redis.EndPoint, fx.KeysDirectory, pipeline: false,
+            Fixture.SplitSettings(0, ports, p => p == 1 ? $"http://127.0.0.1:{dead},http://127.0.0.1:{ports[1]}" : $"http://127.0.0.1:{ports[p]}"));
+        var v = Vectors.Random(4242);
+        var expected = await IdentifyAsync(fx.Whole, v, "residents", 5);
+        for (var i = 0; i < 4; i++)
+        {
+            var got = await IdentifyAsync(m, v, "residents", 5, deadlineSeconds: 10);
+            Assert.Equal(expected.Candidates.Select(c => c.SubjectKey), got.Candidates.Select(c => c.SubjectKey));
+        }
+    }
+
+    [Fact]
+    public async Task SearchPart_GateTokenOrWrongPart_Refused()
+    {
+        var m = fx.Split[1];
+        var peer = new MatcherPeer.MatcherPeerClient(m.Channel);
+        var request = new SearchPartRequest { Probe = Vectors.Embedding(Vectors.Random(5)), Gallery = "residents", TopK = 5, Parts = 3, Part = 1 };
+        var role = await Assert.ThrowsAsync<RpcException>(() => peer.SearchPartAsync(request, m.As("gate")).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, role.StatusCode);
+        Assert.Equal(SearchPartResponse.Types.Status.Searched, (await peer.SearchPartAsync(request, m.As("operator")).ResponseAsync).Status);
+        request.Part = 2;
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => peer.SearchPartAsync(request, m.As("operator")).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, wrong.StatusCode);
+        Assert.StartsWith("part_not_held", wrong.Status.Detail);
+    }
+
+    private static Task<IdentifyResponse> IdentifyAsync(MatcherInstance m, float[] v, string gallery, int k, double deadlineSeconds = 30) =>
+        m.Matcher.IdentifyAsync(new IdentifyRequest { Probe = Vectors.Probe(v), Gallery = gallery, TopK = k }, m.As("operator", deadlineSeconds)).ResponseAsync;
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("condition not met within 10 s");
+            await Task.Delay(20);
+        }
+    }
+}
