@@ -25,48 +25,77 @@ public sealed partial class GalleryIndex
     /// <summary>Candidate multiplier of the second quantised round for queries the first round could not certify.</summary>
     private const int RetryWiden = 16;
 
+    /// <summary>
+    /// The int8 scan of <paramref name="n"/> normalised queries, re-ranked and certified; one heap of the top k per query.
+    /// The first round of a search runs on the calling thread's <see cref="SearchScratch"/> (no per-call buffers), so the
+    /// returned heaps are valid until the thread's next search; a second round allocates its own.
+    /// </summary>
     private unsafe TopKHeap[] QuantizedSearch(float[] qn, int n, int k, int count, int widen = 1)
     {
         var d = Dimension;
         var dp = Int8Kernels.PaddedDimension(d);
-        var qcodes = GC.AllocateUninitializedArray<byte>(n * dp, pinned: true);
-        var qscale = new float[n];
-        var qres = new float[n];
-        for (var j = 0; j < n; j++)
+        var scratch = SearchScratch.ForCurrentThread();
+        var pooled = widen == 1 && !scratch.InUse;
+        if (!pooled)
         {
-            Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), _options.QueryBits, out qscale[j], out qres[j]);
+            scratch = new SearchScratch();
         }
 
-        var candidates = Candidates(k, count, widen);
-        var workers = WorkerCount(count);
-        var perWorker = new TopKHeap[workers][];
-        for (var w = 0; w < workers; w++)
+        scratch.InUse = true;
+        try
         {
-            perWorker[w] = new TopKHeap[n];
+            scratch.EnsureQueries(n, dp);
+            var qcodes = scratch.QueryCodes;
+            var qscale = scratch.QueryScale;
+            var qres = scratch.QueryResidual;
             for (var j = 0; j < n; j++)
             {
-                perWorker[w][j] = new TopKHeap(candidates);
+                Int8Kernels.QuantizeQuery(new ReadOnlySpan<float>(qn, j * d, d), qcodes.AsSpan(j * dp, dp), _options.QueryBits, out qscale[j], out qres[j]);
             }
+
+            var candidates = Candidates(k, count, widen);
+            var workers = WorkerCount(count);
+            scratch.EnsureHeaps(workers, n, candidates, k);
+            var perWorker = scratch.PerWorker;
+            if (workers == 1)
+            {
+                QuantizedRange(qcodes, qscale, perWorker[0], n, 0, count);
+            }
+            else
+            {
+                RunPartitioned(count, workers, Int8Kernels.PanelRows, (w, start, end) => QuantizedRange(qcodes, qscale, perWorker[w], n, start, end));
+            }
+
+            var final = pooled ? scratch.Final : new TopKHeap[n];
+            List<int>? fallback = null;
+            var workerHeaps = scratch.WorkerHeaps;
+            for (var j = 0; j < n; j++)
+            {
+                for (var w = 0; w < workers; w++)
+                {
+                    workerHeaps[w] = perWorker[w][j];
+                }
+
+                if (!RerankAndCertify(new ReadOnlySpan<float>(qn, j * d, d), workerHeaps, qres[j], scratch.Final[j]))
+                {
+                    (fallback ??= []).Add(j);
+                }
+
+                final[j] = scratch.Final[j];
+            }
+
+            return Fallback(qn, k, count, widen, final, fallback);
         }
-
-        RunPartitioned(count, workers, Int8Kernels.PanelRows, (w, start, end) => QuantizedRange(qcodes, qscale, perWorker[w], start, end));
-
-        var final = new TopKHeap[n];
-        List<int>? fallback = null;
-        var workerHeaps = new TopKHeap[workers];
-        for (var j = 0; j < n; j++)
+        finally
         {
-            for (var w = 0; w < workers; w++)
-            {
-                workerHeaps[w] = perWorker[w][j];
-            }
-
-            if (!RerankAndCertify(new ReadOnlySpan<float>(qn, j * d, d), workerHeaps, qres[j], k, out final[j]))
-            {
-                (fallback ??= []).Add(j);
-            }
+            scratch.InUse = false;
         }
+    }
 
+    /// <summary>Answers the queries the first round could not certify: a second, wider round, then the exact scan.</summary>
+    private TopKHeap[] Fallback(float[] qn, int k, int count, int widen, TopKHeap[] final, List<int>? fallback)
+    {
+        var d = Dimension;
         if (fallback is not null && widen == 1)
         {
             // Second round with many more candidates: a lower threshold leaves a wider margin for the certificate.
@@ -110,13 +139,12 @@ public sealed partial class GalleryIndex
         Math.Max(1, Math.Min(count, Math.Max(Math.Min(_options.MinCandidates, count / RowsPerCandidate), _options.CandidateFactor * k) * widen));
 
     /// <summary>
-    /// Re-ranks the candidates of every worker's heap for one query by exact float dot products into the top
-    /// <paramref name="k"/>, and returns whether its top-1 is certified (no row outside the candidates can beat it).
+    /// Re-ranks the candidates of every worker's heap for one query by exact float dot products into
+    /// <paramref name="heap"/> (empty; its capacity is the k wanted), and returns whether its top-1 is certified (no row outside the candidates can beat it).
     /// Call under the read lock.
     /// </summary>
-    private bool RerankAndCertify(ReadOnlySpan<float> q, TopKHeap[] workerHeaps, float queryResidual, int k, out TopKHeap heap)
+    private bool RerankAndCertify(ReadOnlySpan<float> q, TopKHeap[] workerHeaps, float queryResidual, TopKHeap heap)
     {
-        heap = new TopKHeap(k);
         var outsideBound = float.NegativeInfinity;
         foreach (var src in workerHeaps)
         {
@@ -148,15 +176,14 @@ public sealed partial class GalleryIndex
     }
 
     /// <summary>
-    /// Scores rows [start, end) (start a multiple of 16) against every query, panel by panel: each 16-row panel is
+    /// Scores rows [start, end) (start a multiple of 16) against the first <paramref name="n"/> queries, panel by panel: each 16-row panel is
     /// scored against up to eight queries at a time while it is in L1, the raw integer sums are corrected for the query
     /// offset, scaled, and compared with each query's heap threshold sixteen rows at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void QuantizedRange(byte[] qcodes, float[] qscale, TopKHeap[] heaps, int start, int end)
+    private unsafe void QuantizedRange(byte[] qcodes, float[] qscale, TopKHeap[] heaps, int n, int start, int end)
     {
         const int P = Int8Kernels.PanelRows;
-        var n = heaps.Length;
         var dp = Int8Kernels.PaddedDimension(Dimension);
         var groups = dp / Int8Kernels.GroupDims;
         var bits = _options.QueryBits;

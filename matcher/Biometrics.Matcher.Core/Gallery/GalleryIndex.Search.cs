@@ -35,7 +35,7 @@ public sealed partial class GalleryIndex
         }
 
         var n = queries.Length / Dimension;
-        var qn = new float[queries.Length];
+        var qn = SearchScratch.ForCurrentThread().NormalizedFor(queries.Length);
         for (var j = 0; j < n; j++)
         {
             NormalizeInto(queries.Slice(j * Dimension, Dimension), qn.AsSpan(j * Dimension, Dimension), nameof(queries));
@@ -65,13 +65,7 @@ public sealed partial class GalleryIndex
                 _ => count >= _options.QuantizedMinRows,
             };
 
-            var all = new int[n];
-            for (var j = 0; j < n; j++)
-            {
-                all[j] = j;
-            }
-
-            var heaps = quantized ? QuantizedSearch(qn, n, kk, count) : ExactSearch(qn, all, kk, count);
+            var heaps = quantized ? QuantizedSearch(qn, n, kk, count) : ExactSearch(qn, [.. Enumerable.Range(0, n)], kk, count);
             for (var j = 0; j < n; j++)
             {
                 results[j] = ToMatches(heaps[j]);
@@ -181,22 +175,28 @@ public sealed partial class GalleryIndex
         return merged;
     }
 
+    /// <summary>The heap's entries as matches, best first (ties by row slot); allocates only the result.</summary>
     private GalleryMatch[] ToMatches(TopKHeap heap)
     {
         var n = heap.Count;
-        var scores = heap.Scores.ToArray();
-        var rows = heap.RowSlots.ToArray();
-        var order = new int[n];
+        var scores = heap.Scores;
+        var rows = heap.RowSlots;
+        // One sortable key per entry: the score's bits flipped so that a larger score sorts first, then the row slot.
+        var keys = n <= 256 ? stackalloc ulong[n] : new ulong[n];
         for (var i = 0; i < n; i++)
         {
-            order[i] = i;
+            var bits = BitConverter.SingleToUInt32Bits(scores[i]);
+            var ascending = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+            keys[i] = ((ulong)~ascending << 32) | (uint)rows[i];
         }
 
-        Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : rows[a].CompareTo(rows[b]));
+        keys.Sort();
         var result = new GalleryMatch[n];
         for (var i = 0; i < n; i++)
         {
-            result[i] = new GalleryMatch(_idByRow[rows[order[i]]], scores[order[i]]);
+            var ascending = ~(uint)(keys[i] >> 32);
+            var bits = (ascending & 0x8000_0000u) != 0 ? ascending & 0x7FFF_FFFFu : ~ascending;
+            result[i] = new GalleryMatch(_idByRow[(int)(uint)keys[i]], BitConverter.UInt32BitsToSingle(bits));
         }
 
         return result;

@@ -104,9 +104,12 @@ public sealed partial class GalleryIndex
             if (stop > start)
             {
                 var n = live.Count;
-                var codes = GC.AllocateUninitializedArray<byte>(n * dp, pinned: true);
-                var scales = new float[n];
-                var heaps = new TopKHeap[n];
+                // The worker thread's scratch (a step never runs inside another search on the same thread).
+                var scratch = SearchScratch.ForCurrentThread();
+                scratch.EnsureQueries(n, dp);
+                var codes = scratch.QueryCodes;
+                var scales = scratch.QueryScale;
+                var heaps = scratch.Final;
                 for (var j = 0; j < n; j++)
                 {
                     live[j].Code.CopyTo(codes, j * dp);
@@ -114,7 +117,7 @@ public sealed partial class GalleryIndex
                     heaps[j] = live[j].Heaps[worker];
                 }
 
-                QuantizedRange(codes, scales, heaps, start, stop);
+                QuantizedRange(codes, scales, heaps, n, start, stop);
             }
 
             foreach (var q in live)
@@ -144,7 +147,8 @@ public sealed partial class GalleryIndex
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (query.Version == _version)
                 {
-                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, query.K, out var heap) && query.Round == 0)
+                    var heap = new TopKHeap(query.K);
+                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, heap) && query.Round == 0)
                     {
                         Interlocked.Increment(ref _quantizedRetries);
                         var count = _idByRow.Count;
@@ -160,7 +164,8 @@ public sealed partial class GalleryIndex
                         return null;
                     }
 
-                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, query.K, out heap))
+                    heap.Clear();
+                    if (!RerankAndCertify(query.Normalized, query.Heaps, query.Residual, heap))
                     {
                         Interlocked.Increment(ref _exactFallbacks);
                         heap = ExactSearch(query.Normalized, [0], query.K, _idByRow.Count)[0];

@@ -31,6 +31,8 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
     private readonly int _workers;
     private int _running;
+    private int _idle; // workers asleep in Loop, waiting for queries (guarded by _gate)
+    private int _gathering; // workers waiting for more queries of a plain batch (MaxWait; guarded by _gate)
     private long _cursor;
     private bool _completed;
     private long _batches;
@@ -96,7 +98,13 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             }
 
             _pending.Add(request);
-            Monitor.PulseAll(_gate);
+            if (_idle > 0 || _gathering > 0)
+            {
+                // One sleeping worker is enough: it takes the query (and wakes another if more are queued); a busy
+                // worker looks at the queue before it sleeps. Waking every worker per query cost a futex wake-up and
+                // a context switch per probe for nothing at 15,000 watchlist probes/s.
+                Monitor.Pulse(_gate);
+            }
         }
 
         return request.Completion.Task;
@@ -148,6 +156,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         var mine = new List<GalleryScanQuery>(_options.MaxBatch);
         var plain = new List<Request>(_options.MaxBatch);
         var finish = new List<Request>();
+        var queries = new float[_options.MaxBatch * _index.Dimension];
         while (true)
         {
             mine.Clear();
@@ -198,14 +207,16 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                         return;
                     }
 
+                    _idle++;
                     Monitor.Wait(_gate);
+                    _idle--;
                 }
             }
 
             if (plain.Count > 0)
             {
                 Gather(plain);
-                RunBatch(plain);
+                RunBatch(plain, queries);
             }
 
             foreach (var r in finish)
@@ -235,6 +246,12 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         var room = _options.MaxBatch - (shared ? _active.Count : 0);
         var take = Math.Min(room, _pending.Count);
+        if (!shared && _idle > 0)
+        {
+            // Plain batches: leave a share of the queue to the sleeping workers, so a burst is answered by every core.
+            take = Math.Min(take, (_pending.Count + _idle) / (_idle + 1));
+        }
+
         if (take <= 0)
         {
             return;
@@ -272,6 +289,10 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         {
             Monitor.PulseAll(_gate); // the other workers have new queries to scan
         }
+        else if (_pending.Count > 0 && _idle > 0)
+        {
+            Monitor.Pulse(_gate); // the rest of the queue for a sleeping worker
+        }
     }
 
     /// <summary>Plain batch: with MaxWait, waits a little for more queries after the first one.</summary>
@@ -296,7 +317,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                     break;
                 }
 
+                _gathering++;
                 Monitor.Wait(_gate, (int)left);
+                _gathering--;
             }
         }
 
@@ -395,7 +418,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         r.Registration.Dispose();
     }
 
-    private void RunBatch(List<Request> batch)
+    private void RunBatch(List<Request> batch, float[] queries)
     {
         if (batch.Count == 0)
         {
@@ -403,7 +426,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         }
 
         var d = _index.Dimension;
-        var queries = new float[batch.Count * d];
         var kmax = 1;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -413,7 +435,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         try
         {
-            var results = _index.SearchBatch(queries, kmax, _options.Mode);
+            var results = _index.SearchBatch(queries.AsSpan(0, batch.Count * d), kmax, _options.Mode);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _queries, batch.Count);
             for (var i = 0; i < batch.Count; i++)

@@ -134,6 +134,64 @@ public sealed class GalleryIndexTests
         }
     }
 
+    [Fact]
+    public void SearchBatch_RepeatedOnOneThreadWithOtherSizes_SameResults()
+    {
+        // The quantised path reuses the thread's buffers and heaps between calls (SearchScratch): a call with another
+        // batch size, k or candidate count in between must not leak into the next answer.
+        using var g = new GalleryIndex("watchlist", "m1", options: new GalleryIndexOptions { QuantizedMinRows = 0 });
+        var rng = new Random(81);
+        const int N = 5000;
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), RandomVectors.Unit(rng, N, Dim));
+        var queries = RandomVectors.Unit(rng, 9, Dim);
+        var first = g.SearchBatch(queries, 7, GallerySearchMode.Quantized);
+        _ = g.SearchBatch(queries.AsSpan(0, Dim), 1, GallerySearchMode.Quantized);
+        _ = g.SearchBatch(queries.AsSpan(0, 3 * Dim), 40, GallerySearchMode.Quantized);
+        _ = g.SearchBatch(queries, 7, GallerySearchMode.Exact);
+        var again = g.SearchBatch(queries, 7, GallerySearchMode.Quantized);
+        var exact = g.SearchBatch(queries, 7, GallerySearchMode.Exact);
+        for (var j = 0; j < 9; j++)
+        {
+            Assert.Equal(first[j], again[j]);
+            Assert.Equal(exact[j][0], again[j][0]);
+        }
+    }
+
+    [Theory]
+    [InlineData(GallerySearchMode.Exact)]
+    [InlineData(GallerySearchMode.Quantized)]
+    public void Search_EqualAndNegativeScores_BestFirstThenByInsertionSlot(GallerySearchMode mode)
+    {
+        using var g = new GalleryIndex("residents", "m1", options: new GalleryIndexOptions { QuantizedMinRows = 0 });
+        var rng = new Random(82);
+        var v = RandomVectors.Unit(rng, 1, Dim);
+        var minus = v.Select(x => -x).ToArray();
+        g.Upsert("far", minus);
+        g.Upsert("a", v);
+        g.Upsert("b", v);
+        g.Upsert("c", v);
+        var others = RandomVectors.Unit(rng, 100, Dim);
+        for (var i = 0; i < 100; i++)
+        {
+            g.Upsert($"o{i}", others.AsSpan(i * Dim, Dim));
+        }
+
+        var hits = g.Search(v, 104, mode);
+        Assert.Equal(["a", "b", "c"], hits.Take(3).Select(h => h.SubjectId));
+        Assert.Equal(hits[0].Score, hits[2].Score);
+        Assert.Equal("far", hits[^1].SubjectId);
+        Assert.Equal(-1f, hits[^1].Score, 4);
+        for (var i = 1; i < hits.Length; i++)
+        {
+            Assert.True(hits[i - 1].Score >= hits[i].Score, $"{hits[i - 1]} before {hits[i]}");
+        }
+
+        // The reverse query: the three copies share the lowest score, and come last in slot order.
+        var reverse = g.Search(minus, 104, mode);
+        Assert.Equal("far", reverse[0].SubjectId);
+        Assert.Equal(["a", "b", "c"], reverse.TakeLast(3).Select(h => h.SubjectId));
+    }
+
     [Theory]
     [InlineData(6)]
     [InlineData(7)]

@@ -29,6 +29,33 @@ public sealed class GallerySearchBatcherTests
     }
 
     [Fact]
+    public async Task SearchAsync_OneQueryAtATimeAndBursts_EveryQueryAnswered()
+    {
+        // A query wakes one sleeping worker, and a worker leaves part of a burst to another: neither may strand a query.
+        using var g = new GalleryIndex("watchlist", "m1");
+        var rng = new Random(23);
+        const int N = 3000;
+        var v = RandomVectors.Unit(rng, N, Dim);
+        g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), v);
+        await using var batcher = new GallerySearchBatcher(g);
+        for (var i = 0; i < 200; i++)
+        {
+            var hit = await batcher.SearchAsync(v.AsMemory((i * 7 % N) * Dim, Dim), 1).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal($"s{i * 7 % N}", hit[0].SubjectId);
+        }
+
+        for (var burst = 1; burst <= 40; burst += 13)
+        {
+            var tasks = Enumerable.Range(0, burst).Select(i => batcher.SearchAsync(v.AsMemory(i * Dim, Dim), 2)).ToArray();
+            var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+            for (var i = 0; i < burst; i++)
+            {
+                Assert.Equal($"s{i}", results[i][0].SubjectId);
+            }
+        }
+    }
+
+    [Fact]
     public async Task SearchAsync_InvalidQuery_ThrowsWithoutHurtingOthers()
     {
         using var g = new GalleryIndex("residents", "m1");
