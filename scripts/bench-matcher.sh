@@ -13,8 +13,9 @@
 #              same from the scheduled time on the client; verify@R runs it at R/s instead
 #   gate-peak  700 lanes, Poisson travellers every 12 s per lane (the design traffic), 10 probes/s
 #   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each), so about
-#              700 sessions stream at once, 7,000 probes/s; SLO: no error, no drop (REFER, a missed budget, shows in
-#              the verdicts); gate-busy@0.3s sets another mean time between travellers per lane
+#              700 sessions stream at once, 3,500 sessions/s and 10,500 probes/s; SLO: no error, no drop (REFER, a missed
+#              budget, shows in the verdicts); gate-busy@0.3s sets another mean time between travellers per lane (0.3 s:
+#              about 7,000 probes/s); 100,000 residents are enough for these runs (the watchlist's size is what counts)
 #   gate-ab    the load generator's own cost per gate session, before and after a change: gate sessions as gate-busy but
 #              a traveller every 2 s per lane (350 sessions/s, well within what the matcher answers), run ROUNDS (2) times
 #              with the load generator OLD_LOAD (say, an older commit's biometrics-load from a temporary worktree) and this

@@ -162,8 +162,9 @@ public sealed class MatcherBalancingTests : IAsyncLifetime
         await _a.KillAsync();
         var result = await session.WaitAsync(s_timeout);
 
+        // Kestrel stopping at once may reset the stream or drop the connection first.
         Assert.False(result.IsOk);
-        Assert.Equal("UNAVAILABLE", result.Status);
+        Assert.Contains(result.Status, new[] { "UNAVAILABLE", "INTERNAL", "CANCELLED" });
         Assert.Equal(SessionRecovery.Lost, result.Recovery);
     }
 

@@ -251,6 +251,12 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
                         _toSignal.Add(call);
                         call.ReceivedUnacknowledged += taken;
                     }
+                    else if (taken == -2)
+                    {
+                        WriteRstStreamLocked(h.StreamId, Http2ErrorCode.Cancel);
+                        FinishLocked(call, 13, "compressed response message (no encoding was offered)");
+                        return;
+                    }
                 }
             }
             else
