@@ -22,10 +22,12 @@ public sealed class ReportFixture : IAsyncLifetime
                 await Task.Delay(1 + (int)(ctx.Sequence % 5), ct).ConfigureAwait(false);
             }
 
-            // Two request messages per step, as a gate session streams probes; the "server" reports 0.3 ms.
+            // Two request messages per step, as a gate session streams probes; the "server" reports 0.3 ms. A session in 50
+            // is lost with its matcher, another re-opened on a second one in time.
             return (ctx.Sequence % 50) switch
             {
-                0 => StepResult.Fail("UNAVAILABLE") with { Messages = 2 },
+                0 => StepResult.Fail("UNAVAILABLE") with { Messages = 2, Recovery = SessionRecovery.Lost },
+                1 => new StepResult(true, "OK", "ACCEPT", 2, 300_000, SessionRecovery.ReopenedInTime),
                 < 40 => new StepResult(true, "OK", "ACCEPT", 2, 300_000),
                 < 48 => new StepResult(true, "OK", "REJECT", 2, 300_000),
                 _ => new StepResult(true, "OK", "REFER", 2, 300_000),

@@ -26,6 +26,9 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.Equal(4, first.GetProperty("timeSeries").GetArrayLength());
         Assert.Equal(32, first.GetProperty("statuses").GetProperty("UNAVAILABLE").GetInt64());
         Assert.Equal(2 * 1600, first.GetProperty("messages").GetInt64());
+        Assert.Equal(32, first.GetProperty("sessionsLost").GetInt64());
+        Assert.Equal(32, first.GetProperty("sessionsReopenedInTime").GetInt64());
+        Assert.Equal(0, first.GetProperty("sessionsRerouted").GetInt64());
         Assert.True(first.GetProperty("peakInFlight").GetInt64() >= 1);
         Assert.True(scenarios[1].GetProperty("timeSeries")[0].GetProperty("inFlightMax").GetInt64() >= 1);
         Assert.InRange(first.GetProperty("serverTime").GetProperty("p99Ms").GetDouble(), 0.3, 0.302);
@@ -64,6 +67,7 @@ public sealed partial class ReportTests(ReportFixture fixture) : IClassFixture<R
         Assert.Contains("| scenario | sent | ok | errors |", md, StringComparison.Ordinal);
         Assert.Contains("| verdict | count |", md, StringComparison.Ordinal);
         Assert.Contains("| UNAVAILABLE | 32 |", md, StringComparison.Ordinal);
+        Assert.Contains("32 cut and re-opened in time, 32 lost, 0 re-routed", md, StringComparison.Ordinal);
         Assert.Contains("**FAIL**", md, StringComparison.Ordinal);
         var table = MarkdownReport.RenderConsoleTable(fixture.Report);
         Assert.Contains("verify-like", table, StringComparison.Ordinal);
