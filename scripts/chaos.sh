@@ -228,7 +228,6 @@ for t, c in samples:
     if t > tk and c > prev: last_rise = (prev_t, t)
     prev = c; prev_t = t
 total = (samples[-1][1] - base) if samples else 0
-back = [t for t, c in samples if last_rise and t > last_rise]
 gaps = [b[0] - a[0] for a, b in zip(samples, samples[1:])]
 print(f"| REFER store_unavailable answered by the matchers after the kill | {total:.0f}" + (f"; the last between {last_rise[0] - tk:.1f} s and {last_rise[1] - tk:.1f} s after the kill" if last_rise else "") + (f" (the counters sampled every {sum(gaps) / len(gaps):.2f} s on average)" if gaps else "") + " |")
 last_err = max((d + 1 for d, e in errs if d >= -1), default=None)

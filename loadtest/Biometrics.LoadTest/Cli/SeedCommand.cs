@@ -56,7 +56,7 @@ public static class SeedCommand
 
         var retries = (int)Math.Max(0, options.Long("retries", 5));
         var ackedPath = options.String("acked-file", null);
-        await using var acked = ackedPath is null ? null : new StreamWriter(ackedPath, append: false);
+        await using var acked = ackedPath is null ? null : new StreamWriter(ackedPath, append: false) { AutoFlush = true }; // exact at any moment
         var ackedLock = new Lock();
 
         // One logical stream per index: subjects first+index, first+index+streams, ... Responses come back in request
