@@ -7,7 +7,7 @@
 #   scripts/bench-matcher.sh                      # everything, 1,000,000 subjects (about 15 minutes)
 #   SUBJECTS=100000 RUNS="verify identify" scripts/bench-matcher.sh
 #
-# RUNS (default: "verify verify@10000 gate-peak gate-busy gate-busy@0.3s identify mixed restart"):
+# RUNS (default: "verify verify@10000 gate-peak gate-busy gate-busy@0.3s identify mixed restart"; gate-ab on demand):
 #   verify     Matcher.Verify at VERIFY_RATE (20000)/s, 90 % genuine: the 1:1 path of the target (probe embedding, Redis
 #              fetch, decision; watchlist screening skipped, the mixed run has it); SLO p99 <= 10 ms server-side, and the
 #              same from the scheduled time on the client; verify@R runs it at R/s instead
@@ -15,6 +15,10 @@
 #   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each), so about
 #              700 sessions stream at once, 7,000 probes/s; SLO: no error, no drop (REFER, a missed budget, shows in
 #              the verdicts); gate-busy@0.3s sets another mean time between travellers per lane
+#   gate-ab    the load generator's own cost per gate session, before and after a change: gate sessions as gate-busy but
+#              a traveller every 2 s per lane (350 sessions/s, well within what the matcher answers), run ROUNDS (2) times
+#              with the load generator OLD_LOAD (say, an older commit's biometrics-load from a temporary worktree) and this
+#              one alternately, thread-pool spinning off in both (docs/LOADTEST.md); gate-ab@1s sets another interval
 #   identify   Matcher.Identify top-5 against the whole residents gallery at IDENTIFY_RATE (200)/s, SLO p99 <= 30 ms
 #   identify-closed  the same with IDENTIFY_CALLERS (32) back-to-back callers (closed loop): answers/s (target >= 500)
 #   mixed      the peak-hour mix (docs/LOADTEST.md) at MIXED_RATE (2000)/s in total
@@ -161,6 +165,8 @@ measure() { # name, then the command; records CPU of each process and the load a
 import json, sys
 for s in json.load(open(sys.argv[1]))["scenarios"]:
     extra = f", request messages {s['messagesPerSecond']:,.0f}/s" if s.get("messages") else ""
+    if s.get("sessionsReopenedInTime", 0) + s.get("sessionsLost", 0) + s.get("sessionsRerouted", 0):
+        extra += f"; sessions cut and re-opened in time {s['sessionsReopenedInTime']:,}, lost {s['sessionsLost']:,}, re-routed {s['sessionsRerouted']:,}"
     verdicts = ", ".join(f"{k} {v:,}" for k, v in s["verdicts"].items()) or "-"
     statuses = ", ".join(f"{k} {v:,}" for k, v in s["statuses"].items()) or "-"
     print(f"- {s['name']}: peak in flight {s['peakInFlight']:,}{extra}; statuses {statuses}; verdicts {verdicts}")
@@ -199,6 +205,17 @@ for run in $RUNS; do
       interval=0.2s; [[ $run == gate-busy@* ]] && interval=${run#gate-busy@}
       measure "gate-busy-$interval" "$LOAD" run --scenario gate-peak --name "gate-busy-$interval" "${common[@]}" --subjects "$SUBJECTS" \
         --lanes 700 --fps 10 --traveller-interval "$interval" --genuine 0 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-busy-$interval" ;;
+    gate-ab|gate-ab@*)
+      interval=2s; [[ $run == gate-ab@* ]] && interval=${run#gate-ab@}
+      [[ -x ${OLD_LOAD:-} ]] || { log "gate-ab needs OLD_LOAD, the other biometrics-load"; exit 2; }
+      for round in $(seq "${ROUNDS:-2}"); do
+        for side in old new; do
+          exe=$LOAD; [[ $side == old ]] && exe=$OLD_LOAD
+          measure "gate-ab-$interval-$side-$round" env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "$exe" run --scenario gate-peak \
+            --name "gate-ab-$interval-$side-$round" "${common[@]}" --subjects "$SUBJECTS" --lanes 700 --fps 10 --traveller-interval "$interval" \
+            --genuine 0 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-ab-$interval-$side-$round"
+        done
+      done ;;
     identify) measure identify "$LOAD" run --scenario identify "${common[@]}" --gallery-size "$SUBJECTS" --rate "$IDENTIFY_RATE" \
       --p99-ms 30 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/identify" ;;
     identify-closed) measure identify-closed "$LOAD" run --scenario identify --name identify-closed "${common[@]}" --gallery-size "$SUBJECTS" \

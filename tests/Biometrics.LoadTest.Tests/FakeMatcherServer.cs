@@ -57,6 +57,9 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>While true, GateSession reads the lane's messages but sends no verdict (a matcher about to die mid-session).</summary>
+    public bool StallSessions { get; set; }
+
     /// <summary>The standard health service's answer for the whole server (""), SERVING from the start.</summary>
     public void SetServing(bool serving) => _health.SetStatus("", serving ? ServingStatus.Serving : ServingStatus.NotServing);
 
@@ -143,7 +146,7 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
             var probes = 0;
             while (await requestStream.MoveNext())
             {
-                if (requestStream.Current.Probe is not null && ++probes == ProbesPerVerdict)
+                if (requestStream.Current.Probe is not null && ++probes >= ProbesPerVerdict && !server.StallSessions)
                 {
                     await responseStream.WriteAsync(new GateSessionResponse
                     {

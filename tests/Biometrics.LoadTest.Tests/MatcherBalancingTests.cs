@@ -9,8 +9,8 @@ namespace Biometrics.LoadTest.Tests;
 
 /// <summary>
 /// The matcher scenarios over two stand-in matchers (<c>--target A,B</c>): unary calls (the lean client) and gate sessions
-/// (the balanced Grpc.Net.Client channel) are spread over both; a matcher that is gone or NOT_SERVING is skipped
-/// (docs/SCALING.md).
+/// (both on the lean clients, one per matcher) are spread over both; a matcher that is gone or NOT_SERVING is skipped, and
+/// a gate session cut by a dying matcher is re-opened on the other (docs/SCALING.md, docs/LOADTEST.md).
 /// </summary>
 public sealed class MatcherBalancingTests : IAsyncLifetime
 {
@@ -115,6 +115,56 @@ public sealed class MatcherBalancingTests : IAsyncLifetime
 
         Assert.All(after, r => Assert.True(r.IsOk, r.Status));
         Assert.Equal(b + 6, _b.Sessions.Count);
+    }
+
+    [Fact]
+    public async Task GateSession_MatcherKilledMidSession_ReopenedOnTheOtherWithinTheBudgetAndCounted()
+    {
+        await using var client = Client();
+        await using var target = new GateSessionTarget(client, subjects: 100, lanes: 4, fps: 20, maxProbes: 60, budgetMs: 3000, genuineShare: 1, pool: 4);
+        await target.InitializeAsync(CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        _a.StallSessions = true; // sessions on A stay open until A dies
+
+        var sessions = Enumerable.Range(1, 8).Select(s => target.ExecuteAsync(new StepContext(s, Stopwatch.GetTimestamp(), false), CancellationToken.None).AsTask()).ToArray();
+        var opened = Stopwatch.StartNew();
+        while (_a.Sessions.Count + _b.Sessions.Count < 8 && opened.Elapsed < s_timeout)
+        {
+            await Task.Delay(20);
+        }
+
+        var onA = _a.Sessions.Count;
+        await _a.KillAsync();
+        var results = await Task.WhenAll(sessions).WaitAsync(s_timeout);
+
+        Assert.InRange(onA, 1, 7); // the lean clients take the matchers in turn
+        Assert.All(results, r => Assert.Equal(("OK", "ACCEPT"), (r.Status, r.Verdict)));
+        Assert.Equal(onA, results.Count(r => r.Recovery == SessionRecovery.ReopenedInTime));
+        Assert.Equal(8 - onA, results.Count(r => r.Recovery == SessionRecovery.None));
+        Assert.Equal(8, _b.Sessions.Count);
+        Assert.All(_b.Sessions.Where(o => o.BudgetMs != 3000), o => Assert.InRange(o.BudgetMs, 100, 2999)); // what was left of the lane's budget
+    }
+
+    [Fact]
+    public async Task GateSession_OnlyMatcherKilledMidSession_Lost()
+    {
+        await using var client = new MatcherClient(ScenarioFactory.Connection(Options("--target", $"http://127.0.0.1:{_a.Port}")), new SyntheticFaces(512, 1, 0.5), ScenarioFactory.DefaultModelId);
+        await using var target = new GateSessionTarget(client, subjects: 100, lanes: 1, fps: 20, maxProbes: 60, budgetMs: 3000, genuineShare: 1, pool: 1);
+        await target.InitializeAsync(CancellationToken.None).AsTask().WaitAsync(s_timeout);
+        _a.StallSessions = true;
+
+        var session = target.ExecuteAsync(new StepContext(1, Stopwatch.GetTimestamp(), false), CancellationToken.None).AsTask();
+        var opened = Stopwatch.StartNew();
+        while (_a.Sessions.IsEmpty && opened.Elapsed < s_timeout)
+        {
+            await Task.Delay(20);
+        }
+
+        await _a.KillAsync();
+        var result = await session.WaitAsync(s_timeout);
+
+        Assert.False(result.IsOk);
+        Assert.Equal("UNAVAILABLE", result.Status);
+        Assert.Equal(SessionRecovery.Lost, result.Recovery);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Biometrics.LoadTest.Tests;
 
 /// <summary>
 /// The matcher scenarios against a stand-in matcher on Grpc.AspNetCore: the lean client's unary calls reach the methods
-/// the generated code declares, GateSession and seed run on the generated clients, with the token and a deadline on
+/// the generated code declares, GateSession on the lean client and seed on the generated client, with the token and a deadline on
 /// every call, in plain text and over TLS with a private CA.
 /// </summary>
 public sealed class MatcherTargetsTests
@@ -61,7 +61,7 @@ public sealed class MatcherTargetsTests
     }
 
     [Fact]
-    public async Task GateSessionTarget_GeneratedClient_FinalVerdictAfterTheProbesTheMatcherNeeded()
+    public async Task GateSessionTarget_LeanClient_FinalVerdictAfterTheProbesTheMatcherNeeded()
     {
         await using var server = await FakeMatcherServer.StartAsync();
         await using var client = Client(server);

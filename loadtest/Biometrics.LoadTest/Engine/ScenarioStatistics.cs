@@ -26,6 +26,7 @@ public sealed class ScenarioStatistics
     private readonly ConcurrentDictionary<string, StrongBox> _statuses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox> _verdicts = new(StringComparer.Ordinal);
     private long _sent, _ok, _errors, _dropped, _unfinished, _warmUp, _completedTotal, _messages, _peakInFlight;
+    private long _rerouted, _reopenedInTime, _lost;
 
     /// <summary>Creates the statistics of a timeline whose measured part starts at <paramref name="measureStartTimestamp"/>.</summary>
     public ScenarioStatistics(long measureStartTimestamp, TimeSpan measuredDuration, TimeSpan drain)
@@ -153,6 +154,21 @@ public sealed class ScenarioStatistics
             Interlocked.Add(ref second.Messages, result.Messages);
         }
 
+        switch (result.Recovery)
+        {
+            case SessionRecovery.Rerouted:
+                Interlocked.Increment(ref _rerouted);
+                break;
+            case SessionRecovery.ReopenedInTime:
+                Interlocked.Increment(ref _reopenedInTime);
+                break;
+            case SessionRecovery.Lost:
+                Interlocked.Increment(ref _lost);
+                break;
+            default:
+                break;
+        }
+
         Count(_statuses, result.Status);
         if (result.Verdict is not null)
         {
@@ -216,6 +232,9 @@ public sealed class ScenarioStatistics
             PeakInFlight = PeakInFlight,
             Messages = Volatile.Read(ref _messages),
             MessagesPerSecond = Volatile.Read(ref _messages) / secs,
+            SessionsRerouted = Volatile.Read(ref _rerouted),
+            SessionsReopenedInTime = Volatile.Read(ref _reopenedInTime),
+            SessionsLost = Volatile.Read(ref _lost),
             Scheduled = scheduled,
             Sent = Sent,
             Ok = Ok,

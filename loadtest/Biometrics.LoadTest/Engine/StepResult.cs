@@ -12,7 +12,8 @@ namespace Biometrics.LoadTest.Engine;
 /// 0 when not counted. Summed per second into the report's message rate.</param>
 /// <param name="ServerNanoseconds">The time the server itself reports having spent on the call (a verdict's
 /// <c>timings.total_ms</c>), nanoseconds; 0 when the server reports none.</param>
-public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null, int Messages = 0, long ServerNanoseconds = 0)
+/// <param name="Recovery">For a gate session that one matcher could not finish: re-routed, re-opened in time, or lost.</param>
+public readonly record struct StepResult(bool IsOk, string Status, string? Verdict = null, int Messages = 0, long ServerNanoseconds = 0, SessionRecovery Recovery = SessionRecovery.None)
 {
     /// <summary>A success with status <c>OK</c> and no verdict.</summary>
     public static StepResult Ok() => new(true, "OK");

@@ -10,10 +10,10 @@ namespace Biometrics.LoadTest.Http2;
 /// </summary>
 public readonly struct GrpcResponse : IDisposable
 {
-    private readonly Http2UnaryCall _call;
+    private readonly Http2Call _call;
     private readonly short _version;
 
-    internal GrpcResponse(Http2UnaryCall call, short version)
+    internal GrpcResponse(Http2Call call, short version)
     {
         _call = call;
         _version = version;

@@ -13,7 +13,7 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
     private const int MaxResponseBytes = 64 * 1024 * 1024;
 
     private readonly HpackDecoder _decoder = new();
-    private readonly List<Http2UnaryCall> _scratchCalls = [];
+    private readonly List<Http2Call> _scratchCalls = [];
     private byte[] _headerBlock = new byte[4096];
     private int _headerBlockLength;
     private int _headerStreamId;
@@ -209,7 +209,7 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
         var data = Unpad(h, payload, 0);
         lock (_sync)
         {
-            // Everything received is consumed at once (copied to the call), so credit goes back straight away, in batches.
+            // The connection's credit goes back on receipt, in batches: what arrived is in its call's buffer, bounded by the stream's window.
             _connectionReceivedUnacknowledged += h.Length;
             if (_connectionReceivedUnacknowledged >= ReceiveWindow / 2)
             {
@@ -230,7 +230,7 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
                 return;
             }
 
-            if (call.BodyLength + data.Length > MaxResponseBytes)
+            if (call.BodyLength + data.Length > MaxResponseBytes && (!call.Streaming || call.Unread + data.Length > MaxResponseBytes))
             {
                 WriteRstStreamLocked(h.StreamId, Http2ErrorCode.Cancel);
                 FinishLocked(call, 8, $"response larger than {MaxResponseBytes} bytes");
@@ -238,13 +238,33 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
             }
 
             call.AppendBody(data);
+            if (call.Streaming)
+            {
+                // Padding is credited at once; the messages when the reader takes them (Read).
+                call.ReceivedUnacknowledged += h.Length - data.Length;
+                if (call.ReadPending)
+                {
+                    var taken = call.TryTakeMessage();
+                    if (taken >= 0)
+                    {
+                        call.AnswerRead(true);
+                        _toSignal.Add(call);
+                        call.ReceivedUnacknowledged += taken;
+                    }
+                }
+            }
+            else
+            {
+                // A unary response is consumed at once (copied to the call): its credit goes back straight away, in batches.
+                call.ReceivedUnacknowledged += h.Length;
+            }
+
             if (h.Has(Http2Flags.EndStream))
             {
                 FinishLocked(call, 13, "the response ended without trailers");
                 return;
             }
 
-            call.ReceivedUnacknowledged += h.Length;
             if (call.ReceivedUnacknowledged >= ReceiveWindow / 2)
             {
                 WriteWindowUpdateLocked(h.StreamId, call.ReceivedUnacknowledged);
@@ -333,6 +353,12 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
 
             if (_headerEndStream)
             {
+                if (!call.EndStreamSent)
+                {
+                    // The response is complete before the request (a streaming call the server ended): stop the request side.
+                    WriteRstStreamLocked(_headerStreamId, Http2ErrorCode.NoError);
+                }
+
                 if (call.GrpcStatus >= 0)
                 {
                     FinishLocked(call, call.GrpcStatus, call.GrpcMessage);
@@ -511,8 +537,7 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
             _scratchCalls.Clear();
             while (_waiting.TryDequeue(out var waiting))
             {
-                waiting.SetOutcome(14, reason);
-                _toSignal.Add(waiting);
+                EndLocked(waiting, 14, reason);
             }
 
             StartWaitingLocked(); // closes the connection once nothing is open

@@ -24,11 +24,11 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
 
     private readonly Stream _transport;
     private readonly object _sync = new();
-    private readonly Dictionary<int, Http2UnaryCall> _streams = [];
-    private readonly Queue<Http2UnaryCall> _waiting = new();
-    private readonly List<Http2UnaryCall> _blocked = [];
-    private List<Http2UnaryCall> _toSignal = []; // finished under _sync, signalled once it is released
-    private readonly List<Http2UnaryCall> _expired = []; // scratch of ExpireDeadlines, under _sync
+    private readonly Dictionary<int, Http2Call> _streams = [];
+    private readonly Queue<Http2Call> _waiting = new();
+    private readonly List<Http2Call> _blocked = [];
+    private List<Http2Call> _toSignal = []; // finished under _sync, signalled once it is released
+    private readonly List<Http2Call> _expired = []; // scratch of ExpireDeadlines, under _sync
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _out = new byte[64 * 1024];
     private byte[] _outSpare = new byte[64 * 1024];
@@ -47,7 +47,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     private bool _closeAfterFlush;
 
     [ThreadStatic]
-    private static List<Http2UnaryCall>? t_spare;
+    private static List<Http2Call>? t_spare;
 
     private Http2Connection(Stream transport, string authority)
     {
@@ -115,7 +115,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// (SETTINGS_MAX_CONCURRENT_STREAMS). A call that cannot start (connection closed or going away, deadline
     /// passed) completes at once.
     /// </summary>
-    public void Start(Http2UnaryCall call)
+    public void Start(Http2Call call)
     {
         call.Connection = this;
         lock (_sync)
@@ -144,7 +144,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     }
 
     /// <summary>Cancels <paramref name="call"/> if it is still running here (RST_STREAM CANCEL when its stream is open).</summary>
-    public void Cancel(Http2UnaryCall call, int grpcStatus, string message)
+    public void Cancel(Http2Call call, int grpcStatus, string message)
     {
         lock (_sync)
         {
@@ -162,6 +162,136 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         }
 
         SignalCompleted();
+    }
+
+    /// <summary>Writes one request message on a streaming call (buffered while its stream waits for a slot or for window); false once the call ended or its request side was closed.</summary>
+    public bool Write(Http2Call call, short version, ReadOnlySpan<byte> message)
+    {
+        lock (_sync)
+        {
+            if (call.Connection != this || call.Version != version || call.State == Http2CallState.Done || call.RequestEnded)
+            {
+                return false;
+            }
+
+            call.AppendMessage(message);
+            if (call.State == Http2CallState.Open)
+            {
+                WriteDataLocked(call);
+                ScheduleFlushLocked();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Half-closes a streaming call: END_STREAM follows the messages written so far.</summary>
+    public void CompleteRequest(Http2Call call, short version)
+    {
+        lock (_sync)
+        {
+            if (call.Connection != this || call.Version != version || call.State == Http2CallState.Done || call.RequestEnded)
+            {
+                return;
+            }
+
+            call.RequestEnded = true;
+            if (call.State == Http2CallState.Open)
+            {
+                WriteDataLocked(call);
+                ScheduleFlushLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next response message of a streaming call (<see cref="Http2Call.Current"/>): true at once when one is
+    /// here, false once the call ended with nothing left to read, else a read that completes when either happens.
+    /// Credit for the stream's receive window goes back as messages are taken, so a reader that stops reading stops
+    /// the server within one window.
+    /// </summary>
+    public ValueTask<bool> Read(Http2Call call, short version)
+    {
+        lock (_sync)
+        {
+            if (call.Connection != this || call.Version != version)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            var taken = call.TryTakeMessage();
+            if (taken >= 0)
+            {
+                CreditStreamLocked(call, taken);
+                return new ValueTask<bool>(true);
+            }
+
+            if (taken == -2 && call.State != Http2CallState.Done)
+            {
+                if (call.State == Http2CallState.Open)
+                {
+                    WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
+                }
+
+                FinishLocked(call, 13, "compressed response message (no encoding was offered)");
+            }
+
+            if (call.State == Http2CallState.Done)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            return call.WaitForRead();
+        }
+    }
+
+    /// <summary>
+    /// The owner lets go of a streaming call. Ended: back to the pool. Request side closed: it runs to its end (trailers,
+    /// reset, deadline) and then goes back to the pool. Otherwise it is cancelled (RST_STREAM CANCEL).
+    /// </summary>
+    public void Dispose(Http2Call call, short version)
+    {
+        lock (_sync)
+        {
+            if (call.Version != version || call.Abandoned)
+            {
+                return;
+            }
+
+            call.Abandoned = true;
+            if (call.ReadPending)
+            {
+                call.AnswerRead(false); // nobody may wait forever on a call that was let go
+                _toSignal.Add(call);
+            }
+
+            if (call.State == Http2CallState.Done)
+            {
+                _toSignal.Add(call);
+            }
+            else if (!call.RequestEnded)
+            {
+                if (call.State == Http2CallState.Open)
+                {
+                    WriteRstStreamLocked(call.StreamId, Http2ErrorCode.Cancel);
+                }
+
+                FinishLocked(call, 1, "cancelled by the client");
+            }
+        }
+
+        SignalCompleted();
+    }
+
+    private void CreditStreamLocked(Http2Call call, int consumed)
+    {
+        call.ReceivedUnacknowledged += consumed;
+        if (call.ReceivedUnacknowledged >= ReceiveWindow / 2 && call.State == Http2CallState.Open)
+        {
+            WriteWindowUpdateLocked(call.StreamId, call.ReceivedUnacknowledged);
+            call.ReceivedUnacknowledged = 0;
+            ScheduleFlushLocked();
+        }
     }
 
     /// <summary>Fails with DEADLINE_EXCEEDED every call whose deadline is before <paramref name="now"/> (stopwatch ticks).</summary>
@@ -220,16 +350,13 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             CloseReason = reason;
             foreach (var call in _streams.Values)
             {
-                call.State = Http2CallState.Done;
-                call.SetOutcome(14, reason);
-                _toSignal.Add(call);
+                EndLocked(call, 14, reason);
             }
 
             _streams.Clear();
             while (_waiting.TryDequeue(out var call))
             {
-                call.SetOutcome(14, reason);
-                _toSignal.Add(call);
+                EndLocked(call, 14, reason);
             }
 
             _blocked.Clear();
@@ -301,7 +428,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         BinaryPrimitives.WriteUInt32BigEndian(destination[2..], value);
     }
 
-    private void OpenStreamLocked(Http2UnaryCall call)
+    private void OpenStreamLocked(Http2Call call)
     {
         Span<byte> timeoutField = stackalloc byte[GrpcTimeout.MaxFieldSize];
         var timeoutLength = 0;
@@ -376,18 +503,17 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Sends as much of the call's framed request as the connection and stream windows allow; the rest waits for WINDOW_UPDATE.</summary>
-    private void WriteDataLocked(Http2UnaryCall call)
+    /// <summary>
+    /// Sends as much of the call's framed request bytes as the connection and stream windows allow (the rest waits for
+    /// WINDOW_UPDATE), and END_STREAM once the caller has ended the request side and everything went out.
+    /// </summary>
+    private void WriteDataLocked(Http2Call call)
     {
-        var total = call.BodyTotal;
-        var message = call.Message.Span;
-        Span<byte> prefix = stackalloc byte[5];
-        prefix[0] = 0; // not compressed
-        BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)message.Length);
-        while (call.BodySent < total)
+        var bytes = call.RequestBytes;
+        while (call.BodySent < bytes.Length || (call.RequestEnded && !call.EndStreamSent))
         {
-            var n = (int)Math.Min(Math.Min(total - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
-            if (n <= 0)
+            var n = (int)Math.Min(Math.Min(bytes.Length - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
+            if (n <= 0 && call.BodySent < bytes.Length)
             {
                 if (!call.Blocked)
                 {
@@ -398,29 +524,15 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
                 return;
             }
 
-            var end = call.BodySent + n == total;
+            n = Math.Max(n, 0); // an empty DATA frame carries a late END_STREAM
+            var end = call.RequestEnded && call.BodySent + n == bytes.Length;
             var frame = Reserve(Http2FrameHeader.Size + n);
             Http2FrameHeader.Write(frame, n, Http2FrameType.Data, end ? Http2Flags.EndStream : (byte)0, call.StreamId);
-            var payload = frame[Http2FrameHeader.Size..];
-            var from = call.BodySent;
-            var written = 0;
-            if (from < 5)
-            {
-                // The 5-byte gRPC message prefix: compressed flag, big-endian length.
-                var p = Math.Min(5 - from, n);
-                prefix.Slice(from, p).CopyTo(payload);
-                written = p;
-                from += p;
-            }
-
-            if (written < n)
-            {
-                message.Slice(from - 5, n - written).CopyTo(payload[written..]);
-            }
-
+            bytes.Slice(call.BodySent, n).CopyTo(frame[Http2FrameHeader.Size..]);
             call.BodySent += n;
             call.SendWindow -= n;
             _sendWindow -= n;
+            call.EndStreamSent = end;
         }
 
         if (call.Blocked)
@@ -446,7 +558,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     }
 
     /// <summary>Ends a call (under the lock): takes it out of every structure, records the outcome, opens waiting calls, and queues the signal.</summary>
-    private void FinishLocked(Http2UnaryCall call, int grpcStatus, string? message)
+    private void FinishLocked(Http2Call call, int grpcStatus, string? message)
     {
         var wasOpen = call.State == Http2CallState.Open;
         if (wasOpen)
@@ -463,11 +575,32 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             RemoveWaiting(call);
         }
 
-        call.SetOutcome(grpcStatus, message);
-        _toSignal.Add(call);
+        EndLocked(call, grpcStatus, message);
         if (wasOpen)
         {
             StartWaitingLocked();
+        }
+    }
+
+    /// <summary>
+    /// Records the outcome (under the lock) and queues what has to happen outside it: a unary call's caller is
+    /// signalled; a streaming call's waiting read is answered with "ended", and an abandoned one goes back to the pool.
+    /// </summary>
+    private void EndLocked(Http2Call call, int grpcStatus, string? message)
+    {
+        call.SetOutcome(grpcStatus, message);
+        if (!call.Streaming)
+        {
+            _toSignal.Add(call);
+        }
+        else if (call.ReadPending)
+        {
+            call.AnswerRead(false);
+            _toSignal.Add(call);
+        }
+        else if (call.Abandoned)
+        {
+            _toSignal.Add(call); // released outside the lock: disposing its cancellation registration may wait for a callback that takes the lock
         }
     }
 
@@ -486,7 +619,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         }
     }
 
-    private void RemoveWaiting(Http2UnaryCall call)
+    private void RemoveWaiting(Http2Call call)
     {
         var n = _waiting.Count;
         for (var i = 0; i < n; i++)
@@ -506,7 +639,7 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// </summary>
     private void SignalCompleted()
     {
-        List<Http2UnaryCall> batch;
+        List<Http2Call> batch;
         lock (_sync)
         {
             if (_toSignal.Count == 0)

@@ -8,7 +8,7 @@ using Google.Protobuf;
 namespace Biometrics.LoadTest.Http2;
 
 /// <summary>
-/// A lean unary gRPC client over our own HTTP/2 connections (RFC 9113, HPACK RFC 7541, gRPC PROTOCOL-HTTP2), for the
+/// A lean gRPC client (unary and streaming calls) over our own HTTP/2 connections (RFC 9113, HPACK RFC 7541, gRPC PROTOCOL-HTTP2), for the
 /// load generator: a pool of <see cref="ConnectionOptions.Connections"/> connections with calls spread round-robin,
 /// request headers encoded once per method, per-call state pooled, and no allocation per call on the hot path. A
 /// connection that fails or receives GOAWAY is replaced on demand (at most one attempt per slot every 200 ms);
@@ -29,7 +29,7 @@ public sealed class Http2GrpcClient : IAsyncDisposable
     private readonly string?[] _lastError;
     private readonly List<Http2Connection> _live = [];
     private readonly object _slotLock = new();
-    private readonly Stack<Http2UnaryCall> _pool = new();
+    private readonly Stack<Http2Call> _pool = new();
     private readonly ConcurrentDictionary<string, GrpcMethod> _methods = new(StringComparer.Ordinal);
     private Timer? _deadlineTimer;
     private int _next;
@@ -89,14 +89,13 @@ public sealed class Http2GrpcClient : IAsyncDisposable
 
     /// <summary>
     /// Calls a unary method: sends <paramref name="message"/> (protobuf bytes; the 5-byte gRPC prefix is added
-    /// here) and returns the outcome with the response message. <paramref name="message"/> must stay unchanged until
-    /// the call completes. Dispose the response when done with it. Never throws for call failures: they are statuses.
+    /// here; the bytes are copied before this returns) and returns the outcome with the response message. Dispose the response when done with it. Never throws for call failures: they are statuses.
     /// </summary>
     public ValueTask<GrpcResponse> UnaryAsync(GrpcMethod method, ReadOnlyMemory<byte> message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var call = Rent();
         var deadline = timeout is { } t ? Stopwatch.GetTimestamp() + Math.Max(1, (long)(t.TotalSeconds * Stopwatch.Frequency)) : 0;
-        call.Prepare(method, message, deadline);
+        call.Prepare(method, message.Span, deadline);
         if (cancellationToken.IsCancellationRequested || _disposed)
         {
             call.Fail(_disposed ? 14 : 1, _disposed ? "the client is disposed" : "cancelled");
@@ -111,6 +110,34 @@ public sealed class Http2GrpcClient : IAsyncDisposable
 
         StartOn(connection, call, cancellationToken);
         return new ValueTask<GrpcResponse>(call, call.Version);
+    }
+
+    /// <summary>
+    /// Opens a streaming call (client, server or bidirectional streaming: HTTP/2 does not tell them apart) on a stream of
+    /// one of the pool's connections: request messages are written while responses are read
+    /// (<see cref="GrpcStream"/>); <paramref name="timeout"/> is sent as <c>grpc-timeout</c> and enforced here
+    /// (DEADLINE_EXCEEDED, RST_STREAM CANCEL). Completes once the call is on a connection (at once when one is open),
+    /// or has failed (then its reads end at once with the status, UNAVAILABLE when no connection could be made).
+    /// Dispose the stream when done with it.
+    /// </summary>
+    public ValueTask<GrpcStream> OpenStreamAsync(GrpcMethod method, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var call = Rent();
+        call.PrepareStream(method, timeout is { } t ? Stopwatch.GetTimestamp() + Math.Max(1, (long)(t.TotalSeconds * Stopwatch.Frequency)) : 0);
+        if (cancellationToken.IsCancellationRequested || _disposed)
+        {
+            call.Fail(_disposed ? 14 : 1, _disposed ? "the client is disposed" : "cancelled");
+            return new ValueTask<GrpcStream>(new GrpcStream(call, call.Version));
+        }
+
+        var connection = PickConnection();
+        if (connection is null)
+        {
+            return ConnectThenOpenAsync(call, cancellationToken);
+        }
+
+        StartOn(connection, call, cancellationToken);
+        return new ValueTask<GrpcStream>(new GrpcStream(call, call.Version));
     }
 
     /// <summary><see cref="UnaryAsync(GrpcMethod, ReadOnlyMemory{byte}, TimeSpan?, CancellationToken)"/> by path.</summary>
@@ -168,7 +195,7 @@ public sealed class Http2GrpcClient : IAsyncDisposable
         }
     }
 
-    internal void Return(Http2UnaryCall call)
+    internal void Return(Http2Call call)
     {
         lock (_pool)
         {
@@ -179,7 +206,7 @@ public sealed class Http2GrpcClient : IAsyncDisposable
         }
     }
 
-    private Http2UnaryCall Rent()
+    private Http2Call Rent()
     {
         lock (_pool)
         {
@@ -189,10 +216,10 @@ public sealed class Http2GrpcClient : IAsyncDisposable
             }
         }
 
-        return new Http2UnaryCall(this);
+        return new Http2Call(this);
     }
 
-    private void StartOn(Http2Connection connection, Http2UnaryCall call, CancellationToken cancellationToken)
+    private void StartOn(Http2Connection connection, Http2Call call, CancellationToken cancellationToken)
     {
         if (call.DeadlineTimestamp != 0 && _deadlineTimer is null)
         {
@@ -204,7 +231,7 @@ public sealed class Http2GrpcClient : IAsyncDisposable
         {
             call.Registration = cancellationToken.UnsafeRegister(static s =>
             {
-                var c = (Http2UnaryCall)s!;
+                var c = (Http2Call)s!;
                 c.Connection?.Cancel(c, 1, "cancelled");
             }, call);
         }
@@ -237,7 +264,37 @@ public sealed class Http2GrpcClient : IAsyncDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<GrpcResponse> ConnectThenStartAsync(Http2UnaryCall call, CancellationToken cancellationToken)
+    private async ValueTask<GrpcResponse> ConnectThenStartAsync(Http2Call call, CancellationToken cancellationToken)
+    {
+        var (connection, error) = await ConnectSomeSlotAsync().ConfigureAwait(false);
+        if (connection is null)
+        {
+            call.Fail(14, error);
+        }
+        else
+        {
+            StartOn(connection, call, cancellationToken);
+        }
+
+        return await new ValueTask<GrpcResponse>(call, call.Version).ConfigureAwait(false);
+    }
+
+    private async ValueTask<GrpcStream> ConnectThenOpenAsync(Http2Call call, CancellationToken cancellationToken)
+    {
+        var (connection, error) = await ConnectSomeSlotAsync().ConfigureAwait(false);
+        if (connection is null)
+        {
+            call.Fail(14, error);
+        }
+        else
+        {
+            StartOn(connection, call, cancellationToken);
+        }
+
+        return new GrpcStream(call, call.Version);
+    }
+
+    private async ValueTask<(Http2Connection? Connection, string Error)> ConnectSomeSlotAsync()
     {
         var slot = (int)(((uint)Volatile.Read(ref _next) / CallsPerConnectionRun) % (uint)_connections.Length);
         Task<Http2Connection?>? connecting;
@@ -247,16 +304,9 @@ public sealed class Http2GrpcClient : IAsyncDisposable
         }
 
         var connection = connecting is null ? null : await connecting.ConfigureAwait(false);
-        if (connection is not { IsUsable: true })
-        {
-            call.Fail(14, "not connected to " + Authority + ": " + (_lastError[slot] ?? "connection closed"));
-        }
-        else
-        {
-            StartOn(connection, call, cancellationToken);
-        }
-
-        return await new ValueTask<GrpcResponse>(call, call.Version).ConfigureAwait(false);
+        return connection is { IsUsable: true }
+            ? (connection, string.Empty)
+            : (null, "not connected to " + Authority + ": " + (_lastError[slot] ?? "connection closed"));
     }
 
     /// <summary>The slot's connection attempt in progress, a new one, or null while the slot backs off after a failure.</summary>

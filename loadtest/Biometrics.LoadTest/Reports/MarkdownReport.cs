@@ -37,6 +37,11 @@ public static class MarkdownReport
                 sb.AppendLine(I($"- request messages: {s.Messages:N0} ({s.MessagesPerSecond:N1}/s)"));
             }
 
+            if (s.SessionsRerouted + s.SessionsReopenedInTime + s.SessionsLost > 0)
+            {
+                sb.AppendLine(I($"- sessions a matcher could not finish: {s.SessionsReopenedInTime:N0} cut and re-opened in time, {s.SessionsLost:N0} lost, {s.SessionsRerouted:N0} re-routed before they started"));
+            }
+
             sb.Append("- load: ").AppendLine(string.Join(", ", s.Simulations));
             sb.AppendLine(I($"- warm-up {s.WarmUpSeconds:0.##} s ({s.WarmUpSteps:N0} steps, not measured), measured {s.MeasuredSeconds:0.##} s"));
             foreach (var kv in s.Settings)

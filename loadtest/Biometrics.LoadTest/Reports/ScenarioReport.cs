@@ -39,6 +39,15 @@ public sealed class ScenarioReport
     /// <summary><see cref="Messages"/> per measured second.</summary>
     public double MessagesPerSecond { get; init; }
 
+    /// <summary>Gate sessions that could not start on one matcher (no connection) and ran on another.</summary>
+    public long SessionsRerouted { get; init; }
+
+    /// <summary>Gate sessions whose stream was cut (reset, connection lost) and that, re-opened on another matcher, got their verdict within the lane's budget.</summary>
+    public long SessionsReopenedInTime { get; init; }
+
+    /// <summary>Gate sessions cut or not started that got no verdict within the lane's budget on any matcher.</summary>
+    public long SessionsLost { get; init; }
+
     /// <summary>Steps scheduled after warm-up (sent + dropped).</summary>
     public long Scheduled { get; init; }
 

@@ -35,7 +35,7 @@ public sealed class EnrolTarget(MatcherClient client, long firstSubject, IReadOn
     /// <inheritdoc />
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
+        await client.ConnectLeanAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,117 +1,167 @@
+using System.Diagnostics;
 using System.Globalization;
 using Biometrics.LoadTest.Engine;
+using Biometrics.LoadTest.Http2;
 using Biometrics.Protos.V1;
-using Grpc.Core;
+using Google.Protobuf;
 
 namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
-/// One step = one traveller at an e-Channel: opens Matcher.GateSession for a random lane (so each lane sees a
-/// Poisson process when the scenario's arrivals are Poisson), claims a seeded subject, then streams probes
-/// at <c>fps</c> until the matcher sends the final verdict or <c>maxProbes</c> are sent. The step's latency is
-/// from the traveller's scheduled arrival to the final verdict; its verdict label is the decision
-/// (<c>NO_VERDICT</c> when the stream ends without one); its message count is the open message plus the probes
-/// sent, so the report's message rate is the lanes' probe traffic. Thread-safe.
+/// One step = one traveller at an e-Channel: opens Matcher.GateSession (a bidirectional stream on the lean HTTP/2
+/// client) for a random lane (so each lane sees a Poisson process when the scenario's arrivals are Poisson), claims a
+/// seeded subject, then streams probes at <c>fps</c> while reading the matcher's updates, until the final verdict
+/// comes or <c>maxProbes</c> are sent; then it half-closes the stream. The step's latency is from the traveller's
+/// scheduled arrival to the final verdict; its verdict label is the decision (<c>NO_VERDICT</c> when the stream ends
+/// OK without one; the status name when it fails); its message count is the open messages plus the probes sent, so the
+/// report's message rate is the lanes' probe traffic. Each stream carries its budget plus 5 s as its deadline.
+/// A session that its matcher could not finish (the stream could not start, was reset, or its connection was lost) is
+/// opened again on another matcher (<c>--target</c>) with what is left of the lane's budget, at most once per matcher,
+/// and counted (<see cref="SessionRecovery"/>). Thread-safe.
 /// </summary>
 public sealed class GateSessionTarget(MatcherClient client, long subjects, int lanes, double fps, int maxProbes, int budgetMs, double genuineShare, int pool = 2048) : ILoadTarget
 {
     private const int ProbesPerTraveller = 4;
-    private (Claim Claim, GateSessionRequest[] Probes)[] _travellers = [];
+
+    /// <summary>The matcher's smallest budget_ms (docs/MATCHER.md): with less left, a session is not re-opened.</summary>
+    private const int MinBudgetMs = 100;
+
+    private (Claim Claim, byte[][] Probes)[] _travellers = [];
 
     /// <inheritdoc />
     public string Description => $"{client.Connection.Address} Matcher/GateSession ({lanes} lanes, {fps:0.#} probes/s, budget {budgetMs} ms, {subjects:N0} subjects, {genuineShare:P0} genuine)";
 
     /// <inheritdoc />
-    public ValueTask InitializeAsync(CancellationToken cancellationToken)
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
-        _travellers = new (Claim, GateSessionRequest[])[pool];
+        _travellers = new (Claim, byte[][])[pool];
         for (var i = 0; i < pool; i++)
         {
             var subject = (long)(MatcherStep.Uniform(i, client.Faces.Seed + 4) * subjects);
             var genuine = MatcherStep.Uniform(i, client.Faces.Seed + 5) < genuineShare;
-            var probes = new GateSessionRequest[ProbesPerTraveller];
+            var probes = new byte[ProbesPerTraveller][];
             for (var p = 0; p < probes.Length; p++)
             {
-                probes[p] = new GateSessionRequest { Probe = client.Probe(subject, genuine, (i * ProbesPerTraveller) + p) };
+                probes[p] = new GateSessionRequest { Probe = client.Probe(subject, genuine, (i * ProbesPerTraveller) + p) }.ToByteArray();
             }
 
             _travellers[i] = (new Claim { SubjectId = Data.SyntheticFaces.SubjectId(subject) }, probes);
         }
 
-        return ValueTask.CompletedTask;
+        await client.ConnectLeanAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
-        => MatcherStep.Run(() => SessionAsync(context, cancellationToken), cancellationToken);
+    public async ValueTask<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var (claim, probes) = _travellers[context.Sequence % _travellers.Length];
+        var lane = (int)(MatcherStep.Uniform(context.Sequence, client.Faces.Seed + 6) * lanes);
+        var start = Stopwatch.GetTimestamp();
+        var lean = client.Lean;
+        var messages = 0;
+        var probesSent = 0;
+        var cut = false;
+        var rerouted = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            var left = budgetMs - (int)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var open = new GateSessionRequest
+            {
+                Open = new GateSessionOpen
+                {
+                    GateId = "load",
+                    LaneId = "lane-" + lane.ToString(CultureInfo.InvariantCulture),
+                    Claim = claim,
+                    BudgetMs = attempt == 0 ? budgetMs : left,
+                    SessionId = "s" + context.Sequence.ToString(CultureInfo.InvariantCulture),
+                },
+            }.ToByteArray();
+            var (verdict, status, started, sent) = await SessionOnceAsync(lean, open, probes, probesSent, attempt == 0 ? budgetMs : left, cancellationToken).ConfigureAwait(false);
+            messages += sent;
+            probesSent += Math.Max(0, sent - 1);
+            if (verdict is not null)
+            {
+                var recovery = cut
+                    ? Stopwatch.GetElapsedTime(start).TotalMilliseconds <= budgetMs ? SessionRecovery.ReopenedInTime : SessionRecovery.Lost
+                    : rerouted ? SessionRecovery.Rerouted : SessionRecovery.None;
+                return new StepResult(true, "OK", verdict, messages, Recovery: recovery);
+            }
+
+            cut |= started;
+            rerouted |= !started;
+            left = budgetMs - (int)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (!MatcherMayHaveGone(status) || cancellationToken.IsCancellationRequested || attempt + 1 >= client.Matchers || left < MinBudgetMs)
+            {
+                var failed = (status == "OK" ? StepResult.Fail("NO_VERDICT") : StepResult.Fail(status)) with { Messages = messages };
+                return MatcherMayHaveGone(status) && (cut || client.Matchers > 1) ? failed with { Recovery = SessionRecovery.Lost } : failed;
+            }
+
+            lean = client.LeanOtherThan(lean);
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async ValueTask<StepResult> SessionAsync(StepContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Statuses of a session its matcher did not finish because the matcher (or the way to it) went: no connection,
+    /// connection lost, GOAWAY before the stream was processed (UNAVAILABLE), a stream reset (INTERNAL, CANCELLED by the
+    /// server), or a stream that ended OK without a verdict.
+    /// </summary>
+    private static bool MatcherMayHaveGone(string status) => status is "UNAVAILABLE" or "INTERNAL" or "CANCELLED" or "UNKNOWN" or "NO_VERDICT" or "OK";
+
+    /// <summary>One session on one matcher: the verdict, or the status the stream ended with, whether it started, and the messages sent.</summary>
+    private async ValueTask<(string? Verdict, string Status, bool Started, int Sent)> SessionOnceAsync(Http2GrpcClient lean, byte[] open, byte[][] probes, int firstProbe, int budget,
+        CancellationToken cancellationToken)
     {
-        var (claim, probes) = _travellers[context.Sequence % _travellers.Length];
-        var lane = (int)(MatcherStep.Uniform(context.Sequence, client.Faces.Seed + 6) * lanes);
-        var frame = TimeSpan.FromSeconds(1 / fps);
-        using var call = client.Matcher.GateSession(client.Options(cancellationToken, TimeSpan.FromMilliseconds(budgetMs + 5000)));
-        await call.RequestStream.WriteAsync(new GateSessionRequest
+        using var stream = await lean.OpenStreamAsync(lean.Method(MatcherClient.GateSession), TimeSpan.FromMilliseconds(budget + 5000), cancellationToken).ConfigureAwait(false);
+        if (!stream.TryWrite(open))
         {
-            Open = new GateSessionOpen
+            while (await stream.MoveNextAsync().ConfigureAwait(false))
             {
-                GateId = "load",
-                LaneId = "lane-" + lane.ToString(CultureInfo.InvariantCulture),
-                Claim = claim,
-                BudgetMs = budgetMs,
-                SessionId = "s" + context.Sequence.ToString(CultureInfo.InvariantCulture),
-            },
-        }).ConfigureAwait(false);
-
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = ReadVerdictAsync(call.ResponseStream, done, cancellationToken);
-        var sent = 1; // the open message
-        try
-        {
-            for (var p = 0; p < maxProbes && !done.IsCancellationRequested; p++)
-            {
-                await call.RequestStream.WriteAsync(probes[p % probes.Length]).ConfigureAwait(false);
-                sent++;
-                await Task.Delay(frame, done.Token).ConfigureAwait(false);
             }
 
-            if (!done.IsCancellationRequested)
-            {
-                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or RpcException
-            && done.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The response stream ended (the verdict came, or the call failed) while this was waiting or writing:
-            // stop streaming; the reader has the outcome. Grpc.Net.Client refuses a write to a call that has
-            // completed (InvalidOperationException when it ended OK, RpcException with its status otherwise).
+            return (null, stream.Label, stream.Started, 0);
         }
 
-        var verdict = await reader.ConfigureAwait(false);
-        return verdict is null ? StepResult.Fail("NO_VERDICT") with { Messages = sent } : new StepResult(true, "OK", verdict, sent);
+        using var verdictSeen = new CancellationTokenSource();
+        var writer = WriteProbesAsync(stream, probes, firstProbe, verdictSeen.Token);
+        string? verdict = null;
+        while (await stream.MoveNextAsync().ConfigureAwait(false))
+        {
+            var update = GateSessionResponse.Parser.ParseFrom(stream.Current.Span);
+            if (update.Final)
+            {
+                verdict = update.Verdict is { } v ? EnumLabel<Decision>.Of(v.Decision) : "FINAL";
+                break;
+            }
+        }
+
+        // The verdict came (or the call ended): stop streaming probes and half-close; the matcher then ends the call
+        // with OK, and the lean client recycles the stream when its trailers arrive (after this step has ended).
+        await verdictSeen.CancelAsync().ConfigureAwait(false);
+        var sent = 1 + await writer.ConfigureAwait(false);
+        stream.CompleteRequests();
+        return (verdict, verdict is null ? (stream.Status == 0 ? "NO_VERDICT" : stream.Label) : "OK", stream.Started, sent);
     }
 
-    private static async Task<string?> ReadVerdictAsync(IAsyncStreamReader<GateSessionResponse> responses, CancellationTokenSource done, CancellationToken cancellationToken)
+    /// <summary>Probes at <c>fps</c> until <paramref name="stop"/> or <c>maxProbes</c> in all; returns how many were sent.</summary>
+    private async Task<int> WriteProbesAsync(GrpcStream stream, byte[][] probes, int firstProbe, CancellationToken stop)
     {
-        try
+        var frame = TimeSpan.FromSeconds(1 / fps);
+        var sent = 0;
+        for (var p = firstProbe; p < maxProbes && !stop.IsCancellationRequested; p++)
         {
-            while (await responses.MoveNext(cancellationToken).ConfigureAwait(false))
+            if (!stream.TryWrite(probes[p % probes.Length]))
             {
-                if (responses.Current.Final)
-                {
-                    return responses.Current.Verdict?.Decision.ToString().ToUpperInvariant() ?? "FINAL";
-                }
+                break; // the call ended: the reader has the outcome
             }
 
-            return null;
+            sent++;
+            // Woken early by the verdict; no exception for that (this runs for every traveller).
+            await Task.Delay(frame, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        finally
-        {
-            await done.CancelAsync().ConfigureAwait(false);
-        }
+
+        return sent;
     }
 }

@@ -30,7 +30,7 @@ public sealed class IdentifyTarget(MatcherClient client, string gallery, long ga
             _requests[i] = new IdentifyRequest { Probe = client.Probe(subject, genuine, i), Gallery = gallery, TopK = topK }.ToByteArray();
         }
 
-        await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
+        await client.ConnectLeanAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

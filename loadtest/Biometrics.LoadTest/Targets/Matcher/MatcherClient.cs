@@ -13,10 +13,10 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 
 /// <summary>
 /// The matcher's methods, with the gate's bearer token and deadline on every call, plus the synthetic-face
-/// settings the scenarios share. Unary calls (Verify, Identify, Enrol) go through the tool's own lean HTTP/2
-/// client (<see cref="Unary"/>, opened on first use) with the method descriptors of the generated code; streaming
-/// calls (GateSession, EnrolStream for <c>seed</c>) through the generated clients (<see cref="Matcher"/>,
-/// <see cref="Enrolment"/>) on one Grpc.Net.Client <see cref="GrpcChannel"/>. Thread-safe.
+/// settings the scenarios share. Verify, Identify, Enrol and GateSession go through the tool's own lean HTTP/2
+/// client (<see cref="Lean"/>, one per matcher, opened on first use) with the method descriptors of the generated
+/// code; <c>seed</c>'s EnrolStream through the generated client (<see cref="Enrolment"/>) on one Grpc.Net.Client
+/// <see cref="GrpcChannel"/>. Thread-safe.
 /// </summary>
 public sealed class MatcherClient : IDisposable, IAsyncDisposable
 {
@@ -28,6 +28,9 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
 
     /// <summary>Enrolment.Enrol, as the generated code declares it.</summary>
     public static readonly Method<EnrolRequest, EnrolResponse> Enrol = GeneratedMethods.Find<EnrolRequest, EnrolResponse>(b => EnrolmentApi.BindService(b, null), MethodType.Unary);
+
+    /// <summary>Matcher.GateSession (bidirectional streaming), as the generated code declares it.</summary>
+    public static readonly Method<GateSessionRequest, GateSessionResponse> GateSession = GeneratedMethods.Find<GateSessionRequest, GateSessionResponse>(b => MatcherApi.BindService(b, null), MethodType.DuplexStreaming);
 
     /// <summary>HTTP/2 PING after this long without frames on a connection of the channel (Grpc.Net.Client keep-alive).</summary>
     public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
@@ -55,9 +58,8 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         _channel = addresses.Count == 1
             ? GrpcChannel.ForAddress(addresses[0], ChannelOptions(connection))
             : BalancedChannel.Create(addresses, ChannelOptions(connection), a => GrpcChannel.ForAddress(a, ChannelOptions(connection)), _headers);
-        Matcher = new MatcherApi.MatcherClient(_channel);
         Enrolment = new EnrolmentApi.EnrolmentClient(_channel);
-        // Unary calls: one lean client per matcher (connections open on first use), round robin over those whose health
+        // Unary calls and gate sessions: one lean client per matcher (connections open on first use), round robin over those whose health
         // watch says SERVING (or has not said yet), as the balanced channel does for the streams.
         _unary = [.. addresses.Select(a => new Http2GrpcClient(connection with { Address = a, Addresses = [] }))];
         _usable = _unary;
@@ -72,14 +74,11 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The generated Matcher client (GateSession) on the channel.</summary>
-    public MatcherApi.MatcherClient Matcher { get; }
-
     /// <summary>The generated Enrolment client (EnrolStream for <c>seed</c>) on the channel.</summary>
     public EnrolmentApi.EnrolmentClient Enrolment { get; }
 
-    /// <summary>The lean HTTP/2 client for the next unary call: the only one, or the next matcher in turn that is SERVING.</summary>
-    public Http2GrpcClient Unary
+    /// <summary>The lean HTTP/2 client for the next call: the only one, or the next matcher in turn that is SERVING.</summary>
+    public Http2GrpcClient Lean
     {
         get
         {
@@ -88,27 +87,50 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>How many matchers there are (<c>--target</c>).</summary>
+    public int Matchers => _unary.Length;
+
+    /// <summary>The lean client of the next matcher in turn other than <paramref name="avoid"/> (one that just failed): SERVING ones first, else any other.</summary>
+    public Http2GrpcClient LeanOtherThan(Http2GrpcClient avoid)
+    {
+        var usable = Volatile.Read(ref _usable);
+        var start = Interlocked.Increment(ref _next);
+        foreach (var candidates in new[] { usable, _unary })
+        {
+            for (var k = 0; k < candidates.Length; k++)
+            {
+                var c = candidates[(start + k) % (uint)candidates.Length];
+                if (!ReferenceEquals(c, avoid))
+                {
+                    return c;
+                }
+            }
+        }
+
+        return avoid; // the only matcher
+    }
+
     /// <summary>The per-call deadline (<c>--deadline</c>), if any.</summary>
     public TimeSpan? Deadline => _deadline;
 
-    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Unary"/>) with the deadline.</summary>
+    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Lean"/>) with the deadline.</summary>
     public ValueTask<GrpcResult<T>> UnaryAsync<T>(IMethod method, ReadOnlyMemory<byte> request, MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
-        var client = Unary;
+        var client = Lean;
         return client.UnaryAsync(client.Method(method), request, parser, _deadline, cancellationToken);
     }
 
-    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Unary"/>) with the deadline.</summary>
+    /// <summary>Calls <paramref name="method"/> on the next matcher (<see cref="Lean"/>) with the deadline.</summary>
     public ValueTask<GrpcResult<T>> UnaryAsync<T>(IMethod method, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
         where T : class, IMessage<T>
     {
-        var client = Unary;
+        var client = Lean;
         return client.UnaryAsync(client.Method(method), request, parser, _deadline, cancellationToken);
     }
 
-    /// <summary>Opens the unary clients' connections (failures are retried by the calls, which report UNAVAILABLE meanwhile).</summary>
-    public async ValueTask ConnectUnaryAsync(CancellationToken cancellationToken)
+    /// <summary>Opens the lean clients' connections (failures are retried by the calls, which report UNAVAILABLE meanwhile).</summary>
+    public async ValueTask ConnectLeanAsync(CancellationToken cancellationToken)
     {
         foreach (var client in _unary)
         {
@@ -194,8 +216,6 @@ public sealed class MatcherClient : IDisposable, IAsyncDisposable
     {
         var handler = new SocketsHttpHandler
         {
-            // GateSession keeps one stream per traveller: hundreds of lanes exceed one connection's stream limit.
-            EnableMultipleHttp2Connections = true,
             KeepAlivePingDelay = KeepAlivePingDelay,
             KeepAlivePingTimeout = KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,

@@ -37,7 +37,7 @@ public sealed class VerifyTarget(MatcherClient client, long subjects, double gen
             }.ToByteArray();
         }
 
-        await client.ConnectUnaryAsync(cancellationToken).ConfigureAwait(false);
+        await client.ConnectLeanAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
