@@ -119,6 +119,7 @@ matcher_loss() {
     echo "|---|---|"
     echo "| sessions (measured) | $(json "$report" "s['sent']") sent, $(json "$report" "s['ok']") with a verdict, $(json "$report" "s['errors']") failed |"
     echo "| verdicts | $(json "$report" "', '.join(f'{k} {v}' for k,v in sorted(s['verdicts'].items()))") |"
+    echo "| sessions cut and re-opened on another matcher within the budget / lost / started elsewhere at once (the load tester's counts) | $(json "$report" "'%s / %s / %s' % (s.get('sessionsReopenedInTime', '-'), s.get('sessionsLost', '-'), s.get('sessionsRerouted', '-'))") |"
     echo "| statuses | $(json "$report" "', '.join(f'{k} {v}' for k,v in sorted(s['statuses'].items()))") |"
     echo "| budget misses on the surviving matchers (REFER budget_exhausted, their counters) | matcher 1: $m1, matcher 3: $m3 (gate verdicts they counted meanwhile: $v1, $v3) |"
     echo "| latency of all sessions, p50 / p99 / max (ms) | $(json "$report" "'%.0f / %.0f / %.0f' % (s['latency']['p50Ms'], s['latency']['p99Ms'], s['latency']['maxMs'])") |"
@@ -131,8 +132,8 @@ print(', '.join(out) or 'none')
 EOF
 ) |"
     echo
-    echo "Sessions re-opened on another matcher: none (the load tester does not re-open a cut session; each failed session above"
-    echo "is one cut by the kill or opened on the dying matcher before the channel left it out)."
+    echo "A session cut by the kill (reset, connection lost) is re-opened by the load tester on another matcher with what is left"
+    echo "of the lane's budget (docs/LOADTEST.md); \"lost\" ones got no verdict within the budget on any matcher."
     echo
   } >> "$SUMMARY"
   log "matcher loss: done (load tester exit $rc)"
