@@ -155,7 +155,7 @@ redis_loss() {
     local p; p=$(cat "$REDIS_CLUSTER_DIR/node-$n/port")
     if redis-cli -p "$p" info replication | tr -d '\r' | grep -qx "master_port:$vport"; then replica=$p; fi
   done
-  local slots; slots=$(redis-cli -p "$vport" cluster myslots 2>/dev/null | tr -d '\r' | paste -sd' ' || true)
+  local slots; slots=$(redis-cli -p "$vport" cluster nodes 2>/dev/null | awk '/myself/ {for (i = 9; i <= NF; i++) printf "%s%s", (i > 9 ? " " : ""), $i}' || true)
   log "redis loss: victim node $victim (127.0.0.1:$vport, pid $vpid), its replica 127.0.0.1:$replica"
 
   local t0 tk tp verify seed
