@@ -11,10 +11,12 @@
 # SPLIT=P splits the 1:N galleries in P parts (docs/SCALING.md, "Split galleries"): matcher i holds part (i - 1) % P
 # and is told every other matcher of the topology as a holder of its part; MATCHERS=6 SPLIT=3 gives each part two
 # holders. Give SPLIT again to `up` after a `down` (the matchers' arguments are not recorded).
+# METRICS=1 gives each matcher an operations listener (/metrics) on a free port of its own (`status` prints it).
+# CLUSTER_DIR and REDIS_CLUSTER_DIR move the data (default .data/cluster and .data/redis-cluster; scripts/chaos.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-DIR="$ROOT/.data/cluster"
+DIR="${CLUSTER_DIR:-$ROOT/.data/cluster}"
 KEYS="$ROOT/.data/keys"
 CONFIG="${CONFIGURATION:-Release}"
 MATCHER_DLL="$ROOT/matcher/Biometrics.Matcher/bin/$CONFIG/net10.0/Biometrics.Matcher.dll"
@@ -62,13 +64,18 @@ start_matcher() { # index redis-configuration extra-args...
   [[ -f "$d/port" ]] || free_port > "$d/port"
   mrunning "$i" && return 0
   local split; mapfile -t split < <(split_args "$i")
+  local metrics=()
+  if [[ "${METRICS:-0}" == 1 ]]; then
+    [[ -f "$d/metrics-port" ]] || free_port > "$d/metrics-port"
+    metrics=(--Telemetry:MetricsPort="$(cat "$d/metrics-port")")
+  fi
   # The same gen0 budget as scripts/run.sh (docs/PERFORMANCE.md, "gRPC stack").
   DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} nohup dotnet "$MATCHER_DLL" serve \
     --Matcher:Security:DevelopmentMode=true \
     --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="$redis" \
     --Matcher:Url="$(maddress "$i")" \
-    "${split[@]}" "$@" >"$d/matcher.log" 2>&1 &
+    "${split[@]}" "${metrics[@]}" "$@" >>"$d/matcher.log" 2>&1 &
   echo $! > "$d/pid"
 }
 
@@ -113,7 +120,7 @@ case "${1:-}" in
       [[ -f "$(mdir "$i")/port" ]] || continue
       if mrunning "$i"; then
         h=$(health "$i")
-        echo "matcher $i $(maddress "$i") pid $(cat "$(mdir "$i")/pid") health $h"
+        echo "matcher $i $(maddress "$i") pid $(cat "$(mdir "$i")/pid") health $h$([[ -f "$(mdir "$i")/metrics-port" ]] && echo " metrics http://127.0.0.1:$(cat "$(mdir "$i")/metrics-port")/metrics")"
         [[ "$h" == SERVING ]] || rc=1
       else
         echo "matcher $i $(maddress "$i") stopped"; rc=1

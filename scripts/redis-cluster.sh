@@ -8,7 +8,7 @@
 #   ./run.sh --Matcher:Redis:Configuration="$(scripts/redis-cluster.sh up)"   (or any node list it prints)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR="$PWD/.data/redis-cluster"
+DIR="${REDIS_CLUSTER_DIR:-$PWD/.data/redis-cluster}"  # REDIS_CLUSTER_DIR: elsewhere (scripts/chaos.sh)
 REDIS_BIN="${REDIS_SERVER:-/usr/bin/redis-server}"
 CLI=/usr/bin/redis-cli
 NODES=6

@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Biometrics.Edge.Connection;
 
 /// <summary>
-/// A Grpc.Net.Client channel over several matchers (docs/SCALING.md, "Client-side balancing"): <c>round_robin</c> over the
-/// addresses a <see cref="HealthAwareResolver"/> publishes, every call on the next matcher that is connected and SERVING.
+/// A Grpc.Net.Client channel over several matchers (docs/SCALING.md, "Client-side balancing"): <c>round_robin</c> (as
+/// <see cref="MatchersRoundRobin"/> corrects it) over the addresses a <see cref="HealthAwareResolver"/> publishes, every call
+/// on the next matcher that is connected and SERVING.
 /// Shared by the edge agent and the load tester (the load tester compiles this file in). Thread-safe (stateless).
 /// </summary>
 internal static class BalancedChannel
@@ -69,9 +70,10 @@ internal static class BalancedChannel
         ArgumentNullException.ThrowIfNull(options);
         var services = new ServiceCollection();
         services.AddSingleton<ResolverFactory>(new Factory(addresses, probeChannel, headers));
+        services.AddSingleton<LoadBalancerFactory>(new MatchersRoundRobin.Factory());
         options.ServiceProvider = services.BuildServiceProvider();
         options.Credentials = addresses[0].Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
-        options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(MatchersRoundRobin.PolicyName) } };
         return GrpcChannel.ForAddress(HealthAwareResolver.Scheme + ":///matchers", options);
     }
 

@@ -25,6 +25,7 @@ public static class LoadOptions
         Integer("--streams", "N", "parallel EnrolStream calls (default 2)", min: 1),
         Integer("--window", "N", "requests unanswered per stream (default 512)", min: 1),
         Integer("--retries", "N", "times a stream is reopened after a transient failure (default 5; UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT and UNIMPLEMENTED are not retried)", min: 0),
+        Text("--acked-file", "FILE", "write the subject id of every acknowledged (ENROLLED) enrolment to FILE, one a line (default none)"),
         .. Data(),
     ];
 

@@ -11,6 +11,8 @@ namespace Biometrics.LoadTest.Cli;
 /// requests unanswered. Idempotent: request ids are derived from the data seed and subject number.
 /// A stream that fails is reopened (<c>--retries</c>) unless its status is one a retry cannot change
 /// (<see cref="IsPermanent"/>). Exit code 0 when every template was enrolled, 1 otherwise (<see cref="CommandLine.ExitCodes"/>).
+/// <c>--acked-file PATH</c> writes the subject id of every acknowledged (ENROLLED) enrolment, one a line, as it comes
+/// (the Redis failover proof reads each of them back, docs/SCALING.md, "Proofs").
 /// </summary>
 public static class SeedCommand
 {
@@ -53,6 +55,9 @@ public static class SeedCommand
         }, CancellationToken.None);
 
         var retries = (int)Math.Max(0, options.Long("retries", 5));
+        var ackedPath = options.String("acked-file", null);
+        await using var acked = ackedPath is null ? null : new StreamWriter(ackedPath, append: false) { AutoFlush = true }; // exact at any moment
+        var ackedLock = new Lock();
 
         // One logical stream per index: subjects first+index, first+index+streams, ... Responses come back in request
         // order, so after a failure the stream is reopened at the first unanswered subject (enrolment is idempotent per
@@ -89,9 +94,18 @@ public static class SeedCommand
             {
                 try
                 {
-                    while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                    // Answers come in request order: the k-th answer is subject start + k * streams.
+                    for (var subject = start; await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false); subject += streams)
                     {
                         var status = call.ResponseStream.Current.Status.ToString().ToUpperInvariant();
+                        if (acked is not null && status == "ENROLLED")
+                        {
+                            lock (ackedLock)
+                            {
+                                acked.WriteLine(Data.SyntheticFaces.SubjectId(subject));
+                            }
+                        }
+
                         statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                         Interlocked.Increment(ref status == "ENROLLED" ? ref enrolled : ref failed);
                         onAnswer();
