@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Biometrics.Matcher.Gallery;
 using Biometrics.Matcher.Store;
 using Microsoft.Extensions.Logging;
@@ -60,7 +61,17 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     }
 
     /// <summary>Builds a fresh state from a snapshot and swaps it in when <paramref name="load"/> completes.</summary>
-    public async Task<TemplateSnapshot> ReloadAsync(Func<Action<StoredTemplate>, Task<TemplateSnapshot>> load)
+    public Task<TemplateSnapshot> ReloadAsync(Func<Action<StoredTemplate>, Task<TemplateSnapshot>> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        return ReloadRowsAsync(add => load(t => add(new SnapshotTemplate(t.SubjectKey, t.Vector, t.ModelId, [.. t.Galleries]))));
+    }
+
+    /// <summary>
+    /// As <see cref="ReloadAsync"/> from the store's bulk path (<see cref="ITemplateStore.LoadSnapshotRowsAsync"/>): the
+    /// start of a replica, without an object per template (docs/PERFORMANCE.md, "Restart").
+    /// </summary>
+    public async Task<TemplateSnapshot> ReloadRowsAsync(Func<SnapshotTemplateHandler, Task<TemplateSnapshot>> load)
     {
         ArgumentNullException.ThrowIfNull(load);
         var fresh = new State();
@@ -187,13 +198,14 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
         private const int Batch = 4096;
         private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
-        public void Add(StoredTemplate t)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(in SnapshotTemplate t)
         {
             var key = t.SubjectKey.Hex;
             lock (owner._writeLock)
             {
                 RemoveLocked(state, key, keep: null);
-                state.Membership[key] = [.. t.Galleries];
+                state.Membership[key] = t.Galleries; // shared between templates, never modified (an upsert replaces it)
             }
 
             foreach (var g in t.Galleries)
@@ -210,7 +222,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
                     continue;
                 }
 
-                t.Vector.CopyTo(p.Vectors, p.Ids.Count * owner._dimension);
+                t.Vector.CopyTo(p.Vectors.AsSpan(p.Ids.Count * owner._dimension));
                 p.Ids.Add(key);
                 if (p.Ids.Count >= Batch) FlushOne(g, p);
             }
