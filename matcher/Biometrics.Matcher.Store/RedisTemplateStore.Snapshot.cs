@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
 
@@ -82,6 +86,180 @@ public sealed partial class RedisTemplateStore
         }
 
         return new TemplateSnapshot(position, loaded, rejected);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The bulk path of a start: as <see cref="LoadSnapshotAsync"/> (the same buckets in flight, the same order), but each
+    /// bucket's entries are decrypted into one pooled buffer and delivered as views into it; no template object, vector
+    /// array, subject id or per-template gallery list is made (docs/PERFORMANCE.md, "Restart").
+    /// </remarks>
+    public async Task<TemplateSnapshot> LoadSnapshotRowsAsync(SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onTemplate);
+        var position = await GetLatestPositionAsync(cancellationToken).ConfigureAwait(false);
+        long loaded = 0, rejected = 0;
+        var buckets = new Queue<Task<BucketRows>>(SnapshotBucketsInFlight);
+        var next = 0;
+        try
+        {
+            while (next < SnapshotBucketCount && buckets.Count < SnapshotBucketsInFlight) buckets.Enqueue(ReadBucketRowsAsync(next++, cancellationToken));
+            while (buckets.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var bucket = await buckets.Dequeue().ConfigureAwait(false);
+                if (next < SnapshotBucketCount) buckets.Enqueue(ReadBucketRowsAsync(next++, cancellationToken));
+                try
+                {
+                    loaded += bucket.Deliver(onTemplate);
+                }
+                finally
+                {
+                    bucket.Dispose();
+                }
+
+                foreach (var (field, error) in bucket.Errors ?? [])
+                {
+                    rejected++;
+                    LogRejected(_logger, field, error);
+                }
+            }
+        }
+        catch
+        {
+            // The buckets still in flight hold decrypted templates in pooled buffers: wipe them before leaving.
+            foreach (var pending in buckets)
+            {
+                try
+                {
+                    (await pending.ConfigureAwait(false)).Dispose();
+                }
+                catch (Exception)
+                {
+                    // already failing; the first error is the one to report
+                }
+            }
+
+            throw;
+        }
+
+        return new TemplateSnapshot(position, loaded, rejected);
+    }
+
+    private async Task<BucketRows> ReadBucketRowsAsync(int bucket, CancellationToken cancellationToken)
+    {
+        var items = await Bounded(_db.HashGetAllAsync(BucketKey(bucket)), cancellationToken).ConfigureAwait(false);
+        // Not on the client's reader: the rest runs on a thread-pool thread, beside the other buckets' decryption.
+        await Task.Yield();
+        return BucketRows.Open(this, items);
+    }
+
+    /// <summary>
+    /// One bucket's templates decrypted into a pooled buffer (wiped when disposed): per entry its key, model, galleries
+    /// (one array per distinct list in the bucket) and where its vector lies in the buffer; the rejected entries apart.
+    /// </summary>
+    private sealed class BucketRows : IDisposable
+    {
+        private readonly byte[] _plain;
+        private readonly Row[] _rows;
+        private int _count;
+        private int _used;
+
+        private BucketRows(int plainBytes, int entries)
+        {
+            _plain = ArrayPool<byte>.Shared.Rent(Math.Max(1, plainBytes));
+            _rows = new Row[entries];
+        }
+
+        public List<(string Field, string Error)>? Errors { get; private set; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static BucketRows Open(RedisTemplateStore store, HashEntry[] items)
+        {
+            var bytes = 0;
+            foreach (var item in items) bytes += (int)item.Value.Length();
+            var rows = new BucketRows(bytes, items.Length);
+            string? model = null;
+            for (var i = 0; i < items.Length; i++)
+            {
+                try
+                {
+                    rows.Add(store, (byte[]?)items[i].Name, (byte[]?)items[i].Value, ref model);
+                }
+                catch (TemplateIntegrityException ex)
+                {
+                    (rows.Errors ??= []).Add((items[i].Name.ToString(), ex.Message));
+                }
+            }
+
+            return rows;
+        }
+
+        /// <summary>Hands every template to <paramref name="onTemplate"/> in field order; returns how many.</summary>
+        public int Deliver(SnapshotTemplateHandler onTemplate)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                ref readonly var r = ref _rows[i];
+                var vector = MemoryMarshal.Cast<byte, float>(_plain.AsSpan(r.VectorOffset, r.Dimension * sizeof(float)));
+                onTemplate(new SnapshotTemplate(r.Key, vector, r.ModelId, r.Galleries));
+            }
+
+            return _count;
+        }
+
+        public void Dispose()
+        {
+            // The pooled buffer goes back to other users: no subject id or template left in it.
+            CryptographicOperations.ZeroMemory(_plain.AsSpan(0, _used));
+            _used = 0;
+            _count = 0;
+            ArrayPool<byte>.Shared.Return(_plain);
+        }
+
+        private void Add(RedisTemplateStore store, byte[]? field, byte[]? value, ref string? model)
+        {
+            if (field is null || field.Length != SubjectKeyHexLength || value is null)
+            {
+                throw new TemplateIntegrityException("A snapshot bucket holds a malformed entry.");
+            }
+
+            SubjectKey key;
+            try
+            {
+                key = new SubjectKey(Encoding.ASCII.GetString(field));
+            }
+            catch (FormatException)
+            {
+                throw new TemplateIntegrityException("A snapshot bucket holds a malformed subject key.");
+            }
+
+            var blob = ParseBucket(value, key, out var version, out var modelBytes);
+            // One string per model in the bucket (there is one model in practice), not one per template.
+            if (model is null || !Ascii.Equals(modelBytes, model)) model = Encoding.UTF8.GetString(modelBytes);
+            var length = TemplateProtector.PlaintextLength(blob);
+            var plain = _plain.AsSpan(_used, length);
+            store._protector.Unprotect(key, modelBytes, version, blob, plain);
+            var start = _used;
+            _used += length;
+            TemplatePayload.LocateVector(plain, key, out var vectorOffset, out var dimension, out var listOffset, out var listLength);
+            var list = plain.Slice(listOffset, listLength);
+            _rows[_count++] = new Row(key, model, GalleriesOf(list), start + vectorOffset, dimension, start + listOffset, listLength);
+        }
+
+        /// <summary>The array of an earlier entry of the bucket with the same gallery list, or a new one.</summary>
+        private string[] GalleriesOf(ReadOnlySpan<byte> list)
+        {
+            for (var i = _count - 1; i >= 0 && i >= _count - 4; i--)
+            {
+                ref readonly var r = ref _rows[i];
+                if (r.ListLength == list.Length && _plain.AsSpan(r.ListOffset, r.ListLength).SequenceEqual(list)) return r.Galleries;
+            }
+
+            return TemplatePayload.ReadGalleries(list);
+        }
+
+        private readonly record struct Row(SubjectKey Key, string ModelId, string[] Galleries, int VectorOffset, int Dimension, int ListOffset, int ListLength);
     }
 
     /// <summary>A bucket's templates in field order (null where an entry was rejected) and the rejected entries.</summary>
@@ -184,6 +362,29 @@ public sealed partial class RedisTemplateStore
 
         value = value[(used + 1)..];
         modelId = Encoding.UTF8.GetString(value[..modelLength]);
+        return value[modelLength..];
+    }
+
+    /// <summary>Splits a bucket value as above for the bulk path: the change id is checked, not kept; the model_id stays bytes.</summary>
+    private static ReadOnlySpan<byte> ParseBucket(ReadOnlySpan<byte> value, SubjectKey key, out long version, out ReadOnlySpan<byte> modelId)
+    {
+        if (!Utf8Parser.TryParse(value, out version, out var used) || used >= value.Length || value[used] != (byte)':' || version <= 0)
+        {
+            throw Incomplete(key);
+        }
+
+        value = value[(used + 1)..];
+        var colon = value.IndexOf((byte)':');
+        if (colon <= 0) throw Incomplete(key);
+        value = value[(colon + 1)..];
+        if (!Utf8Parser.TryParse(value, out int modelLength, out used) || used >= value.Length || value[used] != (byte)':'
+            || modelLength <= 0 || modelLength > value.Length - used - 1)
+        {
+            throw Incomplete(key);
+        }
+
+        value = value[(used + 1)..];
+        modelId = value[..modelLength];
         return value[modelLength..];
     }
 

@@ -44,6 +44,47 @@ internal static class TemplatePayload
         return buffer;
     }
 
+    /// <summary>
+    /// Where the vector (<paramref name="vectorOffset"/>, <paramref name="dimension"/> floats) and the gallery list
+    /// (count byte and names, see <see cref="ReadGalleries"/>) lie in a payload; nothing is copied.
+    /// </summary>
+    public static void LocateVector(ReadOnlySpan<byte> s, SubjectKey subject, out int vectorOffset, out int dimension, out int listOffset, out int listLength)
+    {
+        if (s.Length < 18 || s[0] != Format) throw new TemplateIntegrityException($"The payload of {subject} has an unknown format.");
+        var p = 3 + BinaryPrimitives.ReadUInt16LittleEndian(s[1..]);
+        if (p + 2 > s.Length) throw Truncated(subject);
+        dimension = BinaryPrimitives.ReadUInt16LittleEndian(s[p..]);
+        vectorOffset = p + 2;
+        listOffset = vectorOffset + (dimension * 4) + 4 + 8;
+        if (listOffset >= s.Length) throw Truncated(subject);
+        var end = listOffset + 1;
+        for (var i = 0; i < s[listOffset]; i++)
+        {
+            if (end >= s.Length) throw Truncated(subject);
+            end += 1 + s[end];
+        }
+
+        if (end > s.Length) throw Truncated(subject);
+        listLength = end - listOffset;
+    }
+
+    /// <summary>The gallery names of a list located by <see cref="LocateVector"/>.</summary>
+    public static string[] ReadGalleries(ReadOnlySpan<byte> list)
+    {
+        var galleries = new string[list[0]];
+        var p = 1;
+        for (var i = 0; i < galleries.Length; i++)
+        {
+            var n = list[p];
+            galleries[i] = Encoding.UTF8.GetString(list.Slice(p + 1, n));
+            p += 1 + n;
+        }
+
+        return galleries;
+    }
+
+    private static TemplateIntegrityException Truncated(SubjectKey subject) => new($"The payload of {subject} is truncated.");
+
     public static StoredTemplate Read(ReadOnlySpan<byte> s, SubjectKey subject, string modelId, long version, string changeId)
     {
         if (s.Length < 18 || s[0] != Format) throw new TemplateIntegrityException($"The payload of {subject} has an unknown format.");

@@ -69,6 +69,10 @@ internal sealed class TemplateProtector : IDisposable
     /// </summary>
     /// <exception cref="TemplateIntegrityException">Malformed, tampered, bound to other data, or under an unknown key.</exception>
     public void Unprotect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> blob, Span<byte> plaintext)
+        => Unprotect(subject, Encoding.UTF8.GetBytes(modelId), version, blob, plaintext);
+
+    /// <summary>As above, with the model_id as its UTF-8 bytes (the snapshot's bulk path: no string, no array).</summary>
+    public void Unprotect(SubjectKey subject, ReadOnlySpan<byte> modelIdUtf8, long version, ReadOnlySpan<byte> blob, Span<byte> plaintext)
     {
         if (blob.Length < HeaderSize + TagSize || blob[0] != Format)
         {
@@ -80,6 +84,8 @@ internal sealed class TemplateProtector : IDisposable
             throw new ArgumentException($"The plaintext buffer holds {plaintext.Length} bytes; the blob needs {PlaintextLength(blob)}.", nameof(plaintext));
         }
 
+        var aadLength = s_aadLabel.Length + 2 + modelIdUtf8.Length + 8 + 32;
+        var aad = aadLength <= 512 ? stackalloc byte[aadLength] : new byte[aadLength];
         var key = Find(blob.Slice(1, KeyIdSize))
             ?? throw new TemplateIntegrityException($"The stored template of {subject} was encrypted under a key this store does not hold.");
         try
@@ -89,7 +95,7 @@ internal sealed class TemplateProtector : IDisposable
                 blob.Slice(HeaderSize, plaintext.Length),
                 blob[^TagSize..],
                 plaintext,
-                AssociatedData(subject, modelId, version));
+                AssociatedData(subject, modelIdUtf8, version, aad));
         }
         catch (AuthenticationTagMismatchException ex)
         {
@@ -113,7 +119,14 @@ internal sealed class TemplateProtector : IDisposable
     {
         var model = Encoding.UTF8.GetBytes(modelId);
         var aad = new byte[s_aadLabel.Length + 2 + model.Length + 8 + 32];
-        var span = aad.AsSpan();
+        AssociatedData(subject, model, version, aad);
+        return aad;
+    }
+
+    /// <summary>Writes the associated data into <paramref name="aad"/> (exactly its length) and returns it.</summary>
+    private static ReadOnlySpan<byte> AssociatedData(SubjectKey subject, ReadOnlySpan<byte> model, long version, Span<byte> aad)
+    {
+        var span = aad;
         s_aadLabel.CopyTo(span);
         span = span[s_aadLabel.Length..];
         BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)model.Length);

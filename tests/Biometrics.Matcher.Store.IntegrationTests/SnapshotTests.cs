@@ -46,6 +46,21 @@ public abstract class SnapshotTests(IRedisTarget target)
                 $"the vector of {record.SubjectId} is not bit-exact");
         }
 
+        // The bulk path of a start delivers the same templates (views, shared gallery lists) and the same position.
+        var rows = new Dictionary<SubjectKey, (float[] Vector, string ModelId, string[] Galleries)>();
+        var rowSnapshot = await store.LoadSnapshotRowsAsync((in SnapshotTemplate t) =>
+            Assert.True(rows.TryAdd(t.SubjectKey, (t.Vector.ToArray(), t.ModelId, t.Galleries)), $"{t.SubjectKey} delivered twice")).WaitAsync(Limit);
+        Assert.Equal(snapshot, rowSnapshot);
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var (key, (record, _)) in expected)
+        {
+            var r = rows[key];
+            Assert.Equal(record.ModelId, r.ModelId);
+            Assert.Equal(record.Galleries, r.Galleries);
+            Assert.True(MemoryMarshal.AsBytes(record.Vector.Span).SequenceEqual(MemoryMarshal.AsBytes(r.Vector.AsSpan())),
+                $"the bulk path's vector of {record.SubjectId} is not bit-exact");
+        }
+
         // The snapshot agrees with the 1:1 read path (same version and change id).
         foreach (var i in new[] { 1, 10, 19_998 })
         {
@@ -62,6 +77,8 @@ public abstract class SnapshotTests(IRedisTarget target)
         await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var snapshot = await store.LoadSnapshotAsync(_ => Assert.Fail("nothing is stored")).WaitAsync(Limit);
+        Assert.Equal(new TemplateSnapshot(ChangeStreamPosition.Start, 0, 0), snapshot);
+        snapshot = await store.LoadSnapshotRowsAsync((in SnapshotTemplate _) => Assert.Fail("nothing is stored")).WaitAsync(Limit);
         Assert.Equal(new TemplateSnapshot(ChangeStreamPosition.Start, 0, 0), snapshot);
     }
 

@@ -129,6 +129,9 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         Assert.Equal(1, snapshot.Loaded);
         Assert.Equal(1, snapshot.Rejected);
         Assert.Equal("T9", loaded.Single().SubjectId);
+        var keys = new List<SubjectKey>();
+        Assert.Equal(snapshot, await store.LoadSnapshotRowsAsync((in SnapshotTemplate t) => keys.Add(t.SubjectKey)).WaitAsync(Limit));
+        Assert.Equal(store.GetSubjectKey("T9"), keys.Single());
     }
 
     [Fact]
@@ -156,6 +159,7 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
         Assert.Equal(0, snapshot.Loaded);
         Assert.Equal(2, snapshot.Rejected);
+        Assert.Equal(snapshot, await store.LoadSnapshotRowsAsync((in SnapshotTemplate _) => Assert.Fail("a rejected template was delivered")).WaitAsync(Limit));
     }
 
     private static (string Bucket, string Field) BucketOf(TemplateStoreOptions options, SubjectKey key)

@@ -41,4 +41,23 @@ public sealed class GalleryRegistryTests
         var other = await reg.SearchAsync("residents", new FaceVector(q, "other-model", ProbeQuality.Unmeasured), 1, default);
         Assert.Equal((GallerySearchStatus.ModelMismatch, "m", 1), (other.Status, other.ModelId, other.Size));
     }
+
+    [Fact]
+    public async Task ReloadRows_SharedGalleryList_ChangeOfOneSubjectLeavesTheOthers()
+    {
+        await using var reg = new GalleryRegistry(8);
+        string[] both = ["residents", "watchlist"];
+        var snapshot = await reg.ReloadRowsAsync(add =>
+        {
+            foreach (var i in new[] { 1, 2, 3 }) add(new SnapshotTemplate(T(i).SubjectKey, T(i).Vector, "m", both));
+            return Task.FromResult(new TemplateSnapshot(new ChangeStreamPosition("5-0"), 3, 0));
+        });
+        Assert.Equal(3, snapshot.Loaded);
+        Assert.Equal([("residents", "m", 3), ("watchlist", "m", 3)], reg.Describe());
+
+        reg.Apply(new TemplateChange(TemplateChangeKind.Upsert, T(2).SubjectKey, T(2, "residents"), new ChangeStreamPosition("6-0")));
+        reg.Apply(new TemplateChange(TemplateChangeKind.Delete, T(3).SubjectKey, null, new ChangeStreamPosition("7-0")));
+        Assert.Equal([("residents", "m", 2), ("watchlist", "m", 1)], reg.Describe());
+        Assert.Equal(["residents", "watchlist"], both);
+    }
 }

@@ -63,13 +63,12 @@ public sealed class GalleryPartition
     /// [part * 16384 / parts, (part + 1) * 16384 / parts).</summary>
     public int PartOf(SubjectKey key) => (int)((long)BucketOf(key) * Parts >> BucketBits);
 
-    /// <summary>The galleries of <paramref name="template"/> this matcher holds a row of (all of them when nothing is
-    /// split or the subject's bucket is in this part; only the whole galleries otherwise).</summary>
-    public IReadOnlyList<string> HeldGalleries(StoredTemplate template)
+    /// <summary>The galleries among <paramref name="all"/> (a subject's) this matcher holds a row of: all of them (the
+    /// same list) when nothing is split or the subject's bucket is in this part; only the whole galleries otherwise.</summary>
+    public IReadOnlyList<string> HeldGalleries(SubjectKey key, IReadOnlyList<string> all)
     {
-        ArgumentNullException.ThrowIfNull(template);
-        if (!IsSplit || PartOf(template.SubjectKey) == Part) return template.Galleries;
-        var all = template.Galleries;
+        ArgumentNullException.ThrowIfNull(all);
+        if (!IsSplit || PartOf(key) == Part) return all;
         for (var i = 0; i < all.Count; i++)
         {
             if (!_whole.Contains(all[i])) return [.. all.Where(_whole.Contains)];

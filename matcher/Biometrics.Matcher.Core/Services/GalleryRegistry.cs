@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Biometrics.Matcher.Gallery;
 using Biometrics.Matcher.Store;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,17 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     }
 
     /// <summary>Builds a fresh state from a snapshot and swaps it in when <paramref name="load"/> completes.</summary>
-    public async Task<TemplateSnapshot> ReloadAsync(Func<Action<StoredTemplate>, Task<TemplateSnapshot>> load)
+    public Task<TemplateSnapshot> ReloadAsync(Func<Action<StoredTemplate>, Task<TemplateSnapshot>> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        return ReloadRowsAsync(add => load(t => add(new SnapshotTemplate(t.SubjectKey, t.Vector, t.ModelId, [.. t.Galleries]))));
+    }
+
+    /// <summary>
+    /// As <see cref="ReloadAsync"/> from the store's bulk path (<see cref="ITemplateStore.LoadSnapshotRowsAsync"/>): the
+    /// start of a replica, without an object per template (docs/PERFORMANCE.md, "Restart").
+    /// </summary>
+    public async Task<TemplateSnapshot> ReloadRowsAsync(Func<SnapshotTemplateHandler, Task<TemplateSnapshot>> load)
     {
         ArgumentNullException.ThrowIfNull(load);
         var fresh = new State();
@@ -120,7 +131,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     private void UpsertLocked(State s, StoredTemplate t)
     {
         var key = t.SubjectKey.Hex;
-        var galleries = _partition.HeldGalleries(t);
+        var galleries = _partition.HeldGalleries(t.SubjectKey, t.Galleries);
         if (galleries.Count == 0)
         {
             RemoveLocked(s, key, keep: null); // a subject of another part that left the whole galleries
@@ -200,14 +211,16 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
         private const int Batch = 4096;
         private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
-        public void Add(StoredTemplate t)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(in SnapshotTemplate t)
         {
             var key = t.SubjectKey.Hex;
-            var galleries = owner._partition.HeldGalleries(t);
+            var galleries = owner._partition.HeldGalleries(t.SubjectKey, t.Galleries);
             lock (owner._writeLock)
             {
                 RemoveLocked(state, key, keep: null);
-                if (galleries.Count > 0) state.Membership[key] = [.. galleries];
+                // The snapshot's list is shared between templates and never modified (an upsert replaces it).
+                if (galleries.Count > 0) state.Membership[key] = ReferenceEquals(galleries, t.Galleries) ? t.Galleries : [.. galleries];
             }
 
             foreach (var g in galleries)
@@ -224,7 +237,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
                     continue;
                 }
 
-                t.Vector.CopyTo(p.Vectors, p.Ids.Count * owner._dimension);
+                t.Vector.CopyTo(p.Vectors.AsSpan(p.Ids.Count * owner._dimension));
                 p.Ids.Add(key);
                 if (p.Ids.Count >= Batch) FlushOne(g, p);
             }

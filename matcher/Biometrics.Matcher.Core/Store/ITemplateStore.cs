@@ -49,6 +49,18 @@ public interface ITemplateStore
     Task<TemplateSnapshot> LoadSnapshotAsync(Action<StoredTemplate> onTemplate, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="LoadSnapshotAsync"/>, for a bulk load (a replica's start): each template only as a gallery needs it
+    /// (pseudonym, vector, model, galleries), without an object per template. The default goes through
+    /// <see cref="LoadSnapshotAsync"/>; the Redis store reads its buckets straight into the views (docs/PERFORMANCE.md,
+    /// "Restart").
+    /// </summary>
+    Task<TemplateSnapshot> LoadSnapshotRowsAsync(SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onTemplate);
+        return LoadSnapshotAsync(t => onTemplate(new SnapshotTemplate(t.SubjectKey, t.Vector, t.ModelId, [.. t.Galleries])), cancellationToken);
+    }
+
+    /// <summary>
     /// Changes after <paramref name="from"/>, in order, forever (until cancelled). Survives Redis restarts (waits and
     /// resumes). Throws <see cref="TemplateStreamGapException"/> if the stream was trimmed past <paramref name="from"/>.
     /// </summary>

@@ -32,7 +32,7 @@ public sealed partial class GallerySynchronizer : BackgroundService
         {
             try
             {
-                var snapshot = await _registry.ReloadAsync(onTemplate => _store.LoadSnapshotAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
+                var snapshot = await _registry.ReloadRowsAsync(onTemplate => _store.LoadSnapshotRowsAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
                 failures = 0;
                 await foreach (var change in _store.FollowAsync(snapshot.Position, stoppingToken).ConfigureAwait(false))
                 {

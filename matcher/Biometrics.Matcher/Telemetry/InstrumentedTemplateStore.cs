@@ -59,6 +59,10 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("snapshot", () => Inner.LoadSnapshotAsync(onTemplate, cancellationToken));
 
     /// <inheritdoc />
+    public Task<TemplateSnapshot> LoadSnapshotRowsAsync(SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken = default) =>
+        Call("snapshot", () => Inner.LoadSnapshotRowsAsync(onTemplate, cancellationToken));
+
+    /// <inheritdoc />
     public IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
         Inner.FollowAsync(from, cancellationToken);
 
