@@ -23,6 +23,38 @@ public sealed partial class RedisTemplateStore
         return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
+    /// <inheritdoc />
+    /// <remarks>The same <c>HGET</c> as <see cref="GetByKeyAsync"/>; of the plaintext only the vector is read, in the pooled
+    /// buffer, so a Verify allocates no template (docs/PERFORMANCE.md, "Verify at peak").</remarks>
+    public async Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        var key = GetSubjectKey(subjectId);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(key)), key.Hex), cancellationToken).ConfigureAwait(false);
+        return lease is null ? null : ScoreEntry(key, lease.Span, probe.Span, probeModelId, score);
+    }
+
+    private TemplateScore ScoreEntry(SubjectKey key, ReadOnlySpan<byte> value, ReadOnlySpan<float> probe, string probeModelId, VectorScore score)
+    {
+        var blob = ParseBucket(value, key, out var version, out _, out var modelId);
+        var length = TemplateProtector.PlaintextLength(blob);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            // Authenticated whatever its model, as GetAsync does: a tampered entry is an integrity failure, not a mismatch.
+            _protector.Unprotect(key, modelId, version, blob, buffer.AsSpan(0, length));
+            var same = string.Equals(modelId, probeModelId, StringComparison.Ordinal);
+            return new TemplateScore(key, same ? probeModelId : modelId, same ? score(probe, TemplatePayload.Vector(buffer.AsSpan(0, length), key)) : null);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>
     /// Authenticates and decrypts a bucket entry (<c>version:changeId:modelLength:model</c> + blob) of
     /// <paramref name="key"/>; <paramref name="requiredModelId"/>, when set, must match before anything is decrypted.

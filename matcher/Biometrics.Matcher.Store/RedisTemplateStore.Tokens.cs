@@ -121,7 +121,11 @@ public sealed partial class RedisTemplateStore
         if (record.SubjectKey is not null) fields.Add(new("sk", record.SubjectKey));
         // The caller's request id only as its pseudonym: Redis never holds a request id in clear.
         if (record.RequestId is not null) fields.Add(new("rid", GetRequestPseudonym(record.RequestId)));
-        return (await Bounded(_db.StreamAddAsync(_auditKey, [.. fields], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true), cancellationToken).ConfigureAwait(false)).ToString();
+        // Not bounded by a timer of its own (one per Verify): nobody waits for the append (AuditTrail only observes
+        // its failure), and the client's own timeout, the backstop of every call, still ends it when Redis does not
+        // answer (docs/PERFORMANCE.md, "Verify at peak").
+        return (await _db.StreamAddAsync(_auditKey, [.. fields], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true)
+            .WaitAsync(cancellationToken).ConfigureAwait(false)).ToString();
     }
 
     /// <inheritdoc />

@@ -85,6 +85,17 @@ internal static class TemplatePayload
 
     private static TemplateIntegrityException Truncated(SubjectKey subject) => new($"The payload of {subject} is truncated.");
 
+    /// <summary>The vector inside a payload, read in place (valid as long as <paramref name="s"/>).</summary>
+    public static ReadOnlySpan<float> Vector(ReadOnlySpan<byte> s, SubjectKey subject)
+    {
+        if (s.Length < 18 || s[0] != Format) throw new TemplateIntegrityException($"The payload of {subject} has an unknown format.");
+        var p = 3 + BinaryPrimitives.ReadUInt16LittleEndian(s[1..]);
+        if (p + 2 > s.Length) throw new TemplateIntegrityException($"The payload of {subject} is truncated.");
+        var dim = BinaryPrimitives.ReadUInt16LittleEndian(s[p..]);
+        if (p + 2 + (dim * 4) > s.Length) throw new TemplateIntegrityException($"The payload of {subject} is truncated.");
+        return MemoryMarshal.Cast<byte, float>(s.Slice(p + 2, dim * 4));
+    }
+
     public static StoredTemplate Read(ReadOnlySpan<byte> s, SubjectKey subject, string modelId, long version, string changeId)
     {
         if (s.Length < 18 || s[0] != Format) throw new TemplateIntegrityException($"The payload of {subject} has an unknown format.");

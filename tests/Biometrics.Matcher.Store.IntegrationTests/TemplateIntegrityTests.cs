@@ -32,6 +32,24 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
     }
 
     [Fact]
+    public async Task Score_TamperedCiphertext_ThrowsIntegrityExceptionWhateverTheProbeModel()
+    {
+        var (mux, store, options, bucket) = await EnrolAsync("T1s");
+        await using var _m = mux;
+        using var _s = store;
+        var field = store.GetSubjectKey("T1s").Hex;
+        var db = mux.GetDatabase();
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
+        value[^100] ^= 0x01;
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
+        foreach (var model in new[] { Record("T1s", 3).ModelId, "another-model" })
+        {
+            await Assert.ThrowsAsync<TemplateIntegrityException>(() =>
+                store.ScoreAsync("T1s", Vector(3), model, static (p, r) => 0f).WaitAsync(Limit));
+        }
+    }
+
+    [Fact]
     public async Task Get_WrongEncryptionKey_ThrowsIntegrityException()
     {
         var (mux, store, options, _) = await EnrolAsync("T2");

@@ -31,6 +31,29 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
     }
 
     [Fact]
+    public async Task Score_Enrolled_ScoresTheStoredVectorWithoutReturningIt()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var record = Record("V1", 1);
+        await store.UpsertAsync(record).WaitAsync(Limit);
+        var probe = Vector(2);
+        var stored = (await store.GetAsync("V1").WaitAsync(Limit))!.Vector;
+
+        var scored = await store.ScoreAsync("V1", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot).WaitAsync(Limit);
+        Assert.NotNull(scored);
+        Assert.Equal(store.GetSubjectKey("V1"), scored.SubjectKey);
+        Assert.Equal(record.ModelId, scored.ModelId);
+        Assert.NotNull(scored.Score);
+        Assert.Equal(System.Numerics.Tensors.TensorPrimitives.Dot(probe, stored), scored.Score.Value, 5); // the pooled buffer may sum in another order
+
+        // Another model: authenticated, not scored; unknown subject: null.
+        var other = await store.ScoreAsync("V1", probe, "another-model", static (p, r) => throw new InvalidOperationException("scored")).WaitAsync(Limit);
+        Assert.Equal((record.ModelId, (float?)null), (other!.ModelId, other.Score));
+        Assert.Null(await store.ScoreAsync("unknown", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot).WaitAsync(Limit));
+    }
+
+    [Fact]
     public async Task GetByKey_NoTokenServerBusy_ThrowsTimeoutBeforeTheReply()
     {
         await using var mux = await ConnectAsync(target);

@@ -44,32 +44,8 @@ public sealed class ClaimResolver
 
             case ClaimKind.QrToken:
             {
-                if (string.IsNullOrEmpty(claim.Text)) throw MatcherException.Invalid("claim_empty", "The QR token claim is empty.");
-                var result = _qr.Validate(claim.Text);
-                if (!result.IsValid)
-                {
-                    throw new MatcherException(MatcherErrorKind.PermissionDenied, QrRefusalReason(result.Failure), "The QR token was refused: " + result.Message + ".");
-                }
-
-                var token = result.Payload!;
-                bool first;
-                try
-                {
-                    first = await _store.TryConsumeNonceAsync(token.Issuer + ":" + token.Nonce, _options.NonceTtl, cancellationToken)
-                        .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (_store.Failed(ex, cancellationToken))
-                {
-                    throw new StoreUnavailableException("The template store did not answer the nonce check.", ex);
-                }
-
-                if (!first)
-                {
-                    throw new MatcherException(MatcherErrorKind.PermissionDenied, "qr_replayed", "The QR token was already used (replay).");
-                }
-
-                var left = timeout - Stopwatch.GetElapsedTime(start);
-                var (template, key) = await FetchAsync(token.SubjectId, left, cancellationToken).ConfigureAwait(false);
+                var subjectId = await ConsumeQrAsync(claim, timeout, cancellationToken).ConfigureAwait(false);
+                var (template, key) = await FetchAsync(subjectId, timeout - Stopwatch.GetElapsedTime(start), cancellationToken).ConfigureAwait(false);
                 return new ResolvedClaim(template, key, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
 
@@ -96,6 +72,53 @@ public sealed class ClaimResolver
     }
 
     /// <summary>
+    /// Resolves <paramref name="claim"/> as <see cref="ResolveAsync"/> does and compares <paramref name="probe"/> with it
+    /// (<see cref="FaceComparer"/>). An enrolled template (subject id or QR token) is scored where the store decrypts it,
+    /// so nothing of it is materialised: Verify's path when its probe is an embedding (docs/PERFORMANCE.md, "Verify at peak").
+    /// </summary>
+    /// <exception cref="MatcherException">As <see cref="ResolveAsync"/>.</exception>
+    /// <exception cref="StoreUnavailableException">As <see cref="ResolveAsync"/>.</exception>
+    public async Task<ScoredClaim> ScoreAsync(ClaimInput claim, FaceVector probe, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var start = Stopwatch.GetTimestamp();
+        string subjectId;
+        switch (claim.Kind)
+        {
+            case ClaimKind.SubjectId:
+                subjectId = ValidateSubjectId(claim.Text);
+                break;
+            case ClaimKind.QrToken:
+                subjectId = await ConsumeQrAsync(claim, timeout, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                var resolved = await ResolveAsync(claim, timeout, cancellationToken).ConfigureAwait(false);
+                return new ScoredClaim(FaceComparer.Compare(probe, resolved.Reference), resolved.Reference.ModelId, resolved.SubjectKey, resolved.ClaimMs);
+        }
+
+        var left = timeout - Stopwatch.GetElapsedTime(start);
+        if (left <= TimeSpan.Zero) throw new StoreUnavailableException("No time left to fetch the template.");
+        TemplateScore? scored;
+        try
+        {
+            scored = await _store.ScoreAsync(subjectId, probe.Vector, probe.ModelId, FaceComparer.Similarity, cancellationToken)
+                .WaitAsync(left, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TemplateIntegrityException ex)
+        {
+            throw new StoreUnavailableException("The stored template failed authentication.", ex);
+        }
+        catch (Exception ex) when (_store.Failed(ex, cancellationToken))
+        {
+            throw new StoreUnavailableException("The template store did not answer.", ex);
+        }
+
+        if (scored is null) throw MatcherException.NotFound("subject_unknown", "The claimed subject is not enrolled.");
+        var comparison = scored.Score is { } score ? new Comparison(score, ModelMismatch: false) : new Comparison(null, ModelMismatch: true);
+        return new ScoredClaim(comparison, scored.ModelId, scored.SubjectKey.Hex, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    /// <summary>
     /// The reason code a refused QR token gets on the wire (PERMISSION_DENIED, <c>biometrics-reason</c> trailer):
     /// <c>qr_malformed</c>, <c>qr_unknown_issuer</c>, <c>qr_bad_signature</c> (forged or altered), <c>qr_expired</c> or
     /// <c>qr_not_yet_valid</c>; a used nonce is <c>qr_replayed</c> (decided here after validation, not by the validator).
@@ -115,6 +138,36 @@ public sealed class ClaimResolver
         if (string.IsNullOrEmpty(id)) throw MatcherException.Invalid("claim_empty", "The subject_id is empty.");
         if (id.Length > 128) throw MatcherException.Invalid("subject_id_length", "The subject_id is longer than 128 characters.");
         return id;
+    }
+
+    // Validates a QR token claim and consumes its nonce in the store; returns the subject id it names.
+    private async Task<string> ConsumeQrAsync(ClaimInput claim, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(claim.Text)) throw MatcherException.Invalid("claim_empty", "The QR token claim is empty.");
+        var result = _qr.Validate(claim.Text);
+        if (!result.IsValid)
+        {
+            throw new MatcherException(MatcherErrorKind.PermissionDenied, QrRefusalReason(result.Failure), "The QR token was refused: " + result.Message + ".");
+        }
+
+        var token = result.Payload!;
+        bool first;
+        try
+        {
+            first = await _store.TryConsumeNonceAsync(token.Issuer + ":" + token.Nonce, _options.NonceTtl, cancellationToken)
+                .WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_store.Failed(ex, cancellationToken))
+        {
+            throw new StoreUnavailableException("The template store did not answer the nonce check.", ex);
+        }
+
+        if (!first)
+        {
+            throw new MatcherException(MatcherErrorKind.PermissionDenied, "qr_replayed", "The QR token was already used (replay).");
+        }
+
+        return token.SubjectId;
     }
 
     private async Task<(FaceVector Template, string Key)> FetchAsync(string subjectId, TimeSpan timeout, CancellationToken cancellationToken)

@@ -17,6 +17,17 @@ public sealed record FaceInput(ReadOnlyMemory<float> Values, string ModelId, Rea
     public static FaceInput FromEmbedding(ReadOnlyMemory<float> values, string modelId, ProbeQuality? quality = null) =>
         new(values, modelId ?? string.Empty, ReadOnlyMemory<byte>.Empty, quality ?? ProbeQuality.Unmeasured);
 
+    /// <summary>
+    /// True when <see cref="Values"/> is a whole array made for this input alone (the gRPC mapping copies the wire values
+    /// into one): <see cref="FaceResolver"/> then normalises it in place instead of copying it again, one 2 KB array
+    /// fewer per Verify (docs/PERFORMANCE.md, "Verify at peak"). Nothing may read the values after resolving.
+    /// </summary>
+    public bool OwnsValues { get; private init; }
+
+    /// <summary>An embedding input that hands <paramref name="values"/> over (see <see cref="OwnsValues"/>).</summary>
+    public static FaceInput FromOwnedEmbedding(float[] values, string modelId, ProbeQuality? quality = null) =>
+        new(values, modelId ?? string.Empty, ReadOnlyMemory<byte>.Empty, quality ?? ProbeQuality.Unmeasured) { OwnsValues = values.Length > 0 };
+
     /// <summary>An image input.</summary>
     public static FaceInput FromImage(ReadOnlyMemory<byte> image) =>
         new(ReadOnlyMemory<float>.Empty, string.Empty, image, ProbeQuality.Unmeasured);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Biometrics.Matcher.Services;
 
@@ -27,7 +28,9 @@ public sealed class FaceResolver
     {
         if (!input.Values.IsEmpty)
         {
-            return new FaceVector(Normalise(input.Values.Span, input.ModelId, what), input.ModelId, input.Quality);
+            var owned = input.OwnsValues && MemoryMarshal.TryGetArray(input.Values, out var whole) && whole.Offset == 0
+                && whole.Count == whole.Array!.Length ? whole.Array : null;
+            return new FaceVector(Normalise(input.Values.Span, input.ModelId, what, owned), input.ModelId, input.Quality);
         }
 
         if (input.Image.IsEmpty)
@@ -51,7 +54,10 @@ public sealed class FaceResolver
 
     /// <summary>Validates and L2-normalises an embedding (a new array).</summary>
     /// <exception cref="MatcherException">INVALID_ARGUMENT: unknown model_id, wrong length, NaN/Inf or zero vector.</exception>
-    public float[] Normalise(ReadOnlySpan<float> values, string modelId, string what)
+    public float[] Normalise(ReadOnlySpan<float> values, string modelId, string what) => Normalise(values, modelId, what, null);
+
+    // into: null for a new array, or the array values spans (normalised in place).
+    private float[] Normalise(ReadOnlySpan<float> values, string modelId, string what, float[]? into)
     {
         if (string.IsNullOrEmpty(modelId))
         {
@@ -80,7 +86,7 @@ public sealed class FaceResolver
             throw MatcherException.Invalid("embedding_zero", $"The {what} embedding is a zero (or unusable) vector.");
         }
 
-        var result = new float[values.Length];
+        var result = into ?? new float[values.Length];
         TensorPrimitives.Divide(values, norm, result);
         return result;
     }

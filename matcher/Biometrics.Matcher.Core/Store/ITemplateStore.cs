@@ -26,6 +26,14 @@ public interface ITemplateStore
     Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Verify's claim without materialising the template: the subject's entry is fetched, authenticated and decrypted
+    /// as by <see cref="GetAsync"/>, but into pooled memory, scored there with <paramref name="score"/> when it is of
+    /// <paramref name="probeModelId"/>, and wiped. Null if not enrolled.
+    /// </summary>
+    /// <exception cref="TemplateIntegrityException">The stored template failed authentication.</exception>
+    Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Erases a subject from the store and every gallery, and blanks every enrolment request record that names it
     /// (they then read <see cref="RequestState.Erased"/>); false if it was not enrolled (its request records are
     /// blanked all the same).

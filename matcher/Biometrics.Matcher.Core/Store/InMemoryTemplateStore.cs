@@ -90,6 +90,14 @@ public sealed class InMemoryTemplateStore : ITemplateStore
     }
 
     /// <inheritdoc />
+    public async Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        var t = await GetAsync(subjectId, null, cancellationToken).ConfigureAwait(false);
+        return t is null ? null : new TemplateScore(t.SubjectKey, t.ModelId, string.Equals(t.ModelId, probeModelId, StringComparison.Ordinal) ? score(probe.Span, t.Vector) : null);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         var key = GetSubjectKey(subjectId);

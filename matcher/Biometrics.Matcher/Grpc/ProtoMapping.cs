@@ -15,7 +15,7 @@ public static class ProtoMapping
         if (probe is null) return FaceInput.FromImage(ReadOnlyMemory<byte>.Empty);
         return probe.FaceCase switch
         {
-            Probe.FaceOneofCase.Embedding => FaceInput.FromEmbedding(Values(probe.Embedding), probe.Embedding.ModelId, ToQuality(probe.Quality)),
+            Probe.FaceOneofCase.Embedding => FaceInput.FromOwnedEmbedding(Values(probe.Embedding), probe.Embedding.ModelId, ToQuality(probe.Quality)),
             Probe.FaceOneofCase.Image => FaceInput.FromImage(probe.Image.Data.Memory),
             _ => FaceInput.FromImage(ReadOnlyMemory<byte>.Empty),
         };
@@ -125,10 +125,10 @@ public static class ProtoMapping
         return response;
     }
 
-    private static ReadOnlyMemory<float> Values(Embedding e)
+    private static float[] Values(Embedding e)
     {
         var list = e.Values;
-        if (list.Count == 0) return ReadOnlyMemory<float>.Empty;
+        if (list.Count == 0) return [];
         var array = new float[list.Count];
         list.CopyTo(array, 0);
         return array;

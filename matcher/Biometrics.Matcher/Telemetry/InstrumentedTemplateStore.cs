@@ -39,6 +39,10 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("get", () => Inner.GetByKeyAsync(subjectKey, requiredModelId, cancellationToken));
 
     /// <inheritdoc />
+    public Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default) =>
+        Call("get", () => Inner.ScoreAsync(subjectId, probe, probeModelId, score, cancellationToken));
+
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default) =>
         Call("delete", () => Inner.DeleteAsync(subjectId, cancellationToken));
 

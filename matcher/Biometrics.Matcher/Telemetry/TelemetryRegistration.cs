@@ -17,7 +17,7 @@ public static class TelemetryRegistration
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// Metrics (this meter, ASP.NET Core's request durations per gRPC method, Kestrel's connections) when something
+    /// Metrics (this meter, the runtime's, ASP.NET Core's request durations per gRPC method, Kestrel's connections) when something
     /// exports them: the Prometheus endpoint (<see cref="TelemetrySettings.MetricsPort"/>) or OTLP. Traces (ASP.NET Core's
     /// server spans, continued from the caller's <c>traceparent</c>, and this source's store spans) when
     /// <see cref="TelemetrySettings.TracingEnabled"/>. Nothing is collected otherwise: without a listener an instrument
@@ -35,7 +35,9 @@ public static class TelemetryRegistration
         {
             builder.WithMetrics(m =>
             {
-                m.AddMeter(MatcherTelemetry.Name).AddAspNetCoreInstrumentation();
+                // "System.Runtime": the runtime's own observable instruments (GC collections and pause time, heap sizes, thread
+                // pool threads and queue length, lock contention), read only when exported: no per-call cost.
+                m.AddMeter(MatcherTelemetry.Name, "System.Runtime").AddAspNetCoreInstrumentation();
                 if (settings.MetricsPort > 0) m.AddPrometheusExporter();
                 if (otlp is not null) m.AddOtlpExporter(o => Otlp(o, otlp));
             });

@@ -23,6 +23,35 @@ public sealed class ClaimResolverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScoreAsync_EnrolledSubject_ScoresInTheStoreAsCompareWould()
+    {
+        await _d.EnrolAsync("resident-1", 3);
+        var probe = new FaceVector(Axis(3), Model, Good);
+        var scored = await _d.Claims.ScoreAsync(Subject("resident-1"), probe, Bound, CancellationToken.None);
+        var resolved = await _d.Claims.ResolveAsync(Subject("resident-1"), Bound, CancellationToken.None);
+        Assert.Equal(FaceComparer.Compare(probe, resolved.Reference), scored.Comparison);
+        Assert.Equal((Model, resolved.SubjectKey), (scored.ModelId, scored.SubjectKey));
+
+        var other = await _d.Claims.ScoreAsync(Subject("resident-1"), new FaceVector(Axis(3), "m2", Good), Bound, CancellationToken.None);
+        Assert.Equal(new Comparison(null, ModelMismatch: true), other.Comparison);
+        Assert.Equal(Model, other.ModelId);
+    }
+
+    [Fact]
+    public async Task ScoreAsync_UnknownSubjectOrReplayedQr_FailsAsResolveAsync()
+    {
+        await _d.EnrolAsync("resident-1", 3);
+        var probe = new FaceVector(Axis(3), Model, Good);
+        var unknown = await Assert.ThrowsAsync<MatcherException>(() => _d.Claims.ScoreAsync(Subject("nobody"), probe, Bound, CancellationToken.None));
+        Assert.Equal((MatcherErrorKind.NotFound, "subject_unknown"), (unknown.Kind, unknown.Reason));
+
+        var qr = new ClaimInput(ClaimKind.QrToken, _d.Qr.Issue("resident-1", TimeSpan.FromMinutes(5)));
+        Assert.Equal(1f, (await _d.Claims.ScoreAsync(qr, probe, Bound, CancellationToken.None)).Comparison.Score);
+        var replay = await Assert.ThrowsAsync<MatcherException>(() => _d.Claims.ScoreAsync(qr, probe, Bound, CancellationToken.None));
+        Assert.Equal((MatcherErrorKind.PermissionDenied, "qr_replayed"), (replay.Kind, replay.Reason));
+    }
+
+    [Fact]
     public async Task ResolveAsync_ReEnrolledSubject_GivesTheNewTemplate()
     {
         await _d.EnrolAsync("resident-1", 3);
