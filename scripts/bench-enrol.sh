@@ -14,6 +14,7 @@
 # this tree's for both sides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 OLD=${OLD:?set OLD to a worktree of the old commit with matcher/Biometrics.Matcher built in Release}
 COUNT=${COUNT:-100000}
@@ -30,14 +31,6 @@ for side in "$OLD" "$ROOT"; do
   [[ -f $side/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll ]] || { log "no Release build of the matcher in $side"; exit 2; }
 done
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 work=$(mktemp -d)
 REDIS_PID= MATCHER_PID=
 cleanup() { stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; rm -rf "$work"; }

@@ -11,6 +11,7 @@
 # SKIP_BUILD=1 (reuse this tree's build; the old tree is always built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 SECONDS_RUN=${1:-8}
 CLIENTS=${H2LOAD_CLIENTS:-8}
@@ -39,7 +40,6 @@ echo "== building the old stack ($OLD_COMMIT: $(git log -1 --format=%s "$OLD_COM
 git worktree add --quiet --detach "$old_tree" "$OLD_COMMIT"
 dotnet build "$old_tree/$PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 start_server() { # name dll -> sets PORT_<name>, PID_<name>
   local name=$1 dll=$2 port
   port=$(free_port)

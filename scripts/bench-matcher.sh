@@ -36,6 +36,7 @@
 # Exit code: 0 when every run met its objectives, 1 when one missed, 2 on set-up problems.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 SUBJECTS=${SUBJECTS:-1000000}
 RUNS=${RUNS:-verify verify@10000 gate-peak gate-busy gate-busy@0.3s identify mixed restart}
@@ -62,19 +63,11 @@ fi
 MATCHER_DLL=${MATCHER_DLL:-$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll}
 LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 work=$(mktemp -d)
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 REDIS_PID= MATCHER_PID=
-stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 cleanup() { stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; rm -rf "$work"; }
 trap cleanup EXIT
 

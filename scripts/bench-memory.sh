@@ -9,6 +9,7 @@
 # Prints one Markdown table row per measurement and the bytes per template.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 SUBJECTS=${SUBJECTS:-1000000}
 SETTLE=${SETTLE:-5}
@@ -17,14 +18,6 @@ LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
 log() { printf '[bench-memory] %s\n' "$*" >&2; }
 [[ -f "$MATCHER_DLL" && -x "$LOAD" ]] || { log "build matcher/Biometrics.Matcher and loadtest/Biometrics.LoadTest in Release first"; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-rss_mib() { awk '/^VmRSS:/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
-stop_pid() {
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 work=$(mktemp -d)
 REDIS_PID= MATCHER_PID=
 cleanup() { stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; rm -rf "$work"; }

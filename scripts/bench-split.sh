@@ -14,6 +14,7 @@
 # Writes OUT/summary.md; stops everything it started by PID. Exit code 0, or 1 when a run had errors, 2 on set-up problems.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 DATA=${DATA:?DATA must name a folder seeded by scripts/bench-matcher.sh (DATA=... SUBJECTS=... RUNS=restart)}
 [[ -f $DATA/seeded ]] || { echo "bench-split: $DATA/seeded is missing: seed DATA with scripts/bench-matcher.sh first" >&2; exit 2; }
@@ -37,15 +38,6 @@ KEYS=$DATA/keys
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-cpu_seconds() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-rss_mib() { awk '/VmRSS/{printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
-stop_pid() {
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 REDIS_PID=
 MATCHER_PIDS=()
 stop_matchers() { for p in "${MATCHER_PIDS[@]}"; do stop_pid "$p"; done; MATCHER_PIDS=(); }

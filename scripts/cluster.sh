@@ -15,6 +15,7 @@
 # CLUSTER_DIR and REDIS_CLUSTER_DIR move the data (default .data/cluster and .data/redis-cluster; scripts/chaos.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT="$PWD"
 DIR="${CLUSTER_DIR:-$ROOT/.data/cluster}"
 KEYS="$ROOT/.data/keys"
@@ -24,7 +25,6 @@ MATCHERS="${MATCHERS:-3}"
 SPLIT="${SPLIT:-1}"
 log() { printf 'cluster.sh: %s\n' "$*" >&2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 mdir() { echo "$DIR/matcher-$1"; }
 mport() { cat "$(mdir "$1")/port"; }
 maddress() { echo "http://127.0.0.1:$(mport "$1")"; }
@@ -88,11 +88,6 @@ wait_serving() { # index
   log "matcher $1 is not SERVING after 120 s; see $(mdir "$1")/matcher.log"; return 1
 }
 
-stop_pid() { # pid
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 
 case "${1:-}" in
   up)

@@ -14,6 +14,7 @@
 # SIZE (1280,800), SKIP_BUILD=1. Exit code 0 when the PNG was written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 ROOT=$PWD
 SUBJECTS=${SUBJECTS:-10000}
 DURATION=${DURATION:-45s}
@@ -35,15 +36,8 @@ fi
 MATCHER_DLL=$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll
 LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 work=$(mktemp -d)
 REDIS_PID= MATCHER_PID= LOAD_PID=
-stop_pid() { # pid: SIGTERM, wait up to 10 s, then SIGKILL
-  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
 cleanup() { stop_pid "$LOAD_PID"; stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; rm -rf "$work"; }
 trap cleanup EXIT
 

@@ -8,6 +8,7 @@
 #   ./run.sh --Matcher:Redis:Configuration="$(scripts/redis-cluster.sh up)"   (or any node list it prints)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/processes.sh
 DIR="${REDIS_CLUSTER_DIR:-$PWD/.data/redis-cluster}"  # REDIS_CLUSTER_DIR: elsewhere (scripts/chaos.sh)
 REDIS_BIN="${REDIS_SERVER:-/usr/bin/redis-server}"
 CLI=/usr/bin/redis-cli
@@ -15,7 +16,6 @@ NODES=6
 log() { printf 'redis-cluster.sh: %s\n' "$*" >&2; }
 [[ -x "$REDIS_BIN" && -x "$CLI" ]] || { log "redis-server and redis-cli are needed (scripts/setup.sh installs them)"; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 node_dir() { echo "$DIR/node-$1"; }
 running() { local pid; pid=$(cat "$(node_dir "$1")/pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; }
 port_of() { cat "$(node_dir "$1")/port"; }
