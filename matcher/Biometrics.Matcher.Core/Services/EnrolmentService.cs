@@ -68,7 +68,17 @@ public sealed class EnrolmentService
             throw;
         }
 
-        await StoreCallAsync(() => _store.CompleteRequestAsync(claim.Key, claim.Subject, claim.Attempt, Serialize(outcome), cancellationToken)).ConfigureAwait(false);
+        try
+        {
+            await StoreCallAsync(() => _store.CompleteRequestAsync(claim.Key, claim.Subject, claim.Attempt, Serialize(outcome), cancellationToken)).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not acknowledged: a retry may write again (a new version), rather than wait for this reservation to lapse.
+            await ReleaseAsync(claim).ConfigureAwait(false);
+            throw;
+        }
+
         _audit.Record(command.Actor, "Enrol", outcome.Status.ToString(), null, outcome.ModelId, TransactionIds.Next(), outcome.SubjectKey.Length > 0 ? outcome.SubjectKey : null,
             command.RequestId);
         return outcome;
@@ -206,7 +216,17 @@ public sealed class EnrolmentService
                 : _store.CompleteRequestAsync(c.Key, c.Subject, c.Attempt, Serialize(outcomes[i]!), cancellationToken));
         }
 
-        await StoreCallAsync(async () => { await Task.WhenAll(completions).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+        try
+        {
+            await StoreCallAsync(async () => { await Task.WhenAll(completions).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+        }
+        catch
+        {
+            // As in EnrolAsync; releasing a request that did complete changes nothing (only this attempt's reservation goes).
+            await Task.WhenAll(reserved.Select(i => ReleaseAsync(claims[i]!.Value))).ConfigureAwait(false);
+            throw;
+        }
+
         for (var i = 0; i < n; i++)
         {
             if (firstOf[i] == i) continue;
@@ -388,15 +408,38 @@ public sealed class EnrolmentService
         await ReleaseAsync(claim).ConfigureAwait(false);
     }
 
-    /// <summary>Drops a failed attempt's reservation so a retry need not wait for it to lapse (best effort: it lapses anyway).</summary>
+    /// <summary>
+    /// Drops a failed attempt's reservation so a retry need not wait for it to lapse. An attempt usually fails because the
+    /// store is down, and then so does this release: it is tried again in the background until the store answers or the
+    /// reservation has lapsed by itself (2 x <see cref="MatchingOptions.EnrolmentLeaseMs"/>). Without that, a desk or a
+    /// bulk stream retrying the same request ids after a Redis failover waited, silently, the two minutes of the
+    /// reservation (docs/SCALING.md, "Proofs").
+    /// </summary>
     private async Task ReleaseAsync(RequestClaim claim)
+    {
+        if (!await TryReleaseAsync(claim).ConfigureAwait(false)) _ = ReleaseLaterAsync(claim);
+    }
+
+    private async Task<bool> TryReleaseAsync(RequestClaim claim)
     {
         try
         {
             await _store.ReleaseRequestAsync(claim.Key, claim.Subject, claim.Attempt, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is TimeoutException || _store.Failed(ex, CancellationToken.None))
         {
+            return false;
+        }
+    }
+
+    private async Task ReleaseLaterAsync(RequestClaim claim)
+    {
+        var lapsed = _time.GetUtcNow() + TimeSpan.FromMilliseconds(2.0 * _options.EnrolmentLeaseMs);
+        for (var wait = 250; _time.GetUtcNow() < lapsed; wait = Math.Min(wait * 2, 2000))
+        {
+            await Task.Delay(wait).ConfigureAwait(false);
+            if (await TryReleaseAsync(claim).ConfigureAwait(false)) return;
         }
     }
 
