@@ -78,9 +78,11 @@ public sealed class EnrolmentGrpcService(EnrolmentService enrolment, Microsoft.E
 
             if (batch.Count > 0) await closed.Writer.WriteAsync(batch.ToArray(), token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (writer.IsFaulted)
+        catch (OperationCanceledException) when (failed.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
-            // The writer failed and cancelled the reading; its exception is the one that matters.
+            // The writer failed and cancelled the reading; its exception, awaited below, is the one that matters. (Not
+            // `writer.IsFaulted`: the writer cancels before it rethrows, so the reading could end first and the call then
+            // failed UNKNOWN with this cancellation, seen in the Redis-loss proof, docs/SCALING.md.)
         }
         finally
         {
