@@ -219,20 +219,7 @@ public sealed partial class RedisTemplateStore
 
         private void Add(RedisTemplateStore store, byte[]? field, byte[]? value, ref string? model)
         {
-            if (field is null || field.Length != SubjectKeyHexLength || value is null)
-            {
-                throw new TemplateIntegrityException("A snapshot bucket holds a malformed entry.");
-            }
-
-            SubjectKey key;
-            try
-            {
-                key = new SubjectKey(Encoding.ASCII.GetString(field));
-            }
-            catch (FormatException)
-            {
-                throw new TemplateIntegrityException("A snapshot bucket holds a malformed subject key.");
-            }
+            var key = EntryKey(field, value);
 
             var blob = ParseBucket(value, key, out var version, out var modelBytes);
             // One string per model in the bucket (there is one model in practice), not one per template.
@@ -319,23 +306,28 @@ public sealed partial class RedisTemplateStore
         return copied;
     }
 
-    /// <summary>Parses and opens one bucket entry (field: subject key; value: <c>version:changeId:modelLength:model</c> then the blob).</summary>
-    private StoredTemplate OpenBucketEntry(byte[]? field, byte[]? value)
+    /// <summary>The subject key of one bucket entry (its field), checked with the entry's shape.</summary>
+    private static SubjectKey EntryKey([System.Diagnostics.CodeAnalysis.NotNull] byte[]? field, [System.Diagnostics.CodeAnalysis.NotNull] byte[]? value)
     {
         if (field is null || field.Length != SubjectKeyHexLength || value is null)
         {
             throw new TemplateIntegrityException("A snapshot bucket holds a malformed entry.");
         }
 
-        SubjectKey key;
         try
         {
-            key = new SubjectKey(Encoding.ASCII.GetString(field));
+            return new SubjectKey(Encoding.ASCII.GetString(field));
         }
         catch (FormatException)
         {
             throw new TemplateIntegrityException("A snapshot bucket holds a malformed subject key.");
         }
+    }
+
+    /// <summary>Parses and opens one bucket entry (field: subject key; value: <c>version:changeId:modelLength:model</c> then the blob).</summary>
+    private StoredTemplate OpenBucketEntry(byte[]? field, byte[]? value)
+    {
+        var key = EntryKey(field, value);
 
         var blob = ParseBucket(value, key, out var version, out var changeId, out var modelId);
         return Open(key, modelId, version, changeId, blob);
