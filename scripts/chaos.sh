@@ -170,7 +170,7 @@ redis_loss() {
   seed=$!; PIDS+=("$seed")
   # The kill comes KILL_AT_REDIS s into the enrolments, or earlier once a quarter of them are acknowledged.
   for _ in $(seq $((KILL_AT_REDIS * 10))); do
-    (( $(wc -l < "$dir/acked.txt" 2>/dev/null || echo 0) >= ENROL / 4 )) && break
+    (( $(cat "$dir/acked.txt" 2>/dev/null | wc -l) >= ENROL / 4 )) && break
     sleep 0.1
   done
   local acked_before; acked_before=$(wc -l < "$dir/acked.txt")
