@@ -47,9 +47,9 @@ public sealed class GateTraceTests : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         };
         _app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings),
-            extraServices: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_matcherSpans)));
+            extraServices: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new Collect(_matcherSpans))));
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        _edgeTracing = Sdk.CreateTracerProviderBuilder().AddSource(EdgeTelemetry.Name).AddInMemoryExporter(_edgeSpans).Build()!;
+        _edgeTracing = Sdk.CreateTracerProviderBuilder().AddSource(EdgeTelemetry.Name).AddProcessor(new Collect(_edgeSpans)).Build()!;
     }
 
     public async Task DisposeAsync()
@@ -91,7 +91,7 @@ public sealed class GateTraceTests : IAsyncLifetime
         var enrolment = new Metadata { { "authorization", "Bearer " + File.ReadAllText(Path.Combine(_keys, "enrolment.token")).Trim() } };
         await connection.Enrolment.EnrolAsync(new EnrolRequest { RequestId = "trace-1", SubjectId = "T-100", Template = Embed(template) },
             new CallOptions(enrolment, DateTime.UtcNow.AddSeconds(30)));
-        _matcherSpans.Clear();
+        lock (_matcherSpans) _matcherSpans.Clear();
 
         var verdicts = new List<Verdict>();
         var budget = TimeSpan.FromSeconds(10);
@@ -108,8 +108,10 @@ public sealed class GateTraceTests : IAsyncLifetime
         }
 
         Assert.Equal(Decision.Accept, Assert.Single(verdicts).Decision);
-        var edge = Assert.Single(_edgeSpans, a => a.Source.Name == EdgeTelemetry.Name);
-        Assert.Equal("trace-s1", edge.GetTagItem("biometrics.session_id"));
+        // The listener sees every traveller span in this process, also those of tests running beside this one: pick ours.
+        Activity[] edgeSpans;
+        lock (_edgeSpans) edgeSpans = [.. _edgeSpans];
+        var edge = Assert.Single(edgeSpans, a => a.Source.Name == EdgeTelemetry.Name && Equals(a.GetTagItem("biometrics.session_id"), "trace-s1"));
 
         // The matcher's spans end as the call ends; wait for them (bounded).
         Activity[] trace;
@@ -129,6 +131,15 @@ public sealed class GateTraceTests : IAsyncLifetime
         Assert.Equal(MatcherTelemetry.Name, store.Source.Name);
         Assert.Equal(ActivityKind.Client, store.Kind);
         Assert.Equal(server.TraceId, store.TraceId);
+    }
+
+    /// <summary>Keeps ended spans under the list's lock: other tests' spans end on other threads while this one reads.</summary>
+    private sealed class Collect(List<Activity> into) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            lock (into) into.Add(data);
+        }
     }
 
     private static float[] Vector(int seed)
