@@ -7,10 +7,10 @@
 #   redis:   matcher 2 started again; an enrolment load (seed of ENROL new subjects, --acked-file) and Verify at
 #            VERIFY_RATE/s; KILL_AT_REDIS s in, kill -9 one Redis primary. Measures when its replica took over and when
 #            the last Verify failed (UNAVAILABLE, or REFER store_unavailable on any matcher, sampled every 0.2 s), then
-#            reads every acknowledged enrolment back (Enrolment.GetSubject through the matchers, with curl).
+#            reads every acknowledged enrolment back (Enrolment.GetSubject through the matchers, python3-grpcio).
 # Progress on stderr; the load tester's reports and summary.md under reports/<UTC time>/ (OUT= elsewhere).
 #   scripts/chaos.sh [matcher|redis|both]      (default both; run it under bench-run when its figures are written down)
-# Needs Release builds of the matcher and the load tester (scripts/setup.sh builds them), redis-server, redis-cli, curl.
+# Needs Release builds of the matcher and the load tester (scripts/setup.sh builds them), redis-server, redis-cli, curl, python3-grpcio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
