@@ -3,6 +3,7 @@
 # and 3 matchers (Store:WaitForReplicas=1, each matcher's /metrics on), in a temporary folder on free loopback ports,
 # everything stopped by PID at the end. Seeds RESIDENTS residents and a watchlist of WATCHLIST, then
 #   matcher: the load tester's gate-peak (LANES lanes, --target all three) for DURATION s; KILL_AT s in, kill -9 matcher 2.
+#            GATE_ARGS adds load tester options, e.g. GATE_ARGS="--traveller-interval 0.3s --genuine 0" for gate-busy@0.3s.
 #            Counts each matcher's budget misses (biometrics_matcher_budget_missed_total) and the sessions that failed.
 #   redis:   matcher 2 started again; an enrolment load (seed of ENROL new subjects, --acked-file) and Verify at
 #            VERIFY_RATE/s; KILL_AT_REDIS s in, kill -9 one Redis primary. Measures when its replica took over and when
@@ -69,7 +70,7 @@ log "matchers: $ADDRS"
   echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with changes)'), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
   echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg). 3 Redis primaries + 3 replicas (cluster-node-timeout 2000 ms,"
   echo "AOF always), 3 matchers with Store:WaitForReplicas=1. Command: \`scripts/chaos.sh $WHAT\` with RESIDENTS=$RESIDENTS"
-  echo "WATCHLIST=$WATCHLIST LANES=$LANES DURATION=$DURATION KILL_AT=$KILL_AT ENROL=$ENROL VERIFY_RATE=$VERIFY_RATE KILL_AT_REDIS=$KILL_AT_REDIS."
+  echo "WATCHLIST=$WATCHLIST LANES=$LANES DURATION=$DURATION KILL_AT=$KILL_AT ENROL=$ENROL VERIFY_RATE=$VERIFY_RATE KILL_AT_REDIS=$KILL_AT_REDIS GATE_ARGS=\"${GATE_ARGS:-}\"."
   echo
 } > "$SUMMARY"
 
@@ -89,7 +90,7 @@ matcher_loss() {
   done
   t0=$(now)
   "$LOAD" run --scenario gate-peak --target "$ADDRS" --token-file "$KEYS/gate.token" --lanes "$LANES" --subjects "$RESIDENTS" \
-    --warmup 5s --duration "${DURATION}s" --report-dir "$dir" --title "matcher loss" --no-progress > "$OUT/matcher-loss.txt" 2>&1 &
+    --warmup 5s --duration "${DURATION}s" --report-dir "$dir" --title "matcher loss" --no-progress ${GATE_ARGS:-} > "$OUT/matcher-loss.txt" 2>&1 &
   load=$!; PIDS+=("$load")
   sleep $((5 + KILL_AT))
   local open killed_pid
@@ -112,7 +113,7 @@ matcher_loss() {
   {
     echo "## Matcher loss (kill -9 of one matcher under gate-peak)"
     echo
-    echo "\`biometrics-load run --scenario gate-peak --target <3 matchers> --lanes $LANES --subjects $RESIDENTS --warmup 5s --duration ${DURATION}s\`;"
+    echo "\`biometrics-load run --scenario gate-peak --target <3 matchers> --lanes $LANES --subjects $RESIDENTS --warmup 5s --duration ${DURATION}s${GATE_ARGS:+ $GATE_ARGS}\`;"
     echo "matcher 2 killed (SIGKILL) $(json "$report" "'%.1f' % ($tk - $started - s['warmUpSeconds'])") s into the measured time, with $open gate sessions open on it (its gauge just before)."
     echo
     echo "| figure | value |"
