@@ -3,14 +3,15 @@
 # and 3 matchers (Store:WaitForReplicas=1, each matcher's /metrics on), in a temporary folder on free loopback ports,
 # everything stopped by PID at the end. Seeds RESIDENTS residents and a watchlist of WATCHLIST, then
 #   matcher: the load tester's gate-peak (LANES lanes, --target all three) for DURATION s; KILL_AT s in, kill -9 matcher 2.
+#            GATE_ARGS adds load tester options, e.g. GATE_ARGS="--traveller-interval 0.3s --genuine 0" for gate-busy@0.3s.
 #            Counts each matcher's budget misses (biometrics_matcher_budget_missed_total) and the sessions that failed.
 #   redis:   matcher 2 started again; an enrolment load (seed of ENROL new subjects, --acked-file) and Verify at
 #            VERIFY_RATE/s; KILL_AT_REDIS s in, kill -9 one Redis primary. Measures when its replica took over and when
 #            the last Verify failed (UNAVAILABLE, or REFER store_unavailable on any matcher, sampled every 0.2 s), then
-#            reads every acknowledged enrolment back (Enrolment.GetSubject through the matchers, with curl).
+#            reads every acknowledged enrolment back (Enrolment.GetSubject through the matchers, python3-grpcio).
 # Progress on stderr; the load tester's reports and summary.md under reports/<UTC time>/ (OUT= elsewhere).
 #   scripts/chaos.sh [matcher|redis|both]      (default both; run it under bench-run when its figures are written down)
-# Needs Release builds of the matcher and the load tester (scripts/setup.sh builds them), redis-server, redis-cli, curl.
+# Needs Release builds of the matcher and the load tester (scripts/setup.sh builds them), redis-server, redis-cli, curl, python3-grpcio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -69,7 +70,7 @@ log "matchers: $ADDRS"
   echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with changes)'), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
   echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg). 3 Redis primaries + 3 replicas (cluster-node-timeout 2000 ms,"
   echo "AOF always), 3 matchers with Store:WaitForReplicas=1. Command: \`scripts/chaos.sh $WHAT\` with RESIDENTS=$RESIDENTS"
-  echo "WATCHLIST=$WATCHLIST LANES=$LANES DURATION=$DURATION KILL_AT=$KILL_AT ENROL=$ENROL VERIFY_RATE=$VERIFY_RATE KILL_AT_REDIS=$KILL_AT_REDIS."
+  echo "WATCHLIST=$WATCHLIST LANES=$LANES DURATION=$DURATION KILL_AT=$KILL_AT ENROL=$ENROL VERIFY_RATE=$VERIFY_RATE KILL_AT_REDIS=$KILL_AT_REDIS GATE_ARGS=\"${GATE_ARGS:-}\"."
   echo
 } > "$SUMMARY"
 
@@ -89,7 +90,7 @@ matcher_loss() {
   done
   t0=$(now)
   "$LOAD" run --scenario gate-peak --target "$ADDRS" --token-file "$KEYS/gate.token" --lanes "$LANES" --subjects "$RESIDENTS" \
-    --warmup 5s --duration "${DURATION}s" --report-dir "$dir" --title "matcher loss" --no-progress > "$OUT/matcher-loss.txt" 2>&1 &
+    --warmup 5s --duration "${DURATION}s" --report-dir "$dir" --title "matcher loss" --no-progress ${GATE_ARGS:-} > "$OUT/matcher-loss.txt" 2>&1 &
   load=$!; PIDS+=("$load")
   sleep $((5 + KILL_AT))
   local open killed_pid
@@ -112,7 +113,7 @@ matcher_loss() {
   {
     echo "## Matcher loss (kill -9 of one matcher under gate-peak)"
     echo
-    echo "\`biometrics-load run --scenario gate-peak --target <3 matchers> --lanes $LANES --subjects $RESIDENTS --warmup 5s --duration ${DURATION}s\`;"
+    echo "\`biometrics-load run --scenario gate-peak --target <3 matchers> --lanes $LANES --subjects $RESIDENTS --warmup 5s --duration ${DURATION}s${GATE_ARGS:+ $GATE_ARGS}\`;"
     echo "matcher 2 killed (SIGKILL) $(json "$report" "'%.1f' % ($tk - $started - s['warmUpSeconds'])") s into the measured time, with $open gate sessions open on it (its gauge just before)."
     echo
     echo "| figure | value |"
@@ -238,38 +239,29 @@ EOF
   log "redis loss: done"
 }
 
-# Enrolment.GetSubject for every subject id in $1, spread over the matchers, with curl (HTTP/2, one after another); prints how
-# many came back with a SubjectInfo (a gRPC message longer than its 5-byte header).
+# Enrolment.GetSubject for every subject id in $1, spread over the matchers (python3-grpcio from scripts/setup.sh, raw
+# bytes, 32 calls in flight, a failed call asked once more on the next matcher); prints how many came back with a
+# SubjectInfo. (curl asked one request at a time: its HTTP/2 run broke after a few requests, and the rest, each on a curl
+# of its own, took minutes.)
 readback() {
   local ids="$1" dir="$2"
-  mkdir -p "$dir/req" "$dir/resp"
-  python3 - "$ids" "$dir" "$ADDRS" "$(cat "$KEYS/enrolment.token")" <<'EOF' > "$dir/curl.conf"
-import sys, struct
-ids, d, addrs, token = sys.argv[1], sys.argv[2], sys.argv[3].split(','), sys.argv[4]
-for n, line in enumerate(open(ids)):
-    sid = line.strip().encode()
-    if not sid: continue
-    msg = b'\x0a' + bytes([len(sid)]) + sid
-    open(f"{d}/req/{n}", 'wb').write(b'\x00' + struct.pack('>I', len(msg)) + msg)
-    print(f'url = "{addrs[n % len(addrs)]}/biometrics.v1.Enrolment/GetSubject"\nhttp2-prior-knowledge\n'
-          f'header = "content-type: application/grpc"\nheader = "te: trailers"\nheader = "authorization: Bearer {token}"\n'
-          f'data-binary = "@{d}/req/{n}"\noutput = "{d}/resp/{n}"\nwrite-out = "%{{size_download}}\\n"\nsilent\nshow-error\nnext')
-EOF
-  sed -i '$ d' "$dir/curl.conf"  # no "next" after the last request
-  curl -K "$dir/curl.conf" 2>"$dir/curl-errors.txt" >/dev/null || true
-  # Each request without an answer once more on a connection of its own (a request, not a subject, may have failed).
-  local token; token=$(cat "$KEYS/enrolment.token")
-  local -a addr; IFS=, read -r -a addr <<<"$ADDRS"
-  for f in "$dir"/req/*; do
-    local n; n=$(basename "$f")
-    [[ -s "$dir/resp/$n" && $(stat -c %s "$dir/resp/$n") -gt 5 ]] && continue
-    echo "$n ${addr[$((n % ${#addr[@]}))]}"
-  done > "$dir/again.txt"
-  while read -r n a; do
-    curl -s --http2-prior-knowledge -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $token" \
-      --data-binary @"$dir/req/$n" -o "$dir/resp/$n" "$a/biometrics.v1.Enrolment/GetSubject" 2>>"$dir/curl-errors.txt" || true
-  done < "$dir/again.txt"
-  find "$dir/resp" -type f -size +5c | wc -l
+  mkdir -p "$dir"
+  /usr/bin/python3 - "$ids" "$ADDRS" "$(cat "$KEYS/enrolment.token")" 2>"$dir/errors.txt" <<'PY'
+import sys, concurrent.futures as cf, grpc
+ids = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+token = sys.argv[3]
+calls = [grpc.insecure_channel(a.removeprefix('http://')).unary_unary('/biometrics.v1.Enrolment/GetSubject') for a in sys.argv[2].split(',')]
+def get(n, sid, attempt=0):
+    try:
+        msg = b'\x0a' + bytes([len(sid)]) + sid.encode()  # GetSubjectRequest { subject_id = 1 }
+        return len(calls[(n + attempt) % len(calls)](msg, metadata=[('authorization', 'Bearer ' + token)], timeout=10)) > 0
+    except grpc.RpcError as e:
+        if attempt == 0: return get(n, sid, 1)
+        print(f"{sid}: {e.code().name} {e.details()}", file=sys.stderr)
+        return False
+with cf.ThreadPoolExecutor(32) as pool:
+    print(sum(pool.map(get, range(len(ids)), ids)))
+PY
 }
 
 case "$WHAT" in

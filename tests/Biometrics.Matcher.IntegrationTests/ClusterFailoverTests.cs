@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
+using Biometrics.Matcher.Hosting;
+using Biometrics.Matcher.Security;
+using Biometrics.Matcher.Store;
 using Biometrics.Protos.V1;
 using Biometrics.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Biometrics.Matcher.IntegrationTests;
@@ -125,13 +129,82 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
+    /// <summary>
+    /// The enrolment stall after a Redis failover (docs/SCALING.md, "Proofs"): a reservation whose <c>SET NX</c> ran on
+    /// Redis but whose answer the attempt did not get in time (there it waited behind a replica <c>WAIT</c> on the write
+    /// connection; here its primary holds writes with <c>CLIENT PAUSE WRITE</c>) was never released, and every retry of
+    /// the request waited silently for it to lapse, 2 x EnrolmentLeaseMs (120 s). Now the failed attempt drops it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Enrol_ReservationAnswerLost_FailsUnavailableAndRetryIsEnrolled(bool stream)
+    {
+        const string desk = "desk-lost-answer";
+        var store = _matcher.Services.GetRequiredService<ITemplateStore>();
+        var token = DevelopmentKeys.Ensure(_keys).CreateTokenIssuer().Issue(desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
+        CallOptions Desk(double seconds) => new(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(seconds));
+        Task<EnrolResponse> EnrolAsync(EnrolRequest r, double seconds) => stream ? EnrolOnStreamAsync(r, Desk(seconds)) : _matcher.Enrolment.EnrolAsync(r, Desk(seconds)).ResponseAsync;
+        static EnrolRequest Request(string id, string subject, int seed) =>
+            new() { RequestId = id, SubjectId = subject, Template = Vectors.Embedding(Vectors.Random(seed)) };
+
+        // Warm-up: connections to every primary, scripts loaded.
+        Assert.Equal(EnrolStatus.Enrolled, (await EnrolAsync(Request("warm-up", "warm-up", 1), 60)).Status);
+
+        // A request whose record lives on another primary than its subject's index (docs/REDIS.md, "Enrolment requests"),
+        // so that only the reservation's SET waits.
+        const string subject = "lost-answer";
+        var indexNode = _cluster.PrimaryOf("{" + (Convert.ToInt32(store.GetSubjectKey(subject).Hex[..2], 16) >> 2) + "}");
+        string requestId, key;
+        RedisServer recordNode;
+        var n = 0;
+        do
+        {
+            requestId = "lost-" + n++;
+            key = "bio:idem:" + store.GetRequestPseudonym("enrolment:" + desk + "\n" + requestId);
+            recordNode = _cluster.PrimaryOf(key);
+        }
+        while (recordNode == indexNode);
+
+        // The record's primary holds writes far beyond the store's deadline (500 ms): the attempt fails UNAVAILABLE, its
+        // SET runs when the primary resumes.
+        RedisCluster.Command(recordNode, "CLIENT", "PAUSE", "30000", "WRITE");
+        RpcException failed;
+        try
+        {
+            failed = await Assert.ThrowsAsync<RpcException>(() => EnrolAsync(Request(requestId, subject, 2), 15));
+        }
+        finally
+        {
+            RedisCluster.Command(recordNode, "CLIENT", "UNPAUSE");
+        }
+
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
+        // The failed attempt's reservation does not outlive it (it stayed 120 s), and a retry of the request is enrolled
+        // (it waited for the reservation: DEADLINE_EXCEEDED, or silence on a stream without a deadline).
+        await WaitUntil(() => RedisCluster.Command(recordNode, "EXISTS", key).Trim() == "0", TimeSpan.FromSeconds(20), pollMs: 200);
+        var retry = await EnrolAsync(Request(requestId, subject, 2), 30);
+        Assert.Equal((EnrolStatus.Enrolled, false), (retry.Status, retry.Replayed));
+    }
+
+    private async Task<EnrolResponse> EnrolOnStreamAsync(EnrolRequest request, CallOptions options)
+    {
+        using var call = _matcher.Enrolment.EnrolStream(options);
+        await call.RequestStream.WriteAsync(request);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None), "the stream ended without an answer");
+        var answer = call.ResponseStream.Current;
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return answer;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan limit, int pollMs = 20)
     {
         var deadline = DateTime.UtcNow + limit;
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
+            await Task.Delay(pollMs);
         }
     }
 }

@@ -60,6 +60,14 @@ public sealed class RedisCluster : IDisposable
     /// <summary>SIGKILLs the primary that serves <paramref name="key"/>; returns it (its replica takes over).</summary>
     public RedisServer KillPrimaryOf(string key)
     {
+        var node = PrimaryOf(key);
+        node.Kill();
+        return node;
+    }
+
+    /// <summary>The running primary that serves <paramref name="key"/> (its hash slot).</summary>
+    public RedisServer PrimaryOf(string key)
+    {
         var slot = Command(_nodes.First(n => n.IsRunning), "CLUSTER", "KEYSLOT", key).Trim();
         foreach (var node in _nodes.Where(n => n.IsRunning))
         {
@@ -72,11 +80,7 @@ public sealed class RedisCluster : IDisposable
                 var parts = range.Split('-');
                 if (parts.Length == 0 || !int.TryParse(parts[0], out var lo)) continue;
                 var hi = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : lo;
-                if (s >= lo && s <= hi)
-                {
-                    node.Kill();
-                    return node;
-                }
+                if (s >= lo && s <= hi) return node;
             }
         }
 

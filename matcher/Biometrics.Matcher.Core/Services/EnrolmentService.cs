@@ -43,7 +43,19 @@ public sealed class EnrolmentService
     {
         var galleries = Validate(command);
         var claim = NewClaim(command);
-        if (await ClaimAsync(command, claim, cancellationToken).ConfigureAwait(false) is { } earlier) return earlier;
+        EnrolOutcome? earlier;
+        try
+        {
+            earlier = await ClaimAsync(command, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The reservation may have been made although its answer was lost (ReleaseIfReservedAsync).
+            await ReleaseAsync(claim).ConfigureAwait(false);
+            throw;
+        }
+
+        if (earlier is not null) return earlier;
 
         EnrolOutcome outcome;
         try
@@ -394,6 +406,14 @@ public sealed class EnrolmentService
     /// <summary>The result as kept in the store: without the request id, which Redis never holds in clear.</summary>
     private static byte[] Serialize(EnrolOutcome outcome) => JsonSerializer.SerializeToUtf8Bytes(outcome with { RequestId = "" }, s_json);
 
+    /// <summary>
+    /// Drops this attempt's reservation unless the store answered with another attempt's record. A claim that failed may
+    /// still have reserved: its <c>SET NX</c> was sent, and ran, but the answer was lost (the store's deadline passed while
+    /// the command waited behind a replica <c>WAIT</c> on the write connection, the call was cancelled, the primary died
+    /// after replicating it). Such a reservation, kept, made every retry of the request wait silently until it lapsed
+    /// (2 x <see cref="MatchingOptions.EnrolmentLeaseMs"/>): the enrolment stall after a Redis failover (docs/SCALING.md,
+    /// "Proofs"). The release only deletes a reservation holding this attempt's id, so it is harmless when none was made.
+    /// </summary>
     private async Task ReleaseIfReservedAsync(Task<EnrolOutcome?> claimed, RequestClaim claim)
     {
         try
@@ -402,7 +422,7 @@ public sealed class EnrolmentService
         }
         catch (Exception)
         {
-            return; // nothing was reserved
+            // Unknown whether the reservation was made: release it as if it had been.
         }
 
         await ReleaseAsync(claim).ConfigureAwait(false);
