@@ -14,6 +14,7 @@ public static class Program
     {
         ["face-compare"] = Vision.FaceStageComparison.Run,
         ["gallery-bench"] = Gallery.GalleryBench.Run,
+        ["vnni-peak"] = Gallery.VnniPeak.Run,
         ["imaging-check"] = Vision.ImagingCheck.Run,
         ["int8-calibrate"] = Vision.Int8Calibration.Run,
     };
