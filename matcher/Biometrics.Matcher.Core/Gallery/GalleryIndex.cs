@@ -18,6 +18,9 @@ public sealed partial class GalleryIndex : IDisposable
 {
     private const float MinNorm = 1e-6f;
 
+    /// <summary>Rows per work item of a bulk load: 16 work items for a snapshot batch of 4,096, so both cores share it.</summary>
+    private const int BulkChunk = 256;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<GallerySegment> _segments = [];
     private readonly List<string> _idByRow = [];
@@ -133,16 +136,46 @@ public sealed partial class GalleryIndex : IDisposable
         for (var i = 0; i < n; i++)
         {
             ArgumentException.ThrowIfNullOrEmpty(subjectIds[i], nameof(subjectIds));
-            var v = embeddings.Slice(i * Dimension, Dimension);
-            if (!TensorPrimitives.IsFiniteAll(v))
-            {
-                throw new ArgumentException($"embedding {i} contains NaN or infinity", nameof(embeddings));
-            }
+        }
 
-            if (TensorPrimitives.Norm(v) < MinNorm)
+        // Validation and the norms on every core (a snapshot load hands over 4,096 rows at a time; one pass per row on the
+        // caller's thread was a serial share of the start): the first invalid row, if any, is reported and nothing added.
+        var norms = new float[n];
+        var firstBad = n;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
+        var chunks = (n + BulkChunk - 1) / BulkChunk;
+        unsafe
+        {
+            fixed (float* src = embeddings)
             {
-                throw new ArgumentException($"embedding {i} is a zero vector", nameof(embeddings));
+                var srcPtr = src;
+                Parallel.For(0, chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
+                {
+                    var end = Math.Min(n, (c + 1) * BulkChunk);
+                    for (var i = c * BulkChunk; i < end; i++)
+                    {
+                        var v = new ReadOnlySpan<float>(srcPtr + ((long)i * Dimension), Dimension);
+                        var norm = TensorPrimitives.Norm(v);
+                        // NaN or infinity in v makes the norm NaN or infinity.
+                        if (!float.IsFinite(norm) || norm < MinNorm)
+                        {
+                            InterlockedMin(ref firstBad, i);
+                            return;
+                        }
+
+                        norms[i] = norm;
+                    }
+                });
             }
+        }
+
+        if (firstBad < n)
+        {
+            var v = embeddings.Slice(firstBad * Dimension, Dimension);
+            throw new ArgumentException(
+                !TensorPrimitives.IsFiniteAll(v) ? $"embedding {firstBad} contains NaN or infinity"
+                : TensorPrimitives.Norm(v) < MinNorm ? $"embedding {firstBad} is a zero vector"
+                : $"embedding {firstBad} is too large to normalise", nameof(embeddings));
         }
 
         _lock.EnterWriteLock();
@@ -157,16 +190,13 @@ public sealed partial class GalleryIndex : IDisposable
             }
 
             // A key repeated inside the batch: the last occurrence wins, earlier ones are skipped (no two workers write one row).
-            var taken = new bool[_idByRow.Count];
+            // (A set of the batch's rows, not a flag per gallery row: that was a 1 MB large-object array per batch at 1,000,000.)
+            var taken = new HashSet<int>(n);
             for (var i = n - 1; i >= 0; i--)
             {
-                if (taken[rows[i]])
+                if (!taken.Add(rows[i]))
                 {
                     rows[i] = -1;
-                }
-                else
-                {
-                    taken[rows[i]] = true;
                 }
             }
 
@@ -175,17 +205,15 @@ public sealed partial class GalleryIndex : IDisposable
                 fixed (float* src = embeddings)
                 {
                     var srcPtr = src;
-                    var maxRes = new float[Math.Max(1, n)];
-                    var maxCn = new float[Math.Max(1, n)];
-                    const int Chunk = 4096;
-                    var chunks = (n + Chunk - 1) / Chunk;
+                    var maxRes = new float[Math.Max(1, chunks)];
+                    var maxCn = new float[Math.Max(1, chunks)];
                     // Optimised from the first call: a start's bulk load is over before tiered compilation would have
                     // replaced tier-0 code (docs/PERFORMANCE.md, "Restart").
-                    Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
+                    Parallel.For(0, chunks, parallel, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
                     {
-                        var start = c * Chunk;
-                        var end = Math.Min(n, start + Chunk);
-                        var code = new sbyte[Dimension];
+                        var start = c * BulkChunk;
+                        var end = Math.Min(n, start + BulkChunk);
+                        Span<sbyte> code = stackalloc sbyte[Dimension];
                         float mr = 0, mc = 0;
                         for (var i = start; i < end; i++)
                         {
@@ -199,7 +227,7 @@ public sealed partial class GalleryIndex : IDisposable
                             var off = row & (GallerySegment.Rows - 1);
                             var dst = seg.FloatRow(off);
                             var v = new ReadOnlySpan<float>(srcPtr + ((long)i * Dimension), Dimension);
-                            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), dst);
+                            TensorPrimitives.Divide(v, norms[i], dst);
                             Int8Kernels.QuantizeRow(dst, code, out var s, out var r, out var cn, out var sum);
                             seg.WriteCode(off, code, s, r, cn, sum);
                             mr = Math.Max(mr, r);
@@ -319,6 +347,17 @@ public sealed partial class GalleryIndex : IDisposable
         finally
         {
             _lock.ExitWriteLock();
+        }
+    }
+
+    private static void InterlockedMin(ref int location, int value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current) return;
+            current = seen;
         }
     }
 

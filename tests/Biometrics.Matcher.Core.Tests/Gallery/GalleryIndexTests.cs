@@ -116,6 +116,33 @@ public sealed class GalleryIndexTests
     }
 
     [Fact]
+    public void AddRange_InvalidVectorsInSeveralWorkItems_ReportsTheFirstAndAddsNothing()
+    {
+        using var g = new GalleryIndex("residents", "m1");
+        var v = RandomVectors.Unit(new Random(8), 1000, Dim);
+        v.AsSpan(900 * Dim, Dim).Clear();
+        v[(517 * Dim) + 9] = float.NaN;
+        var ex = Assert.Throws<ArgumentException>(() => g.AddRange(Enumerable.Range(0, 1000).Select(i => $"s{i}").ToArray(), v));
+        Assert.Contains("embedding 517 contains NaN or infinity", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, g.Count);
+    }
+
+    [Fact]
+    public void AddRange_ManyWorkItems_EveryRowFindsItself()
+    {
+        using var g = new GalleryIndex("residents", "m1");
+        var v = RandomVectors.Unit(new Random(9), 1000, Dim);
+        g.AddRange(Enumerable.Range(0, 1000).Select(i => $"s{i}").ToArray(), v);
+        Assert.Equal(1000, g.Count);
+        foreach (var i in new[] { 0, 255, 256, 511, 999 })
+        {
+            var hit = g.Search(v.AsSpan(i * Dim, Dim), 1)[0];
+            Assert.Equal($"s{i}", hit.SubjectId);
+            Assert.Equal(1f, hit.Score, 4);
+        }
+    }
+
+    [Fact]
     public void SearchBatch_ManyQueries_EqualsOneByOneSearch()
     {
         using var g = new GalleryIndex("residents", "m1", options: new GalleryIndexOptions { QuantizedMinRows = 0 });
