@@ -10,7 +10,9 @@
 #
 #   DATA=/work/bench-data/me-1m scripts/bench-split.sh
 #
-# IDENTIFY_RATE (100), DURATION (30s), WARMUP (10s), PARTS (3), SKIP_BUILD=1, OUT (reports/bench-split-<UTC time>).
+# IDENTIFY_RATE (100), DURATION (30s), WARMUP (10s), PARTS (3), SKIP_BUILD=1, OUT (reports/bench-split-<UTC time>),
+# RUNS ("whole split": which of 1. and 2. to run), MATCHER_DLL (another build's matcher, e.g. an older commit's for a
+# before/after pair; its label goes into the summary).
 # Writes OUT/summary.md; stops everything it started by PID. Exit code 0, or 1 when a run had errors, 2 on set-up problems.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +25,7 @@ IDENTIFY_RATE=${IDENTIFY_RATE:-100}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-10s}
 PARTS=${PARTS:-3}
+RUNS=${RUNS:-whole split}
 OUT=${OUT:-reports/bench-split-$(date -u +%Y%m%dT%H%M%SZ)}
 PY=/usr/bin/python3
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -82,7 +85,8 @@ start_matcher() { # port, extra args...
   echo "# Split galleries benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)'); load average at the start $(uptime | sed 's/.*load average: //')"
-  echo "- command: \`DATA=$DATA IDENTIFY_RATE=$IDENTIFY_RATE DURATION=$DURATION WARMUP=$WARMUP PARTS=$PARTS scripts/bench-split.sh\`; $SUBJECTS residents, $WATCHLIST on the watchlist"
+  echo "- command: \`DATA=$DATA IDENTIFY_RATE=$IDENTIFY_RATE DURATION=$DURATION WARMUP=$WARMUP PARTS=$PARTS RUNS='$RUNS' scripts/bench-split.sh\`; $SUBJECTS residents, $WATCHLIST on the watchlist"
+  echo "- matcher: $MATCHER_DLL"
   echo "- every matcher, redis-server and the load generator on this one machine (the matchers share its cores)"
   echo
 } >"$OUT/summary.md"
@@ -111,6 +115,7 @@ identify() { # name, comma-separated targets
 }
 
 # 1. One matcher, galleries whole.
+if [[ " $RUNS " == *" whole "* ]]; then
 port=$(free_port)
 t0=$(date +%s.%N)
 start_matcher "$port"
@@ -121,8 +126,10 @@ echo "- SERVING after $serving s; RSS $(rss_mib "${MATCHER_PIDS[0]}") MiB 5 s la
 identify identify-whole "http://127.0.0.1:$port"
 echo "- RSS after the run: $(rss_mib "${MATCHER_PIDS[0]}") MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
 stop_matchers
+fi
 
 # 2. PARTS matchers, each holding one part.
+if [[ " $RUNS " == *" split "* ]]; then
 ports=()
 for i in $(seq 0 $((PARTS - 1))); do ports+=("$(free_port)"); done
 t0=$(date +%s.%N)
@@ -146,6 +153,7 @@ targets=$(for p in "${ports[@]}"; do printf 'http://127.0.0.1:%s,' "$p"; done)
 identify identify-split "${targets%,}"
 echo "- RSS after the run: $(for p in "${MATCHER_PIDS[@]}"; do printf '%s ' "$(rss_mib "$p")"; done)MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
 stop_matchers
+fi
 log "summary: $OUT/summary.md"
 cat "$OUT/summary.md"
 exit $status

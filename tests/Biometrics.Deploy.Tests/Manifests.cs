@@ -2,7 +2,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Biometrics.Deploy.Tests;
 
-/// <summary>Every Kubernetes object in <c>deploy/*.yaml</c>, parsed with YamlDotNet (multi-document files), and small
+/// <summary>Every Kubernetes object in <c>deploy/**/*.yaml</c>, parsed with YamlDotNet (multi-document files), and small
 /// path lookups over them. Immutable once loaded.</summary>
 internal sealed class Manifests
 {
@@ -29,7 +29,7 @@ internal sealed class Manifests
     public static Manifests Load()
     {
         var objects = new List<(string, YamlMappingNode)>();
-        foreach (var file in System.IO.Directory.GetFiles(Directory, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in System.IO.Directory.GetFiles(Directory, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var stream = new YamlStream();
             using (var reader = new StreamReader(file))
@@ -41,7 +41,7 @@ internal sealed class Manifests
             {
                 if (document.RootNode is YamlMappingNode map)
                 {
-                    objects.Add((Path.GetFileName(file), map));
+                    objects.Add((Path.GetRelativePath(Directory, file), map));
                 }
             }
         }

@@ -47,4 +47,21 @@ public sealed class SplitSettingsTests
         Assert.Empty(s.Check(developmentMode: true));
         Assert.Contains(s.Check(developmentMode: false), m => m.Contains("plain text (http://)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Check_TlsWithoutPeerCertificates_RefusedNamingTheSettings()
+    {
+        var s = new SplitSettings { Parts = 2, Part = 0, Holders = { ["1"] = "https://m2:50051" } };
+        var errors = s.Check(developmentMode: false, tls: true);
+        Assert.Contains(errors, m => m.StartsWith("Matcher:Split:PeerCertificateFile is not set", StringComparison.Ordinal));
+        Assert.Contains(errors, m => m.StartsWith("Matcher:Split:PeerCaFile is not set", StringComparison.Ordinal));
+        s.PeerCertificateFile = "/nonexistent/peer.pem";
+        s.PeerCaFile = "/nonexistent/ca.pem";
+        Assert.Contains(s.Check(developmentMode: false, tls: true), m => m.Contains("'/nonexistent/ca.pem' does not exist", StringComparison.Ordinal));
+        // Development mode on https:// is TLS too: plain-text holders would bypass the peers' mutual TLS.
+        s.Holders["1"] = "http://m2:50051";
+        Assert.Contains(s.Check(developmentMode: true, tls: true), m => m.Contains("its peers talk mutual TLS", StringComparison.Ordinal));
+        // Not split: no peer settings needed.
+        Assert.Empty(new SplitSettings().Check(developmentMode: false, tls: true));
+    }
 }

@@ -59,9 +59,17 @@ public sealed class GalleryPartition
         return top >> (16 - BucketBits);
     }
 
-    /// <summary>The part that holds a subject's rows of split galleries: buckets
-    /// [part * 16384 / parts, (part + 1) * 16384 / parts).</summary>
+    /// <summary>The part that holds a subject's rows of split galleries: bucket b is in part floor(b * parts / 16384),
+    /// so part p holds buckets [<see cref="FirstBucket"/>(p), <see cref="FirstBucket"/>(p + 1)).</summary>
     public int PartOf(SubjectKey key) => (int)((long)BucketOf(key) * Parts >> BucketBits);
+
+    /// <summary>The first bucket of part <paramref name="part"/> (0..<see cref="Parts"/>; <see cref="BucketCount"/> for
+    /// <see cref="Parts"/>): ceil(part * 16384 / parts).</summary>
+    public int FirstBucket(int part) => (int)(((long)part * BucketCount + Parts - 1) / Parts);
+
+    /// <summary>What this matcher loads from the store's snapshot: its bucket range, and the whole galleries' members of
+    /// every bucket.</summary>
+    public SnapshotPart SnapshotPart => new(FirstBucket(Part), FirstBucket(Part + 1), [.. _whole]);
 
     /// <summary>The galleries among <paramref name="all"/> (a subject's) this matcher holds a row of: all of them (the
     /// same list) when nothing is split or the subject's bucket is in this part; only the whole galleries otherwise.</summary>

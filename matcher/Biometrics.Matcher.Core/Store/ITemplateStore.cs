@@ -69,6 +69,15 @@ public interface ITemplateStore
     }
 
     /// <summary>
+    /// As <see cref="LoadSnapshotRowsAsync(SnapshotTemplateHandler, CancellationToken)"/> for a matcher of split galleries:
+    /// at least the templates of <paramref name="part"/> (its bucket range, and the whole galleries' members of every
+    /// bucket); the gallery registry keeps only its part of what it is given. The default loads everything; the Redis
+    /// store reads only the part's buckets (docs/SCALING.md, "Split galleries").
+    /// </summary>
+    Task<TemplateSnapshot> LoadSnapshotPartRowsAsync(SnapshotPart part, SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken = default) =>
+        LoadSnapshotRowsAsync(onTemplate, cancellationToken);
+
+    /// <summary>
     /// Changes after <paramref name="from"/>, in order, forever (until cancelled). Survives Redis restarts (waits and
     /// resumes). Throws <see cref="TemplateStreamGapException"/> if the stream was trimmed past <paramref name="from"/>.
     /// </summary>

@@ -23,6 +23,19 @@ public sealed class SplitSettings
     /// <summary>How long a holder that did not answer is tried only after the others, milliseconds.</summary>
     public int HolderBackoffMs { get; set; } = 2000;
 
+    /// <summary>Mutual TLS between split matchers (docs/SECURITY.md, "Between split matchers"): the client certificate this
+    /// matcher presents to the holders it asks, PEM (with <see cref="PeerKeyFile"/>) or PFX. Required with an
+    /// <c>https://</c> <c>Matcher:Url</c>.</summary>
+    public string? PeerCertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="PeerCertificateFile"/> (PEM certificates only).</summary>
+    public string? PeerKeyFile { get; set; }
+
+    /// <summary>PEM file with the CA certificate(s) of the matchers: the holders' server certificates must chain to them
+    /// (when this matcher asks), and so must the client certificate of a matcher that asks this one for its part.
+    /// Only these are trusted, never the system roots. Required with an <c>https://</c> <c>Matcher:Url</c>.</summary>
+    public string? PeerCaFile { get; set; }
+
     /// <summary>The holders of each part other than this matcher's, parsed (call after validation).</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<Uri>> ParseHolders()
     {
@@ -36,8 +49,9 @@ public sealed class SplitSettings
         return parsed;
     }
 
-    /// <summary>Every problem with these settings, each naming its key.</summary>
-    public List<string> Check(bool developmentMode)
+    /// <summary>Every problem with these settings, each naming its key; <paramref name="tls"/>: the matcher listens on
+    /// <c>https://</c>, so its peers talk mutual TLS.</summary>
+    public List<string> Check(bool developmentMode, bool tls = false)
     {
         var errors = new List<string>();
         if (Parts is < 1 or > GalleryPartition.MaxParts)
@@ -69,14 +83,37 @@ public sealed class SplitSettings
                 {
                     errors.Add($"Matcher:Split:Holders:{part} '{Excerpt(address)}' is not an address (http://host:port or https://host:port).");
                 }
-                else if (uri.Scheme == "http" && !developmentMode)
+                else if (uri.Scheme == "http" && (!developmentMode || tls))
                 {
-                    errors.Add($"Matcher:Split:Holders:{part} '{Excerpt(address)}' is plain text (http://) but Matcher:Security:DevelopmentMode is false: use https://.");
+                    errors.Add($"Matcher:Split:Holders:{part} '{Excerpt(address)}' is plain text (http://) but "
+                        + (tls ? "this matcher listens on https:// and its peers talk mutual TLS" : "Matcher:Security:DevelopmentMode is false") + ": use https://.");
                 }
                 else if (part != Part)
                 {
                     covered.Add(part);
                 }
+            }
+        }
+
+        if (tls)
+        {
+            if (string.IsNullOrEmpty(PeerCertificateFile))
+            {
+                errors.Add("Matcher:Split:PeerCertificateFile is not set: a split matcher on https:// presents a client certificate to the holders it asks (mutual TLS between matchers, docs/SECURITY.md).");
+            }
+            else if (!File.Exists(PeerCertificateFile))
+            {
+                errors.Add($"Matcher:Split:PeerCertificateFile '{PeerCertificateFile}' does not exist.");
+            }
+
+            if (PeerKeyFile is { Length: > 0 } key && !File.Exists(key)) errors.Add($"Matcher:Split:PeerKeyFile '{key}' does not exist.");
+            if (string.IsNullOrEmpty(PeerCaFile))
+            {
+                errors.Add("Matcher:Split:PeerCaFile is not set: a split matcher on https:// checks its peers' certificates against the matchers' CA (mutual TLS between matchers, docs/SECURITY.md).");
+            }
+            else if (!File.Exists(PeerCaFile))
+            {
+                errors.Add($"Matcher:Split:PeerCaFile '{PeerCaFile}' does not exist.");
             }
         }
 

@@ -14,7 +14,8 @@ namespace Biometrics.Matcher.Grpc;
 /// "Split galleries"). Per call it takes the holders of the part in turn, those that last answered first, and moves on to
 /// the next when one fails (refused, reset, an error status) while the deadline lasts; a holder that failed is tried
 /// after the others for <see cref="SplitSettings.HolderBackoffMs"/>. Each call carries an operator bearer token this
-/// matcher signs with the shared token signing key, checked by the peer like any caller's. Thread-safe.
+/// matcher signs with the shared token signing key, checked by the peer like any caller's; over TLS the channels present
+/// this matcher's client certificate and trust only the matchers' CA (<see cref="PeerTls"/>). Thread-safe.
 /// </summary>
 public sealed partial class PeerPartClient : IPartSearcher, IDisposable
 {
@@ -29,7 +30,7 @@ public sealed partial class PeerPartClient : IPartSearcher, IDisposable
     private int _turn;
 
     /// <summary>Opens a channel (no connection yet) to every holder of every other part.</summary>
-    public PeerPartClient(SplitSettings split, string tokenKeyId, byte[] tokenKey, ILogger<PeerPartClient> logger)
+    public PeerPartClient(SplitSettings split, string tokenKeyId, byte[] tokenKey, ILogger<PeerPartClient> logger, PeerTls? tls = null)
     {
         ArgumentNullException.ThrowIfNull(split);
         _parts = split.Parts;
@@ -41,7 +42,7 @@ public sealed partial class PeerPartClient : IPartSearcher, IDisposable
         _holders = new Holder[split.Parts][];
         for (var p = 0; p < _holders.Length; p++)
         {
-            _holders[p] = parsed.TryGetValue(p, out var addresses) ? [.. addresses.Select(a => new Holder(a))] : [];
+            _holders[p] = parsed.TryGetValue(p, out var addresses) ? [.. addresses.Select(a => new Holder(a, tls))] : [];
         }
     }
 
@@ -68,7 +69,7 @@ public sealed partial class PeerPartClient : IPartSearcher, IDisposable
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 Volatile.Write(ref holder.DownUntilMs, Environment.TickCount64 + _backoffMs);
-                last = ex.StatusCode.ToString();
+                last = ex.StatusCode + (string.IsNullOrEmpty(ex.Status.Detail) ? "" : ": " + Excerpt(ex.Status.Detail));
                 LogHolderFailed(_logger, part, holder.Address, ex.StatusCode, ex.Status.Detail);
             }
         }
@@ -113,24 +114,25 @@ public sealed partial class PeerPartClient : IPartSearcher, IDisposable
         _ => new(GallerySearchStatus.UnknownGallery, [], 0, ""),
     };
 
+    private static string Excerpt(string s) => s.Length <= 160 ? s : s[..157] + "...";
+
     private sealed record IssuedToken(string Value, DateTime RenewAt);
 
     private sealed class Holder
     {
-        public Holder(Uri address)
+        public Holder(Uri address, PeerTls? tls)
         {
             Address = address.ToString();
-            Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+            var handler = new SocketsHttpHandler
             {
-                HttpHandler = new SocketsHttpHandler
-                {
-                    EnableMultipleHttp2Connections = true,
-                    ConnectTimeout = TimeSpan.FromSeconds(1),
-                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                    KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                    KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-                },
-            });
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = TimeSpan.FromSeconds(1),
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+            };
+            if (tls is not null && address.Scheme == Uri.UriSchemeHttps) handler.SslOptions = tls.ClientOptions();
+            Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
             Client = new MatcherPeer.MatcherPeerClient(Channel);
         }
 

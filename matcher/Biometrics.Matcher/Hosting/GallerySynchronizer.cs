@@ -32,7 +32,7 @@ public sealed partial class GallerySynchronizer : BackgroundService
         {
             try
             {
-                var snapshot = await _registry.ReloadRowsAsync(onTemplate => _store.LoadSnapshotRowsAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
+                var snapshot = await _registry.ReloadRowsAsync(onTemplate => LoadSnapshotAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
                 failures = 0;
                 await foreach (var change in _store.FollowAsync(snapshot.Position, stoppingToken).ConfigureAwait(false))
                 {
@@ -62,6 +62,12 @@ public sealed partial class GallerySynchronizer : BackgroundService
             }
         }
     }
+
+    // A matcher of split galleries reads only its part of the snapshot (docs/SCALING.md, "Split galleries").
+    private Task<TemplateSnapshot> LoadSnapshotAsync(SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken) =>
+        _registry.Partition.IsSplit
+            ? _store.LoadSnapshotPartRowsAsync(_registry.Partition.SnapshotPart, onTemplate, cancellationToken)
+            : _store.LoadSnapshotRowsAsync(onTemplate, cancellationToken);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Change stream trimmed past this replica ({Detail}); reloading the snapshot")]
     private static partial void LogGap(ILogger logger, string detail);

@@ -133,7 +133,7 @@ public static partial class MatcherHost
             {
                 var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value;
                 return new PeerPartClient(o.Split, o.Security.TokenSigningKeyId, KeyMaterial.ReadKeyFile(o.Security.TokenSigningKeyFile!),
-                    sp.GetRequiredService<ILogger<PeerPartClient>>());
+                    sp.GetRequiredService<ILogger<PeerPartClient>>(), tls?.Peers);
             });
         }
 
@@ -151,7 +151,7 @@ public static partial class MatcherHost
             sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<MatchingOptions>()));
         services.AddSingleton<MatcherGrpcService>();
         services.AddSingleton<EnrolmentGrpcService>();
-        services.AddSingleton<PeerGrpcService>();
+        services.AddSingleton(sp => new PeerGrpcService(sp.GetRequiredService<IdentificationService>(), tls?.Peers));
         services.AddSingleton(sp => new OperationsGrpcService(sp.GetRequiredService<ModelCatalog>(), sp.GetRequiredService<GalleryRegistry>(),
             sp.GetRequiredService<IOptions<MatchingOptions>>(), sp.GetRequiredService<ITemplateStore>(), sp.GetService<IFaceEmbedder>()));
         services.AddSingleton<HealthServiceImpl>();
@@ -271,14 +271,14 @@ public static partial class MatcherHost
         // the validator's problem, already listed).
         if (Uri.TryCreate(settings.Url, UriKind.Absolute, out var url) && url.Scheme == "https" && !string.IsNullOrEmpty(settings.Security.TlsCertificateFile))
         {
-            tls = LoadTls(settings.Security, problems);
+            tls = LoadTls(settings.Security, settings.Split, problems);
         }
 
         if (problems.Count > 0) throw new OptionsValidationException(MatcherOptions.Section, typeof(MatcherOptions), problems);
         return tls;
     }
 
-    private static TlsMaterial? LoadTls(SecuritySettings s, List<string> problems)
+    private static TlsMaterial? LoadTls(SecuritySettings s, SplitSettings split, List<string> problems)
     {
         X509Certificate2? certificate = null;
         try
@@ -306,11 +306,19 @@ public static partial class MatcherHost
             }
         }
 
-        return problems.Count == 0 && certificate is not null ? new TlsMaterial(certificate, clients) : null;
+        // Split galleries over TLS: the matchers' own certificates for the peer calls (docs/SECURITY.md, "Between split matchers").
+        PeerTls? peers = null;
+        if (split.Parts > 1 && !string.IsNullOrEmpty(split.PeerCertificateFile) && !string.IsNullOrEmpty(split.PeerCaFile))
+        {
+            peers = PeerTls.Load(split.PeerCertificateFile, split.PeerKeyFile, split.PeerCaFile, problems);
+        }
+
+        return problems.Count == 0 && certificate is not null ? new TlsMaterial(certificate, clients, peers) : null;
     }
 
-    /// <summary>The listener's TLS material, loaded and checked by <see cref="ValidateAll"/>.</summary>
-    internal sealed record TlsMaterial(X509Certificate2 Certificate, ClientCertificateValidator? Clients);
+    /// <summary>The listener's TLS material, loaded and checked by <see cref="ValidateAll"/>; <see cref="Peers"/> with
+    /// split galleries.</summary>
+    internal sealed record TlsMaterial(X509Certificate2 Certificate, ClientCertificateValidator? Clients, PeerTls? Peers);
 
     // The HTTP/2 tuning of docs/MATCHER.md ("Transport"): many concurrent calls per connection (edge agents multiplex
     // every lane on one), windows large enough for 8 MiB images, HTTP/2 only (prior knowledge on plain text, ALPN h2 on
@@ -337,7 +345,7 @@ public static partial class MatcherHost
             k.Listen(address, url.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                UseTls(listen, tls);
+                UseTls(listen, tls, peers: true);
             });
             if (settings.HealthPort != 0)
             {
@@ -357,15 +365,25 @@ public static partial class MatcherHost
         });
     }
 
-    private static void UseTls(ListenOptions listen, TlsMaterial? tls)
+    // With split galleries over TLS (peers), the API listener asks every client for a certificate: a matcher asking for
+    // a part presents its own (checked again by SearchPart, docs/SECURITY.md, "Between split matchers"); a gate need not
+    // present one unless Matcher:Security:RequireClientCertificate says so. A certificate presented must chain to the
+    // client CA or to the matchers' CA, or the handshake fails.
+    private static void UseTls(ListenOptions listen, TlsMaterial? tls, bool peers = false)
     {
         if (tls is null) return;
+        var peerTls = peers ? tls.Peers : null;
         var https = new HttpsConnectionAdapterOptions
         {
             ServerCertificate = tls.Certificate,
-            ClientCertificateMode = tls.Clients is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
+            ClientCertificateMode = tls.Clients is not null ? ClientCertificateMode.RequireCertificate
+                : peerTls is not null ? ClientCertificateMode.AllowCertificate : ClientCertificateMode.NoCertificate,
         };
-        if (tls.Clients is { } clients) https.ClientCertificateValidation = (certificate, chain, _) => clients.Validate(certificate, chain);
+        if (tls.Clients is not null || peerTls is not null)
+        {
+            https.ClientCertificateValidation = (certificate, chain, _) => (tls.Clients?.Validate(certificate, chain) ?? false) || (peerTls?.IsPeer(certificate) ?? false);
+        }
+
         listen.UseHttps(https);
     }
 

@@ -67,6 +67,10 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("snapshot", () => Inner.LoadSnapshotRowsAsync(onTemplate, cancellationToken));
 
     /// <inheritdoc />
+    public Task<TemplateSnapshot> LoadSnapshotPartRowsAsync(SnapshotPart part, SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken = default) =>
+        Call("snapshot", () => Inner.LoadSnapshotPartRowsAsync(part, onTemplate, cancellationToken));
+
+    /// <inheritdoc />
     public IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
         Inner.FollowAsync(from, cancellationToken);
 

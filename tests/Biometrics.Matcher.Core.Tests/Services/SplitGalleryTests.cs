@@ -32,6 +32,26 @@ public sealed class SplitGalleryTests
         Assert.Equal(0, GalleryPartition.Whole.PartOf(key));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void SnapshotPart_EveryBucket_InTheRangeOfItsPartOnly(int parts)
+    {
+        var ranges = Enumerable.Range(0, parts).Select(p => new GalleryPartition(parts, p, ["watchlist"]).SnapshotPart).ToList();
+        Assert.Equal(0, ranges[0].FirstBucket);
+        Assert.Equal(GalleryPartition.BucketCount, ranges[^1].EndBucket);
+        for (var bucket = 0; bucket < GalleryPartition.BucketCount; bucket++)
+        {
+            var part = new GalleryPartition(parts, 0, []).PartOf(Key(bucket << 2, 1));
+            for (var p = 0; p < parts; p++) Assert.Equal(p == part, ranges[p].Contains(bucket));
+        }
+
+        Assert.All(ranges, r => Assert.Equal(["watchlist"], r.WholeGalleries));
+    }
+
     [Fact]
     public void Partition_BadParts_Refused()
     {
