@@ -36,52 +36,7 @@ public sealed partial class RedisTemplateStore
             else if (outside.TryGetValue(bucket, out var fields)) reads.Add(() => ReadBucketFieldsAsync(bucket, [.. fields.Distinct()], cancellationToken));
         }
 
-        long loaded = 0, rejected = 0;
-        var buckets = new Queue<Task<BucketRows>>(SnapshotBucketsInFlight);
-        var next = 0;
-        try
-        {
-            while (next < reads.Count && buckets.Count < SnapshotBucketsInFlight) buckets.Enqueue(reads[next++]());
-            while (buckets.Count > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var bucket = await buckets.Dequeue().ConfigureAwait(false);
-                if (next < reads.Count) buckets.Enqueue(reads[next++]());
-                try
-                {
-                    loaded += bucket.Deliver(onTemplate);
-                }
-                finally
-                {
-                    bucket.Dispose();
-                }
-
-                foreach (var (field, error) in bucket.Errors ?? [])
-                {
-                    rejected++;
-                    LogRejected(_logger, field, error);
-                }
-            }
-        }
-        catch
-        {
-            // The buckets still in flight hold decrypted templates in pooled buffers: wipe them before leaving.
-            foreach (var pending in buckets)
-            {
-                try
-                {
-                    (await pending.ConfigureAwait(false)).Dispose();
-                }
-                catch (Exception)
-                {
-                    // already failing; the first error is the one to report
-                }
-            }
-
-            throw;
-        }
-
-        return new TemplateSnapshot(position, loaded, rejected);
+        return await DeliverBucketsAsync(position, reads.Count, i => reads[i](), onTemplate, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Some entries of one bucket (those of <paramref name="fields"/> still there), opened as the bulk path opens a whole bucket.</summary>

@@ -98,17 +98,28 @@ public sealed partial class RedisTemplateStore
     {
         ArgumentNullException.ThrowIfNull(onTemplate);
         var position = await GetLatestPositionAsync(cancellationToken).ConfigureAwait(false);
+        return await DeliverBucketsAsync(position, SnapshotBucketCount, bucket => ReadBucketRowsAsync(bucket, cancellationToken), onTemplate, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> buckets through <paramref name="read"/>, <see cref="SnapshotBucketsInFlight"/> at a
+    /// time and delivered in order, and wipes those still in flight when it fails; for the whole snapshot and one part.
+    /// </summary>
+    private async Task<TemplateSnapshot> DeliverBucketsAsync(
+        ChangeStreamPosition position, int count, Func<int, Task<BucketRows>> read, SnapshotTemplateHandler onTemplate, CancellationToken cancellationToken)
+    {
         long loaded = 0, rejected = 0;
         var buckets = new Queue<Task<BucketRows>>(SnapshotBucketsInFlight);
         var next = 0;
         try
         {
-            while (next < SnapshotBucketCount && buckets.Count < SnapshotBucketsInFlight) buckets.Enqueue(ReadBucketRowsAsync(next++, cancellationToken));
+            while (next < count && buckets.Count < SnapshotBucketsInFlight) buckets.Enqueue(read(next++));
             while (buckets.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var bucket = await buckets.Dequeue().ConfigureAwait(false);
-                if (next < SnapshotBucketCount) buckets.Enqueue(ReadBucketRowsAsync(next++, cancellationToken));
+                if (next < count) buckets.Enqueue(read(next++));
                 try
                 {
                     loaded += bucket.Deliver(onTemplate);
