@@ -24,7 +24,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
     private static readonly Oid s_serverAuth = new("1.3.6.1.5.5.7.3.1");
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-mtls-").FullName;
-    private readonly List<IDisposable> _owned = [];
+    private readonly TestCertificates _certs = new();
     private RedisServer _redis = null!;
     private WebApplication _app = null!;
     private int _port;
@@ -36,9 +36,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
     {
         _redis = new RedisServer();
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
-        _ourCa = Ca("Biometrics Test Client CA");
-        var serverCa = Ca("Biometrics Test Server CA");
-        var server = Leaf("matcher", serverCa, s_serverAuth, server: true);
+        _ourCa = _certs.Ca("Biometrics Test Client CA");
+        var serverCa = _certs.Ca("Biometrics Test Server CA");
+        var server = _certs.Leaf("matcher", serverCa, s_serverAuth, server: true);
         _serverThumbprint = server.GetCertHashString();
         File.WriteAllText(Path.Combine(_dir, "server.pem"), server.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_dir, "server.key"), server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
@@ -74,14 +74,14 @@ public sealed class MutualTlsTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        foreach (var d in _owned) d.Dispose();
+        _certs.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
     public async Task OwnCaCertificate_Accepted_AndBearerTokensStillApply()
     {
-        var client = Leaf("gate-7", _ourCa, s_clientAuth);
+        var client = _certs.Leaf("gate-7", _ourCa, s_clientAuth);
         using var channel = Channel(client);
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
         Assert.True(health.Status is HealthCheckResponse.Types.ServingStatus.Serving or HealthCheckResponse.Types.ServingStatus.NotServing);
@@ -105,21 +105,21 @@ public sealed class MutualTlsTests : IAsyncLifetime
         switch (kind)
         {
             case "other_ca":
-                client = Leaf("gate-x", Ca("Some Other Private CA"), s_clientAuth);
+                client = _certs.Leaf("gate-x", _certs.Ca("Some Other Private CA"), s_clientAuth);
                 break;
             case "same_name_other_key":
                 // A CA with our CA's exact name but its own key: names are not trust.
-                client = Leaf("gate-spoof", Ca("Biometrics Test Client CA"), s_clientAuth);
+                client = _certs.Leaf("gate-spoof", _certs.Ca("Biometrics Test Client CA"), s_clientAuth);
                 break;
             case "public_root_style_chain":
                 // A root that is not ours (as any public root is not) with an intermediate, sent as a full chain.
-                var root = Ca("Public-Style Root CA");
-                var intermediate = Ca("Public-Style Issuing CA", root);
-                client = Leaf("gate-public", intermediate, s_clientAuth);
+                var root = _certs.Ca("Public-Style Root CA");
+                var intermediate = _certs.Ca("Public-Style Issuing CA", root);
+                client = _certs.Leaf("gate-public", intermediate, s_clientAuth);
                 chain = [intermediate.Cert, root.Cert];
                 break;
             case "server_auth_only":
-                client = Leaf("not-a-client", _ourCa, s_serverAuth);
+                client = _certs.Leaf("not-a-client", _ourCa, s_serverAuth);
                 break;
         }
 
@@ -128,7 +128,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
 
         // The listener is unharmed: our own client still gets through.
-        using var good = Channel(Leaf("gate-ok", _ourCa, s_clientAuth));
+        using var good = Channel(_certs.Leaf("gate-ok", _ourCa, s_clientAuth));
         await new Health.HealthClient(good).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
     }
 
@@ -143,53 +143,4 @@ public sealed class MutualTlsTests : IAsyncLifetime
     }
 
     private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.AddSeconds(10));
-
-    private (X509Certificate2 Cert, ECDsa Key) Ca(string name, (X509Certificate2 Cert, ECDsa Key)? issuer = null)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        _owned.Add(key);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        X509Certificate2 cert;
-        if (issuer is { } i)
-        {
-            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(i.Cert, true, false));
-            using var signed = request.Create(i.Cert, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
-            cert = signed.CopyWithPrivateKey(key);
-        }
-        else
-        {
-            cert = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(2));
-        }
-
-        _owned.Add(cert);
-        return (cert, key);
-    }
-
-    private X509Certificate2 Leaf(string name, (X509Certificate2 Cert, ECDsa Key) issuer, Oid usage, bool server = false)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        _owned.Add(key);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Cert, true, false));
-        if (server)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(System.Net.IPAddress.Loopback);
-            san.AddDnsName("localhost");
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        using var signed = request.Create(issuer.Cert, now.AddMinutes(-30), now.AddHours(12), RandomNumberGenerator.GetBytes(12));
-        var cert = signed.CopyWithPrivateKey(key);
-        _owned.Add(cert);
-        return cert;
-    }
 }

@@ -31,7 +31,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
     private static readonly Oid s_serverAuth = new("1.3.6.1.5.5.7.3.1");
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-split-mtls-").FullName;
-    private readonly List<IDisposable> _owned = [];
+    private readonly TestCertificates _certs = new();
     private readonly List<WebApplication> _apps = [];
     private readonly int[] _ports = [FreePort.Next(), FreePort.Next()];
     private RedisServer _redis = null!;
@@ -44,9 +44,9 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     {
         _redis = new RedisServer();
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
-        _matchersCa = Ca("Biometrics Test Matchers CA");
-        _otherCa = Ca("Some Other CA");
-        var server = Leaf("matcher", _matchersCa, s_serverAuth, server: true);
+        _matchersCa = _certs.Ca("Biometrics Test Matchers CA");
+        _otherCa = _certs.Ca("Some Other CA");
+        var server = _certs.Leaf("matcher", _matchersCa, s_serverAuth, server: true);
         _serverThumbprint = server.GetCertHashString();
         (_serverCert, _serverKey) = Write(server, "server");
         Write(_matchersCa.Cert, "matchers-ca");
@@ -55,7 +55,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
 
         for (var part = 0; part < 2; part++)
         {
-            var (cert, key) = Write(Leaf("matcher-part-" + part, _matchersCa, s_clientAuth), "peer-" + part);
+            var (cert, key) = Write(_certs.Leaf("matcher-part-" + part, _matchersCa, s_clientAuth), "peer-" + part);
             _apps.Add(await StartAsync(part, _ports[part], cert, key, Path.Combine(_dir, "matchers-ca.pem")));
         }
 
@@ -78,7 +78,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        foreach (var d in _owned) d.Dispose();
+        _certs.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -116,13 +116,13 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task SearchPart_ClientCertificateOfAnotherCa_HandshakeRefused_OfTheMatchersCa_Answered()
     {
-        using (var foreign = Channel(_ports[1], Leaf("intruder", _otherCa, s_clientAuth)))
+        using (var foreign = Channel(_ports[1], _certs.Leaf("intruder", _otherCa, s_clientAuth)))
         {
             var ex = await Assert.ThrowsAsync<RpcException>(() => new MatcherPeer.MatcherPeerClient(foreign).SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync);
             Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
         }
 
-        using var peer = Channel(_ports[1], Leaf("matcher-part-0", _matchersCa, s_clientAuth));
+        using var peer = Channel(_ports[1], _certs.Leaf("matcher-part-0", _matchersCa, s_clientAuth));
         var client = new MatcherPeer.MatcherPeerClient(peer);
         var answer = await client.SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync;
         Assert.Equal(SearchPartResponse.Types.Status.Searched, answer.Status);
@@ -139,7 +139,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     {
         // A third holder of part 0 whose peer certificate is from another CA. It trusts that CA too (so it starts and
         // trusts the holders), or that CA only (so it cannot trust the holders' server certificates either).
-        var (cert, key) = Write(Leaf("matcher-rogue", _otherCa, s_clientAuth), "rogue");
+        var (cert, key) = Write(_certs.Leaf("matcher-rogue", _otherCa, s_clientAuth), "rogue");
         var port = FreePort.Next();
         var app = await StartAsync(0, port, cert, key, Path.Combine(_dir, trusts));
         try
@@ -220,43 +220,5 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
         using var ecdsa = certificate.GetECDsaPrivateKey();
         if (ecdsa is not null) File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
         return (cert, key);
-    }
-
-    private (X509Certificate2 Cert, ECDsa Key) Ca(string name)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        _owned.Add(key);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        var cert = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(2));
-        _owned.Add(cert);
-        return (cert, key);
-    }
-
-    private X509Certificate2 Leaf(string name, (X509Certificate2 Cert, ECDsa Key) issuer, Oid usage, bool server = false)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        _owned.Add(key);
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Cert, true, false));
-        if (server)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(System.Net.IPAddress.Loopback);
-            san.AddDnsName("localhost");
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        using var signed = request.Create(issuer.Cert, now.AddMinutes(-30), now.AddHours(12), RandomNumberGenerator.GetBytes(12));
-        var cert = signed.CopyWithPrivateKey(key);
-        _owned.Add(cert);
-        return cert;
     }
 }
