@@ -15,8 +15,8 @@ namespace Biometrics.Matcher.Grpc;
 public sealed class PeerTls
 {
     private static readonly Oid s_serverAuthentication = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
-    private readonly X509Certificate2Collection _roots;
     private readonly ClientCertificateValidator _clients;
+    private readonly ClientCertificateValidator _servers;
     private readonly SslStreamCertificateContext _own;
 
     // Per connection the client certificate object is one instance: its chain is built once, not per call.
@@ -27,8 +27,8 @@ public sealed class PeerTls
     public PeerTls(X509Certificate2 certificate, X509Certificate2Collection roots)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        _roots = roots;
         _clients = new ClientCertificateValidator(roots);
+        _servers = new ClientCertificateValidator(roots, s_serverAuthentication);
         _own = SslStreamCertificateContext.Create(certificate, null, offline: true);
     }
 
@@ -98,14 +98,7 @@ public sealed class PeerTls
             return false; // no certificate, or one for another name
         }
 
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(_roots);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        policy.ApplicationPolicy.Add(s_serverAuthentication);
         using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        return _servers.Validate(leaf, null);
     }
 }

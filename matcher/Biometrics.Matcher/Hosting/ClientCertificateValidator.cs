@@ -13,12 +13,15 @@ public sealed class ClientCertificateValidator
 {
     private static readonly Oid s_clientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
     private readonly X509Certificate2Collection _roots;
+    private readonly Oid _usage;
 
-    /// <summary>Trusts exactly <paramref name="roots"/>.</summary>
-    public ClientCertificateValidator(X509Certificate2Collection roots)
+    /// <summary>Trusts exactly <paramref name="roots"/>; a certificate must allow <paramref name="usage"/> (client
+    /// authentication unless given: the split matchers check a holder's server certificate with the same rules).</summary>
+    public ClientCertificateValidator(X509Certificate2Collection roots, Oid? usage = null)
     {
         if (roots.Count == 0) throw new InvalidDataException("no CA certificate");
         _roots = roots;
+        _usage = usage ?? s_clientAuthentication;
     }
 
     /// <summary>Reads the CA certificates of a PEM file.</summary>
@@ -40,7 +43,7 @@ public sealed class ClientCertificateValidator
         policy.CustomTrustStore.AddRange(_roots);
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
-        policy.ApplicationPolicy.Add(s_clientAuthentication);
+        policy.ApplicationPolicy.Add(_usage);
         if (presented is not null)
         {
             for (var i = 1; i < presented.ChainElements.Count; i++) policy.ExtraStore.Add(presented.ChainElements[i].Certificate);
