@@ -89,29 +89,8 @@ seeded="$SUBJECTS $WATCHLIST"
 reuse=0
 [[ -n $DATA && -f $DATA/seeded && $(cat "$DATA/seeded") == "$seeded" ]] && reuse=1
 
-# Health/Check until SERVING; prints the seconds until the first answer and until SERVING.
-wait_serving() {
-  $PY - "127.0.0.1:$MATCHER_PORT" "$1" <<'PY'
-import grpc, sys, time
-# A new channel after every failure: one channel's reconnect backoff (1 s, growing) would report the listener late.
-start = float(sys.argv[2]); first = None
-while time.time() - start < 300:
-    channel = grpc.insecure_channel(sys.argv[1])
-    call = channel.unary_unary('/grpc.health.v1.Health/Check', request_serializer=lambda x: x, response_deserializer=lambda x: x)
-    try:
-        while True:
-            reply = call(b'', timeout=0.5)
-            first = first if first is not None else time.time() - start
-            if reply == b'\x08\x01':
-                print(f"{first:.2f} {time.time() - start:.2f}"); sys.exit(0)
-            time.sleep(0.05)
-    except grpc.RpcError:
-        pass
-    channel.close()
-    time.sleep(0.05)
-sys.exit(1)
-PY
-}
+# Prints the seconds until the matcher's first Health answer and until SERVING.
+wait_serving() { $PY scripts/lib/wait_serving.py "127.0.0.1:$MATCHER_PORT" "$1"; }
 start_matcher() {
   local t0; t0=$(date +%s.%N)
   # The gen0 budget run.sh gives the matcher (docs/PERFORMANCE.md, "gRPC stack").

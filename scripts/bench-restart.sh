@@ -35,27 +35,7 @@ for round in $(seq "$ROUNDS"); do
       --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="http://127.0.0.1:$port" \
       --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
     MATCHER_PID=$!
-    # Health/Check with a new channel after each failure (one channel's reconnect backoff would report it late).
-    times=$($PY - "127.0.0.1:$port" "$t0" <<'PY'
-import grpc, sys, time
-start = float(sys.argv[2]); first = None
-while time.time() - start < 300:
-    channel = grpc.insecure_channel(sys.argv[1])
-    call = channel.unary_unary('/grpc.health.v1.Health/Check', request_serializer=lambda x: x, response_deserializer=lambda x: x)
-    try:
-        while True:
-            reply = call(b'', timeout=0.5)
-            first = first if first is not None else time.time() - start
-            if reply == b'\x08\x01':
-                print(f"{first:.2f} {time.time() - start:.2f}"); sys.exit(0)
-            time.sleep(0.02)
-    except grpc.RpcError:
-        pass
-    channel.close()
-    time.sleep(0.02)
-sys.exit(1)
-PY
-) || times="failed failed"
+    times=$($PY scripts/lib/wait_serving.py "127.0.0.1:$port" "$t0") || times="failed failed"
     echo "$name $round $times $(cpu_seconds "$MATCHER_PID") $(awk "BEGIN{printf \"%.2f\", $(cpu_seconds "$REDIS_PID") - $r0}") $load"
     stop_pid "$MATCHER_PID"; MATCHER_PID=
   done

@@ -55,23 +55,7 @@ for _ in $(seq 3000); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PO
 log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT ($(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory_human/{print $2}' | tr -d '\r') used)"
 
 wait_serving() { # address, start time -> seconds until SERVING
-  $PY - "$1" "$2" <<'PY'
-import grpc, sys, time
-start = float(sys.argv[2])
-while time.time() - start < 600:
-    channel = grpc.insecure_channel(sys.argv[1])
-    call = channel.unary_unary('/grpc.health.v1.Health/Check', request_serializer=lambda x: x, response_deserializer=lambda x: x)
-    try:
-        while True:
-            if call(b'', timeout=0.5) == b'\x08\x01':
-                print(f"{time.time() - start:.1f}"); sys.exit(0)
-            time.sleep(0.1)
-    except grpc.RpcError:
-        pass
-    channel.close()
-    time.sleep(0.1)
-sys.exit(1)
-PY
+  $PY scripts/lib/wait_serving.py "$1" "$2" 600 | awk '{print $2}'; return "${PIPESTATUS[0]}"
 }
 start_matcher() { # port, extra args...
   local port=$1; shift
