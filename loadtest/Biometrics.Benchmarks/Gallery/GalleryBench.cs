@@ -37,7 +37,7 @@ public static class GalleryBench
         var minCandidates = Arg(args, "--min-candidates", new GalleryIndexOptions().MinCandidates);
         var exportIndex = Array.IndexOf(args, "--export");
         var export = exportIndex >= 0 && exportIndex + 1 < args.Length ? args[exportIndex + 1] : null;
-        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         var rng = new Random(1);
         var data = new float[(long)rows * Dim];
@@ -158,49 +158,98 @@ public static class GalleryBench
 
     /// <summary>
     /// Open loop: queries arrive as a Poisson process at <paramref name="rate"/> per second for <paramref name="seconds"/>
-    /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows.
+    /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows. The
+    /// arrival thread sleeps with <c>usleep</c> (about 0.1 ms resolution, never early) and its own lateness is reported.
+    /// Each query's time is split into: the arrival thread's lateness (scheduled to submitted), the queue (submitted to
+    /// the start of the batch that answered it), the search (that batch), and the hop to the caller's continuation
+    /// (a thread-pool thread); with the GC's collections and pauses, and each thread's wait in the OS run queue
+    /// (<c>/proc/self/task/*/schedstat</c>) over the run.
     /// </summary>
     private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds)
     {
         await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
+        await Task.WhenAll(Enumerable.Range(0, 4000).Select(i => batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10))); // warm up
+
         var rng = new Random(7);
         var total = rate * seconds;
-        var latencies = new double[total];
-        var tasks = new Task[total];
-        var wrong = 0;
-        var start = Stopwatch.GetTimestamp();
-        var cpu0 = CpuMs();
-        var due = 0.0;
+        var scheduled = new long[total];
+        var submitted = new long[total];
+        var continued = new long[total];
+        var stamps = new SearchStamps[total];
         for (var i = 0; i < total; i++)
         {
-            due += -Math.Log(1 - rng.NextDouble()) / rate;
-            var wait = due - Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (wait > 0.0005)
-            {
-                Thread.Sleep(TimeSpan.FromSeconds(wait));
-            }
-
-            var scheduled = start + (long)(due * Stopwatch.Frequency);
-            var slot = i;
-            tasks[i] = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10).WaitAsync(TimeSpan.FromSeconds(60))
-                .ContinueWith(
-                    t =>
-                    {
-                        latencies[slot] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                        if (t.Result[0] != exactTop[slot % 64])
-                        {
-                            Interlocked.Increment(ref wrong);
-                        }
-                    },
-                    TaskScheduler.Default);
+            stamps[i] = new SearchStamps();
         }
 
+        var tasks = new Task[total];
+        var wrong = 0;
+        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var pool0 = ThreadPool.CompletedWorkItemCount;
+        var sched0 = RunQueueWaits();
+        var batches0 = batcher.BatchesRun;
+        var queries0 = batcher.QueriesRun;
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+        var cpu0 = CpuMs();
+        var arrivals = new Thread(() =>
+        {
+            var due = 0.0;
+            for (var i = 0; i < total; i++)
+            {
+                due += -Math.Log(1 - rng.NextDouble()) / rate;
+                var at = start + (long)(due * Stopwatch.Frequency);
+                while (true)
+                {
+                    var left = at - Stopwatch.GetTimestamp();
+                    if (left <= 0)
+                    {
+                        break;
+                    }
+
+                    _ = usleep((uint)Math.Max(1, left * 1_000_000 / Stopwatch.Frequency));
+                }
+
+                scheduled[i] = at;
+                submitted[i] = Stopwatch.GetTimestamp();
+                var slot = i;
+                tasks[i] = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10, CancellationToken.None, stamps[i])
+                    .ContinueWith(
+                        t =>
+                        {
+                            continued[slot] = Stopwatch.GetTimestamp();
+                            if (t.Result[0] != exactTop[slot % 64])
+                            {
+                                Interlocked.Increment(ref wrong);
+                            }
+                        },
+                        TaskScheduler.Default);
+            }
+        }) { IsBackground = true, Name = "arrivals" };
+        arrivals.Start();
+        arrivals.Join();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(seconds + 120));
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var sorted = latencies.Order().ToList();
+        var cpu = CpuMs() - cpu0;
+        var gc1 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var sched1 = RunQueueWaits();
+        static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        var latency = new double[total];
+        var late = new double[total];
+        var queued = new double[total];
+        var search = new double[total];
+        var hop = new double[total];
+        for (var i = 0; i < total; i++)
+        {
+            latency[i] = Ms(continued[i] - scheduled[i]);
+            late[i] = Ms(submitted[i] - scheduled[i]);
+            queued[i] = Ms(stamps[i].Started - submitted[i]);
+            search[i] = Ms(stamps[i].Finished - stamps[i].Started);
+            hop[i] = Ms(continued[i] - stamps[i].Finished);
+        }
+
+        var sorted = latency.Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F2} ms per query ({10:F2} cores), top-1 not exact: {11}",
+            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F3} ms per query ({10:F2} cores), top-1 not exact: {11}",
             rate,
             seconds,
             total,
@@ -209,10 +258,75 @@ public static class GalleryBench
             Percentile(sorted, 0.90),
             Percentile(sorted, 0.99),
             sorted[^1],
-            (double)batcher.QueriesRun / Math.Max(1, batcher.BatchesRun),
-            (CpuMs() - cpu0) / total,
-            (CpuMs() - cpu0) / 1000 / elapsed,
+            (double)(batcher.QueriesRun - queries0) / Math.Max(1, batcher.BatchesRun - batches0),
+            cpu / total,
+            cpu / 1000 / elapsed,
             wrong));
+        var tail = Percentile(sorted, 0.99);
+        var slow = Enumerable.Range(0, total).Where(i => latency[i] >= tail).ToArray();
+        foreach (var (name, values) in new[] { ("arrival lateness", late), ("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop) })
+        {
+            var v = values.Order().ToList();
+            Console.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "  {0,-20} p50 {1,6:F2} ms p90 {2,6:F2} p99 {3,6:F2} max {4,6:F2} | mean over the slowest 1 % ({5} queries): {6,6:F2} ms",
+                name,
+                v[v.Count / 2],
+                Percentile(v, 0.90),
+                Percentile(v, 0.99),
+                v[^1],
+                slow.Length,
+                slow.Average(i => values[i])));
+        }
+
+        var batchSizes = stamps.GroupBy(s => Math.Min(s.Batch, 9)).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key == 9 ? "9+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count() * 100.0 / total:F0} % ({g.Average(s => Ms(s.Finished - s.Started)):F2} ms)"));
+        Console.WriteLine($"  queries by the size of the batch that answered them (mean search time): {string.Join(", ", batchSizes)}");
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "  GC ({0}): {1} gen0, {2} gen1, {3} gen2 collections, {4:F1} ms paused in all; thread pool: {5} threads, {6} work items",
+            System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            gc1.Item1 - gc0.Item1,
+            gc1.Item2 - gc0.Item2,
+            gc1.Item3 - gc0.Item3,
+            (gc1.Item4 - gc0.Item4).TotalMilliseconds,
+            ThreadPool.ThreadCount,
+            ThreadPool.CompletedWorkItemCount - pool0));
+        var waits = sched1.Select(p => (p.Key, Ms: (p.Value.Wait - sched0.GetValueOrDefault(p.Key).Wait) / 1e6, Run: (p.Value.Run - sched0.GetValueOrDefault(p.Key).Run) / 1e6))
+            .Where(p => p.Ms > 1 || p.Run > 1).OrderByDescending(p => p.Run);
+        Console.WriteLine($"  OS run queue, per thread over the run (ran / waited for a core, ms): {string.Join(", ", waits.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Run:F0} / {p.Ms:F0}")))}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
+    private static extern int usleep(uint microseconds);
+
+    /// <summary>Per thread name (threads of one name summed): ns on a core and ns waiting in the run queue so far.</summary>
+    private static Dictionary<string, (long Run, long Wait)> RunQueueWaits()
+    {
+        var result = new Dictionary<string, (long Run, long Wait)>();
+        try
+        {
+            foreach (var task in Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    name = name.StartsWith(".NET TP Worker", StringComparison.Ordinal) ? "thread pool" : name.StartsWith("gallery-scan", StringComparison.Ordinal) ? "scan workers" : name;
+                    var f = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    var (run, wait) = result.GetValueOrDefault(name);
+                    result[name] = (run + long.Parse(f[0], CultureInfo.InvariantCulture), wait + long.Parse(f[1], CultureInfo.InvariantCulture));
+                }
+                catch (IOException)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return result;
     }
 
     /// <summary>Writes the vectors (raw little-endian float32, row-major, as generated) and this run's top-1 per query.</summary>

@@ -69,7 +69,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     /// <summary>Queues one query; completes with its top-<paramref name="k"/> matches, best first.</summary>
     /// <exception cref="ArgumentException">Wrong length, NaN/Inf or a zero vector (thrown synchronously).</exception>
     /// <exception cref="ObjectDisposedException">The batcher was disposed.</exception>
-    public Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken = default)
+    public Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken = default) =>
+        SearchAsync(query, k, cancellationToken, null);
+
+    /// <summary>As the public overload; a plain batch answering the query fills <paramref name="stamps"/> (benchmarks).</summary>
+    internal Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken, SearchStamps? stamps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var span = query.Span;
@@ -83,7 +87,12 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             throw new ArgumentException("query contains NaN/infinity or is a zero vector", nameof(query));
         }
 
-        var request = new Request(query.ToArray(), k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(query.ToArray(), k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously)) { Stamps = stamps };
+        if (stamps is not null)
+        {
+            stamps.Queued = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
         if (cancellationToken.CanBeCanceled)
         {
             request.Registration = cancellationToken.Register(static s => ((Request)s!).Completion.TrySetCanceled(), request);
@@ -435,13 +444,20 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var results = _index.SearchBatch(queries.AsSpan(0, batch.Count * d), kmax, _options.Mode);
+            var finished = System.Diagnostics.Stopwatch.GetTimestamp();
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _queries, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = results[i];
                 var k = batch[i].K;
+                if (batch[i].Stamps is { } stamps)
+                {
+                    (stamps.Started, stamps.Finished, stamps.Batch, stamps.Worker) = (started, finished, batch.Count, Environment.CurrentManagedThreadId);
+                }
+
                 batch[i].Completion.TrySetResult(r.Length > k ? r[..k] : r);
             }
         }
@@ -482,5 +498,17 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         /// <summary>How often the query went round again because the gallery changed under it.</summary>
         public int Restarts { get; set; }
+
+        public SearchStamps? Stamps { get; init; }
     }
+}
+
+/// <summary>Where one query's time went in a plain batch (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for benchmarks.</summary>
+internal sealed class SearchStamps
+{
+    public long Queued;
+    public long Started;
+    public long Finished;
+    public int Batch;
+    public int Worker;
 }
