@@ -112,7 +112,13 @@ public static class GalleryBench
         RunBatcherAsync(index, queries, exactTop, callers, seconds).GetAwaiter().GetResult();
         if (rate > 0)
         {
-            RunOpenLoopAsync(index, queries, exactTop, rate, seconds).GetAwaiter().GetResult();
+            var batching = new GallerySearchBatcherOptions();
+            batching = batching with
+            {
+                MinBatch = Arg(args, "--min-batch", batching.MinBatch),
+                MaxWait = TimeSpan.FromMicroseconds(Arg(args, "--max-wait-us", (int)batching.MaxWait.TotalMicroseconds)),
+            };
+            RunOpenLoopAsync(index, queries, exactTop, rate, seconds, batching).GetAwaiter().GetResult();
         }
 
         Console.WriteLine($"second quantised rounds: {index.QuantizedRetries}, exact fallbacks: {index.ExactFallbacks}");
@@ -165,9 +171,10 @@ public static class GalleryBench
     /// (a thread-pool thread); with the GC's collections and pauses, and each thread's wait in the OS run queue
     /// (<c>/proc/self/task/*/schedstat</c>) over the run.
     /// </summary>
-    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds)
+    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds, GallerySearchBatcherOptions batching)
     {
-        await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
+        Console.WriteLine($"open loop batching: a plain batch starts at {batching.MinBatch} queries or after {batching.MaxWait.TotalMilliseconds:F1} ms, at most {batching.MaxBatch}");
+        await using var batcher = new GallerySearchBatcher(index, batching);
         await Task.WhenAll(Enumerable.Range(0, 4000).Select(i => batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10))); // warm up
 
         var rng = new Random(7);
@@ -181,8 +188,15 @@ public static class GalleryBench
             stamps[i] = new SearchStamps();
         }
 
-        var tasks = new Task[total];
+        // Nothing of a query outlives its answer but its timestamps (allocated above, before the collection below): keeping
+        // every task and answer alive, as this harness did, promoted them through gen0 and gen1 and made its GC pauses
+        // tens of milliseconds, which a matcher (it keeps nothing of an answer) does not have.
+        var left = total;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var wrong = 0;
+        long arrivalRun = 0, arrivalWait = 0;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var pool0 = ThreadPool.CompletedWorkItemCount;
         var sched0 = RunQueueWaits();
@@ -211,7 +225,7 @@ public static class GalleryBench
                 scheduled[i] = at;
                 submitted[i] = Stopwatch.GetTimestamp();
                 var slot = i;
-                tasks[i] = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10, CancellationToken.None, stamps[i])
+                _ = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10, CancellationToken.None, stamps[i])
                     .ContinueWith(
                         t =>
                         {
@@ -220,17 +234,26 @@ public static class GalleryBench
                             {
                                 Interlocked.Increment(ref wrong);
                             }
+
+                            if (Interlocked.Decrement(ref left) == 0)
+                            {
+                                done.TrySetResult();
+                            }
                         },
                         TaskScheduler.Default);
             }
+
+            var own = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            (arrivalRun, arrivalWait) = (long.Parse(own[0], CultureInfo.InvariantCulture), long.Parse(own[1], CultureInfo.InvariantCulture));
         }) { IsBackground = true, Name = "arrivals" };
         arrivals.Start();
         arrivals.Join();
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(seconds + 120));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(seconds + 120));
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = CpuMs() - cpu0;
         var gc1 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var sched1 = RunQueueWaits();
+        sched1["arrivals"] = (arrivalRun, arrivalWait);
         static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         var latency = new double[total];
         var late = new double[total];
