@@ -13,7 +13,8 @@ namespace Biometrics.Benchmarks.Gallery;
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
 /// (<c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
-/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages).
+/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages,
+/// <c>--min-batch N --max-wait-us U</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain batches).
 /// The top-1 of every query answered (batches, batcher, open loop) is checked against an exact float brute force of the
 /// same query and the mismatches are reported. <c>--export DIR</c> writes the gallery and the queries as raw float32
 /// (<c>gallery.f32</c>, <c>queries.f32</c>) and this run's top-1 per query (<c>top1.tsv</c>) for
