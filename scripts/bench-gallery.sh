@@ -9,6 +9,9 @@
 #   OLD=<commit> scripts/bench-gallery.sh       # builds <commit> in a temporary git worktree, runs it first, removes it
 #   OLD_TREE=/path SKIP_BUILD=1 scripts/bench-gallery.sh   # an old tree already built (kept); no builds
 #   RUNS="watchlist identify" SECONDS_PER_PHASE=6 GAUSSIAN=0
+#   MATCHER_GC=1 (default): both sides run with the matcher's GC settings (server GC, one heap per core from the start,
+#   64 MB gen0 budget: Biometrics.Matcher.csproj and scripts/run.sh); MATCHER_GC=0 keeps .NET's defaults for a console
+#   program (workstation GC), which the harness had before 2026-12-06.
 # Run it under bench-run (nothing else on the machine); the builds before it are not part of the measurement:
 #   OLD=<commit> scripts/bench-gallery.sh build && OLD_TREE=... SKIP_BUILD=1 bench-run scripts/bench-gallery.sh
 set -euo pipefail
@@ -21,6 +24,9 @@ IDENTIFY_RATE=${IDENTIFY_RATE:-200}
 GAUSSIAN=${GAUSSIAN:-0}
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-pthread
 DLL=loadtest/Biometrics.Benchmarks/bin/Release/net10.0/Biometrics.Benchmarks.dll
+if [[ ${MATCHER_GC:-1} == 1 ]]; then
+  export DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}
+fi
 log() { printf '[bench-gallery] %s\n' "$*" >&2; }
 
 /usr/bin/python3 -c 'import faiss' 2>/dev/null || { log "Debian's python3-faiss is missing: apt-get install python3-faiss"; exit 2; }

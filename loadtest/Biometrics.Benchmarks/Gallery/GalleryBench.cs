@@ -13,7 +13,8 @@ namespace Biometrics.Benchmarks.Gallery;
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
 /// (<c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
-/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages).
+/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages,
+/// <c>--min-batch N --max-wait-us U</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain batches).
 /// The top-1 of every query answered (batches, batcher, open loop) is checked against an exact float brute force of the
 /// same query and the mismatches are reported. <c>--export DIR</c> writes the gallery and the queries as raw float32
 /// (<c>gallery.f32</c>, <c>queries.f32</c>) and this run's top-1 per query (<c>top1.tsv</c>) for
@@ -37,7 +38,7 @@ public static class GalleryBench
         var minCandidates = Arg(args, "--min-candidates", new GalleryIndexOptions().MinCandidates);
         var exportIndex = Array.IndexOf(args, "--export");
         var export = exportIndex >= 0 && exportIndex + 1 < args.Length ? args[exportIndex + 1] : null;
-        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         var rng = new Random(1);
         var data = new float[(long)rows * Dim];
@@ -112,7 +113,13 @@ public static class GalleryBench
         RunBatcherAsync(index, queries, exactTop, callers, seconds).GetAwaiter().GetResult();
         if (rate > 0)
         {
-            RunOpenLoopAsync(index, queries, exactTop, rate, seconds).GetAwaiter().GetResult();
+            var batching = new GallerySearchBatcherOptions();
+            batching = batching with
+            {
+                MinBatch = Arg(args, "--min-batch", batching.MinBatch),
+                MaxWait = TimeSpan.FromMicroseconds(Arg(args, "--max-wait-us", (int)batching.MaxWait.TotalMicroseconds)),
+            };
+            RunOpenLoopAsync(index, queries, exactTop, rate, seconds, batching).GetAwaiter().GetResult();
         }
 
         Console.WriteLine($"second quantised rounds: {index.QuantizedRetries}, exact fallbacks: {index.ExactFallbacks}");
@@ -158,49 +165,115 @@ public static class GalleryBench
 
     /// <summary>
     /// Open loop: queries arrive as a Poisson process at <paramref name="rate"/> per second for <paramref name="seconds"/>
-    /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows.
+    /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows. The
+    /// arrival thread sleeps with <c>usleep</c> (about 0.1 ms resolution, never early) and its own lateness is reported.
+    /// Each query's time is split into: the arrival thread's lateness (scheduled to submitted), the queue (submitted to
+    /// the start of the batch that answered it), the search (that batch), and the hop to the caller's continuation
+    /// (a thread-pool thread); with the GC's collections and pauses, and each thread's wait in the OS run queue
+    /// (<c>/proc/self/task/*/schedstat</c>) over the run.
     /// </summary>
-    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds)
+    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds, GallerySearchBatcherOptions batching)
     {
-        await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
+        Console.WriteLine($"open loop batching: a plain batch starts at {batching.MinBatch} queries or after {batching.MaxWait.TotalMilliseconds:F1} ms, at most {batching.MaxBatch}");
+        await using var batcher = new GallerySearchBatcher(index, batching);
+        await Task.WhenAll(Enumerable.Range(0, 4000).Select(i => batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10))); // warm up
+
         var rng = new Random(7);
         var total = rate * seconds;
-        var latencies = new double[total];
-        var tasks = new Task[total];
-        var wrong = 0;
-        var start = Stopwatch.GetTimestamp();
-        var cpu0 = CpuMs();
-        var due = 0.0;
+        var scheduled = new long[total];
+        var submitted = new long[total];
+        var continued = new long[total];
+        var stamps = new SearchStamps[total];
         for (var i = 0; i < total; i++)
         {
-            due += -Math.Log(1 - rng.NextDouble()) / rate;
-            var wait = due - Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (wait > 0.0005)
-            {
-                Thread.Sleep(TimeSpan.FromSeconds(wait));
-            }
-
-            var scheduled = start + (long)(due * Stopwatch.Frequency);
-            var slot = i;
-            tasks[i] = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10).WaitAsync(TimeSpan.FromSeconds(60))
-                .ContinueWith(
-                    t =>
-                    {
-                        latencies[slot] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                        if (t.Result[0] != exactTop[slot % 64])
-                        {
-                            Interlocked.Increment(ref wrong);
-                        }
-                    },
-                    TaskScheduler.Default);
+            stamps[i] = new SearchStamps();
         }
 
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(seconds + 120));
+        // Nothing of a query outlives its answer but its timestamps (allocated above, before the collection below): keeping
+        // every task and answer alive, as this harness did, promoted them through gen0 and gen1 and made its GC pauses
+        // tens of milliseconds, which a matcher (it keeps nothing of an answer) does not have.
+        var left = total;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wrong = 0;
+        long arrivalRun = 0, arrivalWait = 0;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var pool0 = ThreadPool.CompletedWorkItemCount;
+        var sched0 = RunQueueWaits();
+        var batches0 = batcher.BatchesRun;
+        var queries0 = batcher.QueriesRun;
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+        var cpu0 = CpuMs();
+        var arrivals = new Thread(() =>
+        {
+            var due = 0.0;
+            for (var i = 0; i < total; i++)
+            {
+                due += -Math.Log(1 - rng.NextDouble()) / rate;
+                var at = start + (long)(due * Stopwatch.Frequency);
+                while (true)
+                {
+                    var left = at - Stopwatch.GetTimestamp();
+                    if (left <= 0)
+                    {
+                        break;
+                    }
+
+                    _ = usleep((uint)Math.Max(1, left * 1_000_000 / Stopwatch.Frequency));
+                }
+
+                scheduled[i] = at;
+                submitted[i] = Stopwatch.GetTimestamp();
+                var slot = i;
+                _ = batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10, CancellationToken.None, stamps[i])
+                    .ContinueWith(
+                        t =>
+                        {
+                            continued[slot] = Stopwatch.GetTimestamp();
+                            if (t.Result[0] != exactTop[slot % 64])
+                            {
+                                Interlocked.Increment(ref wrong);
+                            }
+
+                            if (Interlocked.Decrement(ref left) == 0)
+                            {
+                                done.TrySetResult();
+                            }
+                        },
+                        TaskScheduler.Default);
+            }
+
+            var own = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            (arrivalRun, arrivalWait) = (long.Parse(own[0], CultureInfo.InvariantCulture), long.Parse(own[1], CultureInfo.InvariantCulture));
+        }) { IsBackground = true, Name = "arrivals" };
+        arrivals.Start();
+        arrivals.Join();
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(seconds + 120));
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var sorted = latencies.Order().ToList();
+        var cpu = CpuMs() - cpu0;
+        var gc1 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var sched1 = RunQueueWaits();
+        sched1["arrivals"] = (arrivalRun, arrivalWait);
+        static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        var latency = new double[total];
+        var late = new double[total];
+        var queued = new double[total];
+        var search = new double[total];
+        var hop = new double[total];
+        for (var i = 0; i < total; i++)
+        {
+            latency[i] = Ms(continued[i] - scheduled[i]);
+            late[i] = Ms(submitted[i] - scheduled[i]);
+            queued[i] = Ms(stamps[i].Started - submitted[i]);
+            search[i] = Ms(stamps[i].Finished - stamps[i].Started);
+            hop[i] = Ms(continued[i] - stamps[i].Finished);
+        }
+
+        var sorted = latency.Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F2} ms per query ({10:F2} cores), top-1 not exact: {11}",
+            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F3} ms per query ({10:F2} cores), top-1 not exact: {11}",
             rate,
             seconds,
             total,
@@ -209,10 +282,75 @@ public static class GalleryBench
             Percentile(sorted, 0.90),
             Percentile(sorted, 0.99),
             sorted[^1],
-            (double)batcher.QueriesRun / Math.Max(1, batcher.BatchesRun),
-            (CpuMs() - cpu0) / total,
-            (CpuMs() - cpu0) / 1000 / elapsed,
+            (double)(batcher.QueriesRun - queries0) / Math.Max(1, batcher.BatchesRun - batches0),
+            cpu / total,
+            cpu / 1000 / elapsed,
             wrong));
+        var tail = Percentile(sorted, 0.99);
+        var slow = Enumerable.Range(0, total).Where(i => latency[i] >= tail).ToArray();
+        foreach (var (name, values) in new[] { ("arrival lateness", late), ("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop) })
+        {
+            var v = values.Order().ToList();
+            Console.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "  {0,-20} p50 {1,6:F2} ms p90 {2,6:F2} p99 {3,6:F2} max {4,6:F2} | mean over the slowest 1 % ({5} queries): {6,6:F2} ms",
+                name,
+                v[v.Count / 2],
+                Percentile(v, 0.90),
+                Percentile(v, 0.99),
+                v[^1],
+                slow.Length,
+                slow.Average(i => values[i])));
+        }
+
+        var batchSizes = stamps.GroupBy(s => Math.Min(s.Batch, 9)).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key == 9 ? "9+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count() * 100.0 / total:F0} % ({g.Average(s => Ms(s.Finished - s.Started)):F2} ms)"));
+        Console.WriteLine($"  queries by the size of the batch that answered them (mean search time): {string.Join(", ", batchSizes)}");
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "  GC ({0}): {1} gen0, {2} gen1, {3} gen2 collections, {4:F1} ms paused in all; thread pool: {5} threads, {6} work items",
+            System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            gc1.Item1 - gc0.Item1,
+            gc1.Item2 - gc0.Item2,
+            gc1.Item3 - gc0.Item3,
+            (gc1.Item4 - gc0.Item4).TotalMilliseconds,
+            ThreadPool.ThreadCount,
+            ThreadPool.CompletedWorkItemCount - pool0));
+        var waits = sched1.Select(p => (p.Key, Ms: (p.Value.Wait - sched0.GetValueOrDefault(p.Key).Wait) / 1e6, Run: (p.Value.Run - sched0.GetValueOrDefault(p.Key).Run) / 1e6))
+            .Where(p => p.Ms > 1 || p.Run > 1).OrderByDescending(p => p.Run);
+        Console.WriteLine($"  OS run queue, per thread over the run (ran / waited for a core, ms): {string.Join(", ", waits.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Run:F0} / {p.Ms:F0}")))}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
+    private static extern int usleep(uint microseconds);
+
+    /// <summary>Per thread name (threads of one name summed): ns on a core and ns waiting in the run queue so far.</summary>
+    private static Dictionary<string, (long Run, long Wait)> RunQueueWaits()
+    {
+        var result = new Dictionary<string, (long Run, long Wait)>();
+        try
+        {
+            foreach (var task in Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    name = name.StartsWith(".NET TP Worker", StringComparison.Ordinal) ? "thread pool" : name.StartsWith("gallery-scan", StringComparison.Ordinal) ? "scan workers" : name;
+                    var f = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    var (run, wait) = result.GetValueOrDefault(name);
+                    result[name] = (run + long.Parse(f[0], CultureInfo.InvariantCulture), wait + long.Parse(f[1], CultureInfo.InvariantCulture));
+                }
+                catch (IOException)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return result;
     }
 
     /// <summary>Writes the vectors (raw little-endian float32, row-major, as generated) and this run's top-1 per query.</summary>

@@ -11,8 +11,10 @@ namespace Biometrics.Matcher.Gallery;
 /// for every query in flight (up to <see cref="GallerySearchBatcherOptions.MaxBatch"/>); a query arriving meanwhile
 /// joins at the next step and is answered once it has taken part in one round of steps, so it waits for one step
 /// (about 1 ms at 1,000,000 rows), not for the rest of a pass, and the workers never wait for each other. Smaller
-/// galleries (a watchlist) are searched in plain batches of what queued up (one <see cref="GalleryIndex.SearchBatch"/>
-/// each), every worker running its own, so a busy watchlist keeps every core scanning.
+/// galleries (a watchlist) are searched in plain batches (one <see cref="GalleryIndex.SearchBatch"/> each): a batch starts
+/// once <see cref="GallerySearchBatcherOptions.MinBatch"/> queries are queued or the oldest has waited
+/// <see cref="GallerySearchBatcherOptions.MaxWait"/>, and a second worker takes the next batch only while the first is
+/// still scanning, so the cores are shared with the callers instead of filled with batches of one.
 /// Either way the top-1 is certified equal to the exact search.</para>
 /// <para>Thread-safe: any number of callers may call <see cref="SearchAsync"/> concurrently. The batcher owns its worker
 /// threads (dedicated, not the thread pool's: they block while they scan, and the pool stays free for the callers'
@@ -32,7 +34,8 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     private readonly int _workers;
     private int _running;
     private int _idle; // workers asleep in Loop, waiting for queries (guarded by _gate)
-    private int _gathering; // workers waiting for more queries of a plain batch (MaxWait; guarded by _gate)
+    private bool _timing; // a worker sleeps until the oldest queued query has waited MaxWait (guarded by _gate)
+    private readonly long _maxWaitTicks;
     private long _cursor;
     private bool _completed;
     private long _batches;
@@ -46,7 +49,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         _index = index;
         _options = options ?? new GallerySearchBatcherOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxWait, TimeSpan.Zero);
+        _maxWaitTicks = (long)(_options.MaxWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var workers = Math.Max(1, index.SharedScanWorkers);
         _workers = workers;
         _running = workers;
@@ -69,7 +74,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     /// <summary>Queues one query; completes with its top-<paramref name="k"/> matches, best first.</summary>
     /// <exception cref="ArgumentException">Wrong length, NaN/Inf or a zero vector (thrown synchronously).</exception>
     /// <exception cref="ObjectDisposedException">The batcher was disposed.</exception>
-    public Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken = default)
+    public Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken = default) =>
+        SearchAsync(query, k, cancellationToken, null);
+
+    /// <summary>As the public overload; a plain batch answering the query fills <paramref name="stamps"/> (benchmarks).</summary>
+    internal Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken, SearchStamps? stamps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var span = query.Span;
@@ -83,7 +92,16 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             throw new ArgumentException("query contains NaN/infinity or is a zero vector", nameof(query));
         }
 
-        var request = new Request(query.ToArray(), k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(query.ToArray(), k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously))
+        {
+            Queued = System.Diagnostics.Stopwatch.GetTimestamp(),
+            Stamps = stamps,
+        };
+        if (stamps is not null)
+        {
+            stamps.Queued = request.Queued;
+        }
+
         if (cancellationToken.CanBeCanceled)
         {
             request.Registration = cancellationToken.Register(static s => ((Request)s!).Completion.TrySetCanceled(), request);
@@ -98,11 +116,12 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             }
 
             _pending.Add(request);
-            if (_idle > 0 || _gathering > 0)
+            if (_idle > 0 && (_pending.Count == 1 || _pending.Count == _options.MinBatch))
             {
-                // One sleeping worker is enough: it takes the query (and wakes another if more are queued); a busy
-                // worker looks at the queue before it sleeps. Waking every worker per query cost a futex wake-up and
-                // a context switch per probe for nothing at 15,000 watchlist probes/s.
+                // One sleeping worker is enough, and only when there is something new for it: the first query (it
+                // starts the query's MaxWait, or the shared scan) and a full MinBatch (the plain batch can start). A
+                // busy worker looks at the queue before it sleeps. A wake-up per query cost a futex call and a context
+                // switch per probe at 15,000 watchlist probes/s.
                 Monitor.Pulse(_gate);
             }
         }
@@ -208,14 +227,27 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                     }
 
                     _idle++;
-                    Monitor.Wait(_gate);
+                    if (_pending.Count > 0 && !_timing)
+                    {
+                        // Queries wait for a plain batch to fill: wake when the oldest has waited MaxWait, unless a
+                        // full batch wakes this worker first.
+                        var left = _pending[0].Queued + _maxWaitTicks - System.Diagnostics.Stopwatch.GetTimestamp();
+                        _timing = true;
+                        Monitor.Wait(_gate, Math.Max(1, (int)Math.Ceiling(left * 1000.0 / System.Diagnostics.Stopwatch.Frequency)));
+                        _timing = false;
+                    }
+                    else
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
                     _idle--;
                 }
             }
 
             if (plain.Count > 0)
             {
-                Gather(plain);
+                plain.RemoveAll(static r => r.Completion.Task.IsCompleted && Release(r)); // cancelled while queued
                 RunBatch(plain, queries);
             }
 
@@ -244,13 +276,14 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         var shared = _active.Count > 0 || _index.SharedScanApplies(_options.Mode);
 
+        if (!shared && !_completed && _pending.Count < _options.MinBatch
+            && System.Diagnostics.Stopwatch.GetTimestamp() - _pending[0].Queued < _maxWaitTicks)
+        {
+            return; // the plain batch is still filling
+        }
+
         var room = _options.MaxBatch - (shared ? _active.Count : 0);
         var take = Math.Min(room, _pending.Count);
-        if (!shared && _idle > 0)
-        {
-            // Plain batches: leave a share of the queue to the sleeping workers, so a burst is answered by every core.
-            take = Math.Min(take, (_pending.Count + _idle) / (_idle + 1));
-        }
 
         if (take <= 0)
         {
@@ -293,37 +326,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         {
             Monitor.Pulse(_gate); // the rest of the queue for a sleeping worker
         }
-    }
-
-    /// <summary>Plain batch: with MaxWait, waits a little for more queries after the first one.</summary>
-    private void Gather(List<Request> batch)
-    {
-        if (_options.MaxWait <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        var until = Environment.TickCount64 + (long)Math.Ceiling(_options.MaxWait.TotalMilliseconds);
-        lock (_gate)
-        {
-            while (batch.Count < _options.MaxBatch && !_completed)
-            {
-                var take = Math.Min(_options.MaxBatch - batch.Count, _pending.Count);
-                batch.AddRange(_pending.GetRange(0, take));
-                _pending.RemoveRange(0, take);
-                var left = until - Environment.TickCount64;
-                if (batch.Count >= _options.MaxBatch || left <= 0)
-                {
-                    break;
-                }
-
-                _gathering++;
-                Monitor.Wait(_gate, (int)left);
-                _gathering--;
-            }
-        }
-
-        batch.RemoveAll(static r => r.Completion.Task.IsCompleted && Release(r));
     }
 
     /// <summary>One step of the shared scan for every query that takes part in it.</summary>
@@ -435,13 +437,20 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var results = _index.SearchBatch(queries.AsSpan(0, batch.Count * d), kmax, _options.Mode);
+            var finished = System.Diagnostics.Stopwatch.GetTimestamp();
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _queries, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = results[i];
                 var k = batch[i].K;
+                if (batch[i].Stamps is { } stamps)
+                {
+                    (stamps.Started, stamps.Finished, stamps.Batch, stamps.Worker) = (started, finished, batch.Count, Environment.CurrentManagedThreadId);
+                }
+
                 batch[i].Completion.TrySetResult(r.Length > k ? r[..k] : r);
             }
         }
@@ -482,5 +491,20 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
         /// <summary>How often the query went round again because the gallery changed under it.</summary>
         public int Restarts { get; set; }
+
+        /// <summary>When the query was queued (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+        public long Queued { get; init; }
+
+        public SearchStamps? Stamps { get; init; }
     }
+}
+
+/// <summary>Where one query's time went in a plain batch (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for benchmarks.</summary>
+internal sealed class SearchStamps
+{
+    public long Queued;
+    public long Started;
+    public long Finished;
+    public int Batch;
+    public int Worker;
 }

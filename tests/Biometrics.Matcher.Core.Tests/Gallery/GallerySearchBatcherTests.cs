@@ -31,7 +31,8 @@ public sealed class GallerySearchBatcherTests
     [Fact]
     public async Task SearchAsync_OneQueryAtATimeAndBursts_EveryQueryAnswered()
     {
-        // A query wakes one sleeping worker, and a worker leaves part of a burst to another: neither may strand a query.
+        // A lone query waits MaxWait for a batch that does not fill, a burst wakes a worker at MinBatch: neither may
+        // strand a query.
         using var g = new GalleryIndex("watchlist", "m1");
         var rng = new Random(23);
         const int N = 3000;
@@ -53,6 +54,46 @@ public sealed class GallerySearchBatcherTests
                 Assert.Equal($"s{i}", results[i][0].SubjectId);
             }
         }
+    }
+
+    [Fact]
+    public async Task SearchAsync_PlainBatch_StartsAtMinBatchWithoutWaitingMaxWait()
+    {
+        using var g = new GalleryIndex("watchlist", "m1");
+        var v = RandomVectors.Unit(new Random(29), 3000, Dim);
+        g.AddRange(Enumerable.Range(0, 3000).Select(i => $"s{i}").ToArray(), v);
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MinBatch = 4, MaxWait = TimeSpan.FromHours(1) });
+
+        var tasks = Enumerable.Range(0, 4).Select(i => batcher.SearchAsync(v.AsMemory(i * 5 * Dim, Dim), 1)).ToArray();
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["s0", "s5", "s10", "s15"], results.Select(r => r[0].SubjectId));
+        Assert.Equal(1, batcher.BatchesRun);
+    }
+
+    [Fact]
+    public async Task SearchAsync_PlainBatchThatDoesNotFill_StartsAfterMaxWait()
+    {
+        using var g = new GalleryIndex("watchlist", "m1");
+        var v = RandomVectors.Unit(new Random(31), 3000, Dim);
+        g.AddRange(Enumerable.Range(0, 3000).Select(i => $"s{i}").ToArray(), v);
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MinBatch = 1000, MaxWait = TimeSpan.FromMilliseconds(20) });
+
+        var hit = await batcher.SearchAsync(v.AsMemory(7 * Dim, Dim), 1).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("s7", hit[0].SubjectId);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_PlainBatchStillFilling_AnswersItFirst()
+    {
+        using var g = new GalleryIndex("watchlist", "m1");
+        var v = RandomVectors.Unit(new Random(37), 3000, Dim);
+        g.AddRange(Enumerable.Range(0, 3000).Select(i => $"s{i}").ToArray(), v);
+        var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MinBatch = 1000, MaxWait = TimeSpan.FromHours(1) });
+        var tasks = Enumerable.Range(0, 3).Select(i => batcher.SearchAsync(v.AsMemory(i * Dim, Dim), 1)).ToArray();
+
+        await batcher.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["s0", "s1", "s2"], results.Select(r => r[0].SubjectId));
     }
 
     [Fact]
