@@ -21,8 +21,6 @@ namespace Biometrics.Matcher.IntegrationTests;
 /// </summary>
 public sealed class MutualTlsTests : IAsyncLifetime
 {
-    private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
-    private static readonly Oid s_serverAuth = new("1.3.6.1.5.5.7.3.1");
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-mtls-").FullName;
     private readonly TestCertificates _certs = new();
     private RedisServer _redis = null!;
@@ -38,29 +36,15 @@ public sealed class MutualTlsTests : IAsyncLifetime
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
         _ourCa = _certs.Ca("Biometrics Test Client CA");
         var serverCa = _certs.Ca("Biometrics Test Server CA");
-        var server = _certs.Leaf("matcher", serverCa, s_serverAuth, server: true);
+        var server = _certs.Leaf("matcher", serverCa, TestCertificates.ServerAuth, server: true);
         _serverThumbprint = server.GetCertHashString();
-        File.WriteAllText(Path.Combine(_dir, "server.pem"), server.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(_dir, "server.key"), server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(Path.Combine(_dir, "client-ca.pem"), _ourCa.Cert.ExportCertificatePem());
+        var (serverCert, serverKey) = TestCertificates.WritePem(server, _dir, "server");
+        var (clientCa, _) = TestCertificates.WritePem(_ourCa.Cert, _dir, "client-ca");
 
         _port = FreePort.Next();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Matcher:Url"] = $"https://127.0.0.1:{_port}",
-            ["Matcher:Security:DevelopmentMode"] = "false",
-            ["Matcher:Security:TlsCertificateFile"] = Path.Combine(_dir, "server.pem"),
-            ["Matcher:Security:TlsKeyFile"] = Path.Combine(_dir, "server.key"),
-            ["Matcher:Security:RequireClientCertificate"] = "true",
-            ["Matcher:Security:ClientCaFile"] = Path.Combine(_dir, "client-ca.pem"),
-            ["Matcher:Security:TokenSigningKeyFile"] = _keys.TokenSigningKeyFile,
-            ["Matcher:Store:PseudonymisationKeyFile"] = _keys.PseudonymisationKeyFile,
-            ["Matcher:Store:EncryptionKeyFile"] = _keys.EncryptionKeyFile,
-            ["Matcher:Redis:Configuration"] = _redis.EndPoint,
-            ["Matcher:Pipeline:Enabled"] = "false",
-            ["Matcher:CalibrationFile"] = Path.Combine(SharedFiles.RepoRoot, "matcher", "Biometrics.Matcher", "calibration.json"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = TestCertificates.TlsMatcherSettings(_port, serverCert, serverKey, _keys, _redis.EndPoint);
+        settings["Matcher:Security:RequireClientCertificate"] = "true";
+        settings["Matcher:Security:ClientCaFile"] = clientCa;
         _app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
         await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
@@ -81,7 +65,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task OwnCaCertificate_Accepted_AndBearerTokensStillApply()
     {
-        var client = _certs.Leaf("gate-7", _ourCa, s_clientAuth);
+        var client = _certs.Leaf("gate-7", _ourCa, TestCertificates.ClientAuth);
         using var channel = Channel(client);
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
         Assert.True(health.Status is HealthCheckResponse.Types.ServingStatus.Serving or HealthCheckResponse.Types.ServingStatus.NotServing);
@@ -105,21 +89,21 @@ public sealed class MutualTlsTests : IAsyncLifetime
         switch (kind)
         {
             case "other_ca":
-                client = _certs.Leaf("gate-x", _certs.Ca("Some Other Private CA"), s_clientAuth);
+                client = _certs.Leaf("gate-x", _certs.Ca("Some Other Private CA"), TestCertificates.ClientAuth);
                 break;
             case "same_name_other_key":
                 // A CA with our CA's exact name but its own key: names are not trust.
-                client = _certs.Leaf("gate-spoof", _certs.Ca("Biometrics Test Client CA"), s_clientAuth);
+                client = _certs.Leaf("gate-spoof", _certs.Ca("Biometrics Test Client CA"), TestCertificates.ClientAuth);
                 break;
             case "public_root_style_chain":
                 // A root that is not ours (as any public root is not) with an intermediate, sent as a full chain.
                 var root = _certs.Ca("Public-Style Root CA");
                 var intermediate = _certs.Ca("Public-Style Issuing CA", root);
-                client = _certs.Leaf("gate-public", intermediate, s_clientAuth);
+                client = _certs.Leaf("gate-public", intermediate, TestCertificates.ClientAuth);
                 chain = [intermediate.Cert, root.Cert];
                 break;
             case "server_auth_only":
-                client = _certs.Leaf("not-a-client", _ourCa, s_serverAuth);
+                client = _certs.Leaf("not-a-client", _ourCa, TestCertificates.ServerAuth);
                 break;
         }
 
@@ -128,19 +112,12 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
 
         // The listener is unharmed: our own client still gets through.
-        using var good = Channel(_certs.Leaf("gate-ok", _ourCa, s_clientAuth));
+        using var good = Channel(_certs.Leaf("gate-ok", _ourCa, TestCertificates.ClientAuth));
         await new Health.HealthClient(good).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
     }
 
-    private GrpcChannel Channel(X509Certificate2? client, X509Certificate2Collection? chain = null)
-    {
-        var ssl = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && c.GetCertHashString() == _serverThumbprint,
-        };
-        if (client is not null) ssl.ClientCertificateContext = SslStreamCertificateContext.Create(client, chain, offline: true);
-        return GrpcChannel.ForAddress($"https://127.0.0.1:{_port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { SslOptions = ssl } });
-    }
+    private GrpcChannel Channel(X509Certificate2? client, X509Certificate2Collection? chain = null) =>
+        TestCertificates.PinnedChannel(_port, _serverThumbprint, client, chain);
 
     private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.AddSeconds(10));
 }

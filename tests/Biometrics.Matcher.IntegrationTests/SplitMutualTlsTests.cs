@@ -28,8 +28,6 @@ namespace Biometrics.Matcher.IntegrationTests;
 public sealed class SplitMutualTlsTests : IAsyncLifetime
 {
     private const int Subjects = 200;
-    private static readonly Oid s_clientAuth = new("1.3.6.1.5.5.7.3.2");
-    private static readonly Oid s_serverAuth = new("1.3.6.1.5.5.7.3.1");
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-split-mtls-").FullName;
     private readonly TestCertificates _certs = new();
     private readonly List<WebApplication> _apps = [];
@@ -46,7 +44,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
         _matchersCa = _certs.Ca("Biometrics Test Matchers CA");
         _otherCa = _certs.Ca("Some Other CA");
-        var server = _certs.Leaf("matcher", _matchersCa, s_serverAuth, server: true);
+        var server = _certs.Leaf("matcher", _matchersCa, TestCertificates.ServerAuth, server: true);
         _serverThumbprint = server.GetCertHashString();
         (_serverCert, _serverKey) = Write(server, "server");
         Write(_matchersCa.Cert, "matchers-ca");
@@ -55,7 +53,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
 
         for (var part = 0; part < 2; part++)
         {
-            var (cert, key) = Write(_certs.Leaf("matcher-part-" + part, _matchersCa, s_clientAuth), "peer-" + part);
+            var (cert, key) = Write(_certs.Leaf("matcher-part-" + part, _matchersCa, TestCertificates.ClientAuth), "peer-" + part);
             _apps.Add(await StartAsync(part, _ports[part], cert, key, Path.Combine(_dir, "matchers-ca.pem")));
         }
 
@@ -116,13 +114,13 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task SearchPart_ClientCertificateOfAnotherCa_HandshakeRefused_OfTheMatchersCa_Answered()
     {
-        using (var foreign = Channel(_ports[1], _certs.Leaf("intruder", _otherCa, s_clientAuth)))
+        using (var foreign = Channel(_ports[1], _certs.Leaf("intruder", _otherCa, TestCertificates.ClientAuth)))
         {
             var ex = await Assert.ThrowsAsync<RpcException>(() => new MatcherPeer.MatcherPeerClient(foreign).SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync);
             Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
         }
 
-        using var peer = Channel(_ports[1], _certs.Leaf("matcher-part-0", _matchersCa, s_clientAuth));
+        using var peer = Channel(_ports[1], _certs.Leaf("matcher-part-0", _matchersCa, TestCertificates.ClientAuth));
         var client = new MatcherPeer.MatcherPeerClient(peer);
         var answer = await client.SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync;
         Assert.Equal(SearchPartResponse.Types.Status.Searched, answer.Status);
@@ -139,7 +137,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     {
         // A third holder of part 0 whose peer certificate is from another CA. It trusts that CA too (so it starts and
         // trusts the holders), or that CA only (so it cannot trust the holders' server certificates either).
-        var (cert, key) = Write(_certs.Leaf("matcher-rogue", _otherCa, s_clientAuth), "rogue");
+        var (cert, key) = Write(_certs.Leaf("matcher-rogue", _otherCa, TestCertificates.ClientAuth), "rogue");
         var port = FreePort.Next();
         var app = await StartAsync(0, port, cert, key, Path.Combine(_dir, trusts));
         try
@@ -162,26 +160,13 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
 
     private async Task<WebApplication> StartAsync(int part, int port, string peerCert, string peerKey, string peerCa)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Matcher:Url"] = $"https://127.0.0.1:{port}",
-            ["Matcher:Security:DevelopmentMode"] = "false",
-            ["Matcher:Security:TlsCertificateFile"] = _serverCert,
-            ["Matcher:Security:TlsKeyFile"] = _serverKey,
-            ["Matcher:Security:TokenSigningKeyFile"] = _keys.TokenSigningKeyFile,
-            ["Matcher:Store:PseudonymisationKeyFile"] = _keys.PseudonymisationKeyFile,
-            ["Matcher:Store:EncryptionKeyFile"] = _keys.EncryptionKeyFile,
-            ["Matcher:Redis:Configuration"] = _redis.EndPoint,
-            ["Matcher:Pipeline:Enabled"] = "false",
-            ["Matcher:CalibrationFile"] = Path.Combine(SharedFiles.RepoRoot, "matcher", "Biometrics.Matcher", "calibration.json"),
-            ["Matcher:Split:Parts"] = "2",
-            ["Matcher:Split:Part"] = part.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [$"Matcher:Split:Holders:{1 - part}"] = $"https://127.0.0.1:{_ports[1 - part]}",
-            ["Matcher:Split:PeerCertificateFile"] = peerCert,
-            ["Matcher:Split:PeerKeyFile"] = peerKey,
-            ["Matcher:Split:PeerCaFile"] = peerCa,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = TestCertificates.TlsMatcherSettings(port, _serverCert, _serverKey, _keys, _redis.EndPoint);
+        settings["Matcher:Split:Parts"] = "2";
+        settings["Matcher:Split:Part"] = part.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings[$"Matcher:Split:Holders:{1 - part}"] = $"https://127.0.0.1:{_ports[1 - part]}";
+        settings["Matcher:Split:PeerCertificateFile"] = peerCert;
+        settings["Matcher:Split:PeerKeyFile"] = peerKey;
+        settings["Matcher:Split:PeerCaFile"] = peerCa;
         var app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         using var channel = Channel(port, null);
@@ -200,25 +185,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     private CallOptions As(ServiceRole role, double seconds = 30) =>
         new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(_keys.TokenFile(role)).Trim() } }, DateTime.UtcNow.AddSeconds(seconds));
 
-    /// <summary>A client as a gate or an operator tool would hold (the server pinned by its certificate), with
-    /// <paramref name="client"/> as its client certificate when given.</summary>
-    private GrpcChannel Channel(int port, X509Certificate2? client)
-    {
-        var ssl = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && c.GetCertHashString() == _serverThumbprint,
-        };
-        if (client is not null) ssl.ClientCertificateContext = SslStreamCertificateContext.Create(client, null, offline: true);
-        return GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { SslOptions = ssl } });
-    }
+    private GrpcChannel Channel(int port, X509Certificate2? client) => TestCertificates.PinnedChannel(port, _serverThumbprint, client);
 
-    private (string Cert, string Key) Write(X509Certificate2 certificate, string name)
-    {
-        var cert = Path.Combine(_dir, name + ".pem");
-        File.WriteAllText(cert, certificate.ExportCertificatePem());
-        var key = Path.Combine(_dir, name + ".key");
-        using var ecdsa = certificate.GetECDsaPrivateKey();
-        if (ecdsa is not null) File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
-        return (cert, key);
-    }
+    private (string Cert, string Key) Write(X509Certificate2 certificate, string name) => TestCertificates.WritePem(certificate, _dir, name);
 }
