@@ -17,17 +17,22 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         return (mux, store, options, BucketOf(options, result.SubjectKey).Bucket);
     }
 
+    /// <summary>Flips <paramref name="mask"/> in the byte at <paramref name="at"/> of a bucket entry, in Redis.</summary>
+    private static async Task FlipBitAsync(IConnectionMultiplexer mux, RedisKey bucket, RedisValue field, Index at, byte mask)
+    {
+        var db = mux.GetDatabase();
+        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
+        value[at] ^= mask;
+        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
+    }
+
     [Fact]
     public async Task Get_TamperedCiphertext_ThrowsIntegrityException()
     {
         var (mux, store, options, bucket) = await EnrolAsync("T1");
         await using var _m = mux;
         using var _s = store;
-        var field = store.GetSubjectKey("T1").Hex;
-        var db = mux.GetDatabase();
-        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
-        value[^100] ^= 0x01;
-        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
+        await FlipBitAsync(mux, bucket, store.GetSubjectKey("T1").Hex, ^100, 0x01);
         await Assert.ThrowsAsync<TemplateIntegrityException>(() => store.GetAsync("T1").WaitAsync(Limit));
     }
 
@@ -37,11 +42,7 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         var (mux, store, options, bucket) = await EnrolAsync("T1s");
         await using var _m = mux;
         using var _s = store;
-        var field = store.GetSubjectKey("T1s").Hex;
-        var db = mux.GetDatabase();
-        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
-        value[^100] ^= 0x01;
-        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
+        await FlipBitAsync(mux, bucket, store.GetSubjectKey("T1s").Hex, ^100, 0x01);
         foreach (var model in new[] { Record("T1s", 3).ModelId, "another-model" })
         {
             await Assert.ThrowsAsync<TemplateIntegrityException>(() =>
@@ -138,10 +139,7 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         await store.UpsertAsync(Record("T9", 4)).WaitAsync(Limit);
         // The snapshot reads the bucket copy of each record: tamper with that one.
         var (bucket, field) = BucketOf(options, store.GetSubjectKey("T8"));
-        var db = mux.GetDatabase();
-        var value = (byte[])(await db.HashGetAsync(bucket, field).WaitAsync(Limit))!;
-        value[^1] ^= 0x80;
-        await db.HashSetAsync(bucket, field, value).WaitAsync(Limit);
+        await FlipBitAsync(mux, bucket, field, ^1, 0x80);
         var loaded = new List<StoredTemplate>();
         var snapshot = await store.LoadSnapshotAsync(loaded.Add).WaitAsync(Limit);
         Assert.Equal(1, snapshot.Loaded);
