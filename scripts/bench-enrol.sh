@@ -59,9 +59,7 @@ one_side() { # name, tree
   local name=$1 tree=$2 dir="$work/$1-$round" redis_port matcher_port
   mkdir -p "$dir/redis" "$dir/keys"
   redis_port=$(free_port); matcher_port=$(free_port)
-  /usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes --appendfsync always \
-    --save "" --daemonize no --logfile "$dir/redis/redis.log" &
-  REDIS_PID=$!
+  start_redis_aof "$redis_port" "$dir/redis"
   DOTNET_GCgen0size=0x4000000 dotnet "$tree/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll" serve \
     --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$dir/keys" --Matcher:Pipeline:Enabled=false \
     --Matcher:Redis:Configuration="127.0.0.1:$redis_port" --Matcher:Url="http://127.0.0.1:$matcher_port" \

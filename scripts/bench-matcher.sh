@@ -80,11 +80,7 @@ mkdir -p "$store"
 store=$(cd "$store" && pwd)
 KEYS=$store/keys
 mkdir -p "$store/redis" "$KEYS"
-/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$store/redis" --appendonly yes --appendfsync always \
-  --save "" --daemonize no --logfile "$store/redis/redis.log" &
-REDIS_PID=$!
-# Until Redis has loaded its data (a kept DATA folder): PING answers LOADING before that.
-for _ in $(seq 1200); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
+start_redis_aof "$REDIS_PORT" "$store/redis"
 seeded="$SUBJECTS $WATCHLIST"
 reuse=0
 [[ -n $DATA && -f $DATA/seeded && $(cat "$DATA/seeded") == "$seeded" ]] && reuse=1

@@ -19,10 +19,7 @@ cleanup() { stop_pid "$MATCHER_PID"; stop_pid "$REDIS_PID"; }
 trap cleanup EXIT
 
 REDIS_PORT=$(free_port)
-/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --appendonly yes --appendfsync always \
-  --save "" --daemonize no --logfile "$DATA/redis/redis.log" &
-REDIS_PID=$!
-for _ in $(seq 1200); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
+start_redis_aof "$REDIS_PORT" "$DATA/redis"
 echo "# $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); redis-server loaded $DATA; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "side round first_s serving_s matcher_cpu_s redis_cpu_s load_before"
 

@@ -48,10 +48,7 @@ cleanup() { stop_matchers; stop_pid "$REDIS_PID"; }
 trap cleanup EXIT
 
 REDIS_PORT=$(free_port)
-/usr/bin/redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --appendonly yes --appendfsync always \
-  --save "" --daemonize no --logfile "$DATA/redis/redis.log" &
-REDIS_PID=$!
-for _ in $(seq 3000); do [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break; sleep 0.1; done
+start_redis_aof "$REDIS_PORT" "$DATA/redis" 3000
 log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT ($(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory_human/{print $2}' | tr -d '\r') used)"
 
 wait_serving() { # address, start time -> seconds until SERVING
