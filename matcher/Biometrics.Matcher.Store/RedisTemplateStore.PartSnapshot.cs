@@ -21,7 +21,7 @@ public sealed partial class RedisTemplateStore
         {
             foreach (var key in await GetGalleryMembersAsync(gallery, cancellationToken).ConfigureAwait(false))
             {
-                var bucket = BucketOf(key);
+                var bucket = key.Bucket;
                 if (part.Contains(bucket)) continue;
                 if (!outside.TryGetValue(bucket, out var fields)) outside[bucket] = fields = [];
                 fields.Add(key.Hex);

@@ -19,7 +19,7 @@ public sealed partial class RedisTemplateStore
     public async Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(subjectKey)), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(subjectKey.Bucket), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
         return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
@@ -32,7 +32,7 @@ public sealed partial class RedisTemplateStore
         ArgumentNullException.ThrowIfNull(score);
         var key = GetSubjectKey(subjectId);
         cancellationToken.ThrowIfCancellationRequested();
-        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(BucketOf(key)), key.Hex), cancellationToken).ConfigureAwait(false);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(key.Bucket), key.Hex), cancellationToken).ConfigureAwait(false);
         return lease is null ? null : ScoreEntry(key, lease.Span, probe.Span, probeModelId, score);
     }
 

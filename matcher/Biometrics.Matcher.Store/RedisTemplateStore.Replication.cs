@@ -167,7 +167,7 @@ public sealed partial class RedisTemplateStore
         for (var i = 0; i < subjects.Length; i++)
         {
             keys[i] = new SubjectKey(subjects[i]);
-            reads[i] = _db.HashGetLeaseAsync(BucketKey(BucketOf(keys[i])), subjects[i]);
+            reads[i] = _db.HashGetLeaseAsync(BucketKey(keys[i].Bucket), subjects[i]);
         }
 
         for (var i = 0; i < subjects.Length; i++)

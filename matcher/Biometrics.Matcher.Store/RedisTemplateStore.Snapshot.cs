@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -16,10 +15,10 @@ public sealed partial class RedisTemplateStore
     /// per bucket at 1,000,000 templates: replies small enough to parse cheaply, few enough commands for a small
     /// store). Part of the data layout: changing it needs a bucket rebuild.
     /// </summary>
-    internal const int SnapshotBucketBits = 14;
+    internal const int SnapshotBucketBits = SubjectKey.BucketBits;
 
     /// <summary>Number of snapshot buckets.</summary>
-    internal const int SnapshotBucketCount = 1 << SnapshotBucketBits;
+    internal const int SnapshotBucketCount = SubjectKey.BucketCount;
 
     /// <summary>
     /// Bits of the subject key that pick its shard (the top 6 bits, so a shard is 256 consecutive buckets). A shard
@@ -35,15 +34,8 @@ public sealed partial class RedisTemplateStore
 
     private const int SubjectKeyHexLength = 64;
 
-    /// <summary>The bucket of a subject: the top <see cref="SnapshotBucketBits"/> bits of its HMAC (uniformly spread).</summary>
-    internal static int BucketOf(SubjectKey key)
-    {
-        var top = int.Parse(key.Hex.AsSpan(0, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        return top >> (16 - SnapshotBucketBits);
-    }
-
     /// <summary>The shard of a subject: the top <see cref="ShardBits"/> bits of its HMAC.</summary>
-    internal static int ShardOf(SubjectKey key) => BucketOf(key) >> BucketsPerShardBits;
+    internal static int ShardOf(SubjectKey key) => key.Bucket >> BucketsPerShardBits;
 
     /// <summary>Buckets read and decrypted ahead (on the thread pool, so on every core) while the oldest is delivered.</summary>
     private const int SnapshotBucketsInFlight = 64;
@@ -303,7 +295,7 @@ public sealed partial class RedisTemplateStore
             {
                 var text = k.ToString();
                 var key = new SubjectKey(text[(text.LastIndexOf(':') + 1)..]);
-                writes.Add(_writeDb.ScriptEvaluateAsync(s_rebuildBucketScript, [k, BucketKey(BucketOf(key))], [key.Hex]));
+                writes.Add(_writeDb.ScriptEvaluateAsync(s_rebuildBucketScript, [k, BucketKey(key.Bucket)], [key.Hex]));
                 if (writes.Count >= 256)
                 {
                     foreach (var w in writes) copied += (long)await Bounded(w, cancellationToken).ConfigureAwait(false);

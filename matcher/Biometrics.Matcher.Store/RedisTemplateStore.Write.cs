@@ -122,7 +122,7 @@ public sealed partial class RedisTemplateStore
                 var r = records[index];
                 var key = keys[index];
                 scriptKeys[2 + j] = versionKeys[j];
-                scriptKeys[2 + n + j] = BucketKey(BucketOf(key));
+                scriptKeys[2 + n + j] = BucketKey(key.Bucket);
                 var o = 5 + (5 * j);
                 args[o] = key.Hex;
                 args[o + 1] = current[j];
@@ -172,7 +172,7 @@ public sealed partial class RedisTemplateStore
         var shard = ShardOf(key);
         var reply = await Bounded(_writeDb.ScriptEvaluateAsync(
             s_deleteScript,
-            [ChangesKey(shard), TemplateKey(key), BucketKey(BucketOf(key))],
+            [ChangesKey(shard), TemplateKey(key), BucketKey(key.Bucket)],
             [_options.ChangeStreamMaxLength, GalleryKey(shard, string.Empty), key.Hex, _changesChannel.ToString(), shard]), cancellationToken).ConfigureAwait(false);
         // After the template is gone, so that a request record written later names a subject enrolled after the erasure.
         await EraseRequestRecordsAsync(key, cancellationToken).ConfigureAwait(false);

@@ -140,7 +140,7 @@ public sealed class SplitGalleryTests : IClassFixture<SplitGalleryTests.Fixture>
             m0.As("enrolment")).ResponseAsync;
         Assert.Equal(EnrolStatus.Enrolled, enrolled.Status);
         var key = enrolled.SubjectKey;
-        var part = GalleryPartition.BucketOf(new SubjectKey(key)) * 3 / GalleryPartition.BucketCount;
+        var part = new SubjectKey(key).Bucket * 3 / SubjectKey.BucketCount;
 
         foreach (var m in fx.Split) await WaitAsync(async () => (await IdentifyAsync(m, v, "residents", 1)).Candidates[0].SubjectKey == key);
         for (var p = 0; p < 3; p++)

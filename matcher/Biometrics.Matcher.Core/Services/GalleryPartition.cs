@@ -12,12 +12,6 @@ namespace Biometrics.Matcher.Services;
 /// </summary>
 public sealed class GalleryPartition
 {
-    /// <summary>Bits of the subject key that pick its bucket (the store's snapshot bucket, docs/REDIS.md).</summary>
-    public const int BucketBits = 14;
-
-    /// <summary>Number of buckets.</summary>
-    public const int BucketCount = 1 << BucketBits;
-
     /// <summary>Most parts a gallery may be split into.</summary>
     public const int MaxParts = 64;
 
@@ -51,21 +45,13 @@ public sealed class GalleryPartition
     /// <summary>True when every matcher holds <paramref name="gallery"/> entirely (no split, or a whole gallery).</summary>
     public bool IsWhole(string gallery) => !IsSplit || _whole.Contains(gallery);
 
-    /// <summary>The bucket of a subject key: its top 14 bits.</summary>
-    public static int BucketOf(SubjectKey key)
-    {
-        var hex = key.Hex;
-        var top = (Nibble(hex[0]) << 12) | (Nibble(hex[1]) << 8) | (Nibble(hex[2]) << 4) | Nibble(hex[3]);
-        return top >> (16 - BucketBits);
-    }
-
     /// <summary>The part that holds a subject's rows of split galleries: bucket b is in part floor(b * parts / 16384),
     /// so part p holds buckets [<see cref="FirstBucket"/>(p), <see cref="FirstBucket"/>(p + 1)).</summary>
-    public int PartOf(SubjectKey key) => (int)((long)BucketOf(key) * Parts >> BucketBits);
+    public int PartOf(SubjectKey key) => (int)((long)key.Bucket * Parts >> SubjectKey.BucketBits);
 
-    /// <summary>The first bucket of part <paramref name="part"/> (0..<see cref="Parts"/>; <see cref="BucketCount"/> for
+    /// <summary>The first bucket of part <paramref name="part"/> (0..<see cref="Parts"/>; <see cref="SubjectKey.BucketCount"/> for
     /// <see cref="Parts"/>): ceil(part * 16384 / parts).</summary>
-    public int FirstBucket(int part) => (int)(((long)part * BucketCount + Parts - 1) / Parts);
+    public int FirstBucket(int part) => (int)(((long)part * SubjectKey.BucketCount + Parts - 1) / Parts);
 
     /// <summary>What this matcher loads from the store's snapshot: its bucket range, and the whole galleries' members of
     /// every bucket.</summary>
@@ -87,6 +73,4 @@ public sealed class GalleryPartition
 
     /// <inheritdoc />
     public override string ToString() => IsSplit ? $"part {Part} of {Parts}" : "whole";
-
-    private static int Nibble(char c) => c <= '9' ? c - '0' : c - 'a' + 10;
 }

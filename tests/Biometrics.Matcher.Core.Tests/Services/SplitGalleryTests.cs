@@ -27,7 +27,7 @@ public sealed class SplitGalleryTests
     public void BucketAndPart_TopBitsOfTheKey_ConsecutiveRangesOfBuckets(int top16, int bucket, int partOf3)
     {
         var key = Key(top16, 1);
-        Assert.Equal(bucket, GalleryPartition.BucketOf(key));
+        Assert.Equal(bucket, key.Bucket);
         Assert.Equal(partOf3, new GalleryPartition(3, 0, []).PartOf(key));
         Assert.Equal(0, GalleryPartition.Whole.PartOf(key));
     }
@@ -42,8 +42,8 @@ public sealed class SplitGalleryTests
     {
         var ranges = Enumerable.Range(0, parts).Select(p => new GalleryPartition(parts, p, ["watchlist"]).SnapshotPart).ToList();
         Assert.Equal(0, ranges[0].FirstBucket);
-        Assert.Equal(GalleryPartition.BucketCount, ranges[^1].EndBucket);
-        for (var bucket = 0; bucket < GalleryPartition.BucketCount; bucket++)
+        Assert.Equal(SubjectKey.BucketCount, ranges[^1].EndBucket);
+        for (var bucket = 0; bucket < SubjectKey.BucketCount; bucket++)
         {
             var part = new GalleryPartition(parts, 0, []).PartOf(Key(bucket << 2, 1));
             for (var p = 0; p < parts; p++) Assert.Equal(p == part, ranges[p].Contains(bucket));
