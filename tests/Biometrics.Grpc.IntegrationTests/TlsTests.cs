@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Biometrics.Grpc.IntegrationTests.Fixtures;
 using Biometrics.Grpc.Interop;
@@ -23,9 +22,9 @@ public sealed class TlsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _ca = CreateCa("CN=Biometrics Test CA");
-        _serverCert = Issue(_ca, "CN=localhost", server: true);
-        _clientCert = Issue(_ca, "CN=gate-007", server: false);
+        _ca = TestCertificates.Authority("Biometrics Test CA");
+        _serverCert = TestCertificates.Server(_ca);
+        _clientCert = TestCertificates.Client(_ca, "gate-007");
         var roots = new X509Certificate2Collection(_ca);
         _app = TestServerHost.Create([], o => o.Interceptors.Add<TestInterceptor>(), b =>
         {
@@ -60,7 +59,7 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task UnaryCall_ServerCertificateNotTrusted_Unavailable()
     {
-        using var otherCa = CreateCa("CN=Someone Else");
+        using var otherCa = TestCertificates.Authority("Someone Else");
         using var channel = TlsChannel(otherCa, _clientCert);
         var client = new TestService.TestServiceClient(channel);
         var ex = await Assert.ThrowsAsync<RpcException>(() => client.EmptyCallAsync(new Empty(), deadline: DateTime.UtcNow + Timeout).ResponseAsync.WaitAsync(Timeout));
@@ -82,8 +81,8 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task UnaryCall_ClientCertificateFromAnotherCa_Rejected()
     {
-        using var otherCa = CreateCa("CN=Biometrics Test CA");   // same name, different key
-        using var foreignClient = Issue(otherCa, "CN=gate-007", server: false);
+        using var otherCa = TestCertificates.Authority("Biometrics Test CA");   // same name, different key
+        using var foreignClient = TestCertificates.Client(otherCa, "gate-007");
         using var channel = TlsChannel(_ca, foreignClient);
         var client = new TestService.TestServiceClient(channel);
         var callsBefore = _interceptor.Calls;
@@ -114,35 +113,5 @@ public sealed class TlsTests : IAsyncLifetime
         };
         if (clientCertificate is not null) handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCertificate };
         return GrpcChannel.ForAddress($"https://localhost:{_port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-    }
-
-    private static X509Certificate2 CreateCa(string subject)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-    }
-
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-        if (server)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName("localhost");
-            san.AddIpAddress(System.Net.IPAddress.Loopback);
-            request.CertificateExtensions.Add(san.Build());
-        }
-        var serial = RandomNumberGenerator.GetBytes(8);
-        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
-        using var withKey = cert.CopyWithPrivateKey(key);
-        // Round-trip through PKCS#12 so SslStream on Linux can use the private key.
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Biometrics.Matcher.Hosting;
 using Biometrics.Matcher.Security;
@@ -22,27 +21,25 @@ namespace Biometrics.Matcher.IntegrationTests;
 public sealed class MutualTlsTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-mtls-").FullName;
-    private readonly TestCertificates _certs = new();
     private RedisServer _redis = null!;
     private WebApplication _app = null!;
     private int _port;
     private string _serverThumbprint = "";
     private DevelopmentKeys _keys = null!;
-    private (X509Certificate2 Cert, ECDsa Key) _ourCa;
+    private readonly X509Certificate2 _ourCa = TestCertificates.Authority("Biometrics Test Client CA");
 
     public async Task InitializeAsync()
     {
         _redis = new RedisServer();
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
-        _ourCa = _certs.Ca("Biometrics Test Client CA");
-        var serverCa = _certs.Ca("Biometrics Test Server CA");
-        var server = _certs.Leaf("matcher", serverCa, TestCertificates.ServerAuth, server: true);
+        var serverCa = TestCertificates.Authority("Biometrics Test Server CA");
+        var server = TestCertificates.Server(serverCa);
         _serverThumbprint = server.GetCertHashString();
         var (serverCert, serverKey) = TestCertificates.WritePem(server, _dir, "server");
-        var (clientCa, _) = TestCertificates.WritePem(_ourCa.Cert, _dir, "client-ca");
+        var (clientCa, _) = TestCertificates.WritePem(_ourCa, _dir, "client-ca");
 
         _port = FreePort.Next();
-        var settings = TestCertificates.TlsMatcherSettings(_port, serverCert, serverKey, _keys, _redis.EndPoint);
+        var settings = MatcherTls.Settings(_port, serverCert, serverKey!, _keys, _redis.EndPoint);
         settings["Matcher:Security:RequireClientCertificate"] = "true";
         settings["Matcher:Security:ClientCaFile"] = clientCa;
         _app = MatcherHost.Build([], c => c.AddInMemoryCollection(settings));
@@ -58,14 +55,13 @@ public sealed class MutualTlsTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        _certs.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
     public async Task OwnCaCertificate_Accepted_AndBearerTokensStillApply()
     {
-        var client = _certs.Leaf("gate-7", _ourCa, TestCertificates.ClientAuth);
+        var client = TestCertificates.Client(_ourCa, "gate-7");
         using var channel = Channel(client);
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
         Assert.True(health.Status is HealthCheckResponse.Types.ServingStatus.Serving or HealthCheckResponse.Types.ServingStatus.NotServing);
@@ -89,21 +85,21 @@ public sealed class MutualTlsTests : IAsyncLifetime
         switch (kind)
         {
             case "other_ca":
-                client = _certs.Leaf("gate-x", _certs.Ca("Some Other Private CA"), TestCertificates.ClientAuth);
+                client = TestCertificates.Client(TestCertificates.Authority("Some Other Private CA"), "gate-x");
                 break;
             case "same_name_other_key":
                 // A CA with our CA's exact name but its own key: names are not trust.
-                client = _certs.Leaf("gate-spoof", _certs.Ca("Biometrics Test Client CA"), TestCertificates.ClientAuth);
+                client = TestCertificates.Client(TestCertificates.Authority("Biometrics Test Client CA"), "gate-spoof");
                 break;
             case "public_root_style_chain":
                 // A root that is not ours (as any public root is not) with an intermediate, sent as a full chain.
-                var root = _certs.Ca("Public-Style Root CA");
-                var intermediate = _certs.Ca("Public-Style Issuing CA", root);
-                client = _certs.Leaf("gate-public", intermediate, TestCertificates.ClientAuth);
-                chain = [intermediate.Cert, root.Cert];
+                var root = TestCertificates.Authority("Public-Style Root CA");
+                var intermediate = TestCertificates.Authority("Public-Style Issuing CA", root);
+                client = TestCertificates.Client(intermediate, "gate-public");
+                chain = [intermediate, root];
                 break;
             case "server_auth_only":
-                client = _certs.Leaf("not-a-client", _ourCa, TestCertificates.ServerAuth);
+                client = TestCertificates.Issue(_ourCa, "not-a-client", TestCertificates.ServerAuth);
                 break;
         }
 
@@ -112,12 +108,12 @@ public sealed class MutualTlsTests : IAsyncLifetime
         Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
 
         // The listener is unharmed: our own client still gets through.
-        using var good = Channel(_certs.Leaf("gate-ok", _ourCa, TestCertificates.ClientAuth));
+        using var good = Channel(TestCertificates.Client(_ourCa, "gate-ok"));
         await new Health.HealthClient(good).CheckAsync(new HealthCheckRequest(), Deadline()).ResponseAsync;
     }
 
     private GrpcChannel Channel(X509Certificate2? client, X509Certificate2Collection? chain = null) =>
-        TestCertificates.PinnedChannel(_port, _serverThumbprint, client, chain);
+        MatcherTls.PinnedChannel(_port, _serverThumbprint, client, chain);
 
     private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.AddSeconds(10));
 }

@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Biometrics.Matcher.Hosting;
 using Biometrics.Matcher.Security;
@@ -29,31 +28,28 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
 {
     private const int Subjects = 200;
     private readonly string _dir = Directory.CreateTempSubdirectory("biometrics-split-mtls-").FullName;
-    private readonly TestCertificates _certs = new();
     private readonly List<WebApplication> _apps = [];
     private readonly int[] _ports = [FreePort.Next(), FreePort.Next()];
     private RedisServer _redis = null!;
     private DevelopmentKeys _keys = null!;
-    private (X509Certificate2 Cert, ECDsa Key) _matchersCa;
-    private (X509Certificate2 Cert, ECDsa Key) _otherCa;
+    private readonly X509Certificate2 _matchersCa = TestCertificates.Authority("Biometrics Test Matchers CA");
+    private readonly X509Certificate2 _otherCa = TestCertificates.Authority("Some Other CA");
     private string _serverCert = "", _serverKey = "", _serverThumbprint = "";
 
     public async Task InitializeAsync()
     {
         _redis = new RedisServer();
         _keys = DevelopmentKeys.Ensure(Path.Combine(_dir, "keys"));
-        _matchersCa = _certs.Ca("Biometrics Test Matchers CA");
-        _otherCa = _certs.Ca("Some Other CA");
-        var server = _certs.Leaf("matcher", _matchersCa, TestCertificates.ServerAuth, server: true);
+        var server = TestCertificates.Server(_matchersCa);
         _serverThumbprint = server.GetCertHashString();
         (_serverCert, _serverKey) = Write(server, "server");
-        Write(_matchersCa.Cert, "matchers-ca");
-        Write(_otherCa.Cert, "other-ca");
-        File.WriteAllText(Path.Combine(_dir, "both-ca.pem"), _matchersCa.Cert.ExportCertificatePem() + "\n" + _otherCa.Cert.ExportCertificatePem());
+        Write(_matchersCa, "matchers-ca");
+        Write(_otherCa, "other-ca");
+        File.WriteAllText(Path.Combine(_dir, "both-ca.pem"), _matchersCa.ExportCertificatePem() + "\n" + _otherCa.ExportCertificatePem());
 
         for (var part = 0; part < 2; part++)
         {
-            var (cert, key) = Write(_certs.Leaf("matcher-part-" + part, _matchersCa, TestCertificates.ClientAuth), "peer-" + part);
+            var (cert, key) = Write(TestCertificates.Client(_matchersCa, "matcher-part-" + part), "peer-" + part);
             _apps.Add(await StartAsync(part, _ports[part], cert, key, Path.Combine(_dir, "matchers-ca.pem")));
         }
 
@@ -76,7 +72,6 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        _certs.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -114,13 +109,13 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task SearchPart_ClientCertificateOfAnotherCa_HandshakeRefused_OfTheMatchersCa_Answered()
     {
-        using (var foreign = Channel(_ports[1], _certs.Leaf("intruder", _otherCa, TestCertificates.ClientAuth)))
+        using (var foreign = Channel(_ports[1], TestCertificates.Client(_otherCa, "intruder")))
         {
             var ex = await Assert.ThrowsAsync<RpcException>(() => new MatcherPeer.MatcherPeerClient(foreign).SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync);
             Assert.True(ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal, ex.ToString());
         }
 
-        using var peer = Channel(_ports[1], _certs.Leaf("matcher-part-0", _matchersCa, TestCertificates.ClientAuth));
+        using var peer = Channel(_ports[1], TestCertificates.Client(_matchersCa, "matcher-part-0"));
         var client = new MatcherPeer.MatcherPeerClient(peer);
         var answer = await client.SearchPartAsync(PartRequest(1), As(ServiceRole.Operator)).ResponseAsync;
         Assert.Equal(SearchPartResponse.Types.Status.Searched, answer.Status);
@@ -137,7 +132,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     {
         // A third holder of part 0 whose peer certificate is from another CA. It trusts that CA too (so it starts and
         // trusts the holders), or that CA only (so it cannot trust the holders' server certificates either).
-        var (cert, key) = Write(_certs.Leaf("matcher-rogue", _otherCa, TestCertificates.ClientAuth), "rogue");
+        var (cert, key) = Write(TestCertificates.Client(_otherCa, "matcher-rogue"), "rogue");
         var port = FreePort.Next();
         var app = await StartAsync(0, port, cert, key, Path.Combine(_dir, trusts));
         try
@@ -160,7 +155,7 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
 
     private async Task<WebApplication> StartAsync(int part, int port, string peerCert, string peerKey, string peerCa)
     {
-        var settings = TestCertificates.TlsMatcherSettings(port, _serverCert, _serverKey, _keys, _redis.EndPoint);
+        var settings = MatcherTls.Settings(port, _serverCert, _serverKey, _keys, _redis.EndPoint);
         settings["Matcher:Split:Parts"] = "2";
         settings["Matcher:Split:Part"] = part.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings[$"Matcher:Split:Holders:{1 - part}"] = $"https://127.0.0.1:{_ports[1 - part]}";
@@ -185,7 +180,11 @@ public sealed class SplitMutualTlsTests : IAsyncLifetime
     private CallOptions As(ServiceRole role, double seconds = 30) =>
         new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(_keys.TokenFile(role)).Trim() } }, DateTime.UtcNow.AddSeconds(seconds));
 
-    private GrpcChannel Channel(int port, X509Certificate2? client) => TestCertificates.PinnedChannel(port, _serverThumbprint, client);
+    private GrpcChannel Channel(int port, X509Certificate2? client) => MatcherTls.PinnedChannel(port, _serverThumbprint, client);
 
-    private (string Cert, string Key) Write(X509Certificate2 certificate, string name) => TestCertificates.WritePem(certificate, _dir, name);
+    private (string Cert, string Key) Write(X509Certificate2 certificate, string name)
+    {
+        var (cert, key) = TestCertificates.WritePem(certificate, _dir, name);
+        return (cert, key ?? "");
+    }
 }

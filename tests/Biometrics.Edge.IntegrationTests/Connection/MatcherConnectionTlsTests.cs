@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Biometrics.Edge.Connection;
 using Biometrics.Edge.IntegrationTests.Gate;
+using Biometrics.Testing;
 
 namespace Biometrics.Edge.IntegrationTests.Connection;
 
@@ -14,8 +15,8 @@ public sealed class MatcherConnectionTlsTests : IDisposable
 {
     private static readonly TimeSpan s_checkTimeout = TimeSpan.FromSeconds(10);
     private readonly TestPki _pki = new();
-    private readonly X509Certificate2 _ca = TestPki.CreateAuthority("Biometrics Test Root");
-    private readonly X509Certificate2 _otherCa = TestPki.CreateAuthority("Some Other Root");
+    private readonly X509Certificate2 _ca = TestCertificates.Authority("Biometrics Test Root");
+    private readonly X509Certificate2 _otherCa = TestCertificates.Authority("Some Other Root");
 
     public void Dispose()
     {
@@ -36,7 +37,7 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_ServerCertificateFromConfiguredCa_Up()
     {
-        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestPki.CreateServer(_ca)));
+        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestCertificates.Server(_ca)));
         await matcher.StartAsync();
 
         var (up, error) = await CheckAsync(matcher, new MatcherConnectionOptions { CaFile = _pki.Write(_ca, "ca").Certificate });
@@ -48,7 +49,7 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_ServerCertificateFromAnotherCa_Refused()
     {
-        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestPki.CreateServer(_otherCa)));
+        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestCertificates.Server(_otherCa)));
         await matcher.StartAsync();
 
         var (up, error) = await CheckAsync(matcher, new MatcherConnectionOptions { CaFile = _pki.Write(_ca, "ca").Certificate });
@@ -60,7 +61,7 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_PrivateCaServerWithoutCaFile_RefusedBySystemStore()
     {
-        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestPki.CreateServer(_ca)));
+        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestCertificates.Server(_ca)));
         await matcher.StartAsync();
 
         var (up, error) = await CheckAsync(matcher, new MatcherConnectionOptions());
@@ -72,7 +73,7 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_ServerCertificateForAnotherName_Refused()
     {
-        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestPki.CreateServer(_ca, "matcher.elsewhere.example")));
+        await using var matcher = new FakeMatcher(new FakeMatcherTls(TestCertificates.Server(_ca, "matcher.elsewhere.example")));
         await matcher.StartAsync();
 
         var (up, error) = await CheckAsync(matcher, new MatcherConnectionOptions { CaFile = _pki.Write(_ca, "ca").Certificate });
@@ -84,10 +85,10 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_MutualTlsWithGateCertificate_UpAndCertificatePresented()
     {
-        var tls = new FakeMatcherTls(TestPki.CreateServer(_ca), clientAuthority: _ca);
+        var tls = new FakeMatcherTls(TestCertificates.Server(_ca), clientAuthority: _ca);
         await using var matcher = new FakeMatcher(tls);
         await matcher.StartAsync();
-        var (cert, key) = _pki.Write(TestPki.CreateClient(_ca, "gate-7-lane-3"), "client");
+        var (cert, key) = _pki.Write(TestCertificates.Client(_ca, "gate-7-lane-3"), "client");
 
         var (up, error) = await CheckAsync(matcher, new MatcherConnectionOptions
         {
@@ -103,7 +104,7 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_MutualTlsWithoutClientCertificate_Refused()
     {
-        var tls = new FakeMatcherTls(TestPki.CreateServer(_ca), clientAuthority: _ca);
+        var tls = new FakeMatcherTls(TestCertificates.Server(_ca), clientAuthority: _ca);
         await using var matcher = new FakeMatcher(tls);
         await matcher.StartAsync();
 
@@ -116,10 +117,10 @@ public sealed class MatcherConnectionTlsTests : IDisposable
     [Fact]
     public async Task CheckAsync_MutualTlsWithCertificateFromAnotherCa_Refused()
     {
-        var tls = new FakeMatcherTls(TestPki.CreateServer(_ca), clientAuthority: _ca);
+        var tls = new FakeMatcherTls(TestCertificates.Server(_ca), clientAuthority: _ca);
         await using var matcher = new FakeMatcher(tls);
         await matcher.StartAsync();
-        var (cert, key) = _pki.Write(TestPki.CreateClient(_otherCa, "intruder"), "intruder");
+        var (cert, key) = _pki.Write(TestCertificates.Client(_otherCa, "intruder"), "intruder");
 
         var (up, _) = await CheckAsync(matcher, new MatcherConnectionOptions
         {
