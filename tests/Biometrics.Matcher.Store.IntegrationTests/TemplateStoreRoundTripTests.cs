@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using Biometrics.Matcher.Services;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 
@@ -158,7 +161,7 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         var request = store.GetSubjectKey(documentNumber);
         Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("desk\nreq-xyz-789", request, "attempt-1", TimeSpan.FromMinutes(1)).WaitAsync(Limit)).State);
         Assert.True(await store.CompleteRequestAsync("desk\nreq-xyz-789", request, "attempt-1", "ok"u8.ToArray()).WaitAsync(Limit));
-        await store.AppendAuditAsync(new AuditRecord("desk", "Enrol", DateTimeOffset.UtcNow, "ENROLLED", null, null, "txn-1", request.Hex, "req-audit-456")).WaitAsync(Limit);
+        await store.AppendAuditAsync([new AuditRecord("desk", "Enrol", DateTimeOffset.UtcNow, "ENROLLED", null, null, "txn-1", request.Hex, "req-audit-456")]).WaitAsync(Limit);
         var db = mux.GetDatabase();
         var dump = new StringBuilder();
         foreach (var key in await KeysAsync(mux, options).WaitAsync(Limit))
@@ -246,18 +249,44 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
     }
 
     [Fact]
-    public async Task Audit_Appended_ReadBackNewestFirst()
+    public async Task Audit_AppendedTogether_ReadBackOneEntryEachNewestFirst()
     {
         await using var mux = await ConnectAsync(target);
         using var store = new RedisTemplateStore(mux, Options());
         var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
-        await store.AppendAuditAsync(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab")).WaitAsync(Limit);
-        await store.AppendAuditAsync(new AuditRecord("gate-7", "Verify", when, "REFER", null, null)).WaitAsync(Limit);
+        await store.AppendAuditAsync([new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab")]).WaitAsync(Limit);
+        await store.AppendAuditAsync([new AuditRecord("gate-7", "Verify", when, "REJECT", 0.2, "fr_feature-87aacdfe", "txn-2", "cd"),
+            new AuditRecord("gate-7", "Verify", when, "REFER", null, null)]).WaitAsync(Limit);
         var records = await store.ReadAuditAsync(10).WaitAsync(Limit);
-        Assert.Equal(2, records.Count);
+        Assert.Equal(3, records.Count);
         Assert.Equal("REFER", records[0].Decision);
+        Assert.Equal("txn-2", records[1].TransactionId);
         Assert.Null(records[0].Score);
-        Assert.Equal(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab"), records[1]);
+        Assert.Equal(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab"), records[2]);
+    }
+
+    [Fact]
+    public async Task AuditTrail_ManyRecordsAtOnce_EachWrittenOnceInOrderBeforeDisposeReturns()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var trail = new AuditTrail(store, NullLogger<AuditTrail>.Instance);
+        // Four callers at once: the records queue behind the append in flight and go in batches.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(c => Task.Run(() =>
+        {
+            for (var i = 0; i < 500; i++) trail.Record("gate-" + c, "Verify", "ACCEPT", 0.7f, "fr_feature-87aacdfe", $"{i:D4}", "ab", "req-" + i);
+        }))).WaitAsync(Limit);
+        await trail.DisposeAsync().AsTask().WaitAsync(Limit);
+
+        var records = await store.ReadAuditAsync(5000).WaitAsync(Limit);
+        Assert.Equal(0, trail.Failures);
+        Assert.Equal(2000, records.Count);
+        for (var c = 0; c < 4; c++)
+        {
+            var mine = records.Where(r => r.Actor == "gate-" + c).Reverse().ToList();
+            Assert.Equal(Enumerable.Range(0, 500).Select(i => $"{i:D4}"), mine.Select(r => r.TransactionId));
+            Assert.All(mine, r => Assert.Equal(store.GetRequestPseudonym("req-" + int.Parse(r.TransactionId!, CultureInfo.InvariantCulture)), r.RequestId));
+        }
     }
 }
 

@@ -86,8 +86,11 @@ public interface ITemplateStore
     /// <summary>Marks a QR token nonce used (<c>SET NX PX</c>); true the first time, false on every replay within <paramref name="ttl"/>.</summary>
     Task<bool> TryConsumeNonceAsync(string nonce, TimeSpan ttl, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends a decision to the audit stream (capped with <c>MAXLEN ~</c>); returns its id.</summary>
-    Task<string> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Appends decisions to the audit stream (capped with <c>MAXLEN ~</c>), one entry each, in order and in one round
+    /// trip; faults when any append failed (the others may be stored).
+    /// </summary>
+    Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>The newest <paramref name="count"/> audit records, newest first.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(int count, CancellationToken cancellationToken = default);

@@ -193,15 +193,19 @@ public sealed class InMemoryTemplateStore : ITemplateStore
     }
 
     /// <inheritdoc />
-    public Task<string> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(records);
         Enter(cancellationToken);
         lock (_lock)
         {
-            _audit.Add(record with { RequestId = record.RequestId is null ? null : GetRequestPseudonym(record.RequestId) });
-            return Task.FromResult("0-" + _audit.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var record in records)
+            {
+                _audit.Add(record with { RequestId = record.RequestId is null ? null : GetRequestPseudonym(record.RequestId) });
+            }
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -79,8 +79,12 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("consume_nonce", () => Inner.TryConsumeNonceAsync(nonce, ttl, cancellationToken));
 
     /// <inheritdoc />
-    public Task<string> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
-        Call("append_audit", () => Inner.AppendAuditAsync(record, cancellationToken));
+    public Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default) =>
+        Call("append_audit", async () =>
+        {
+            await Inner.AppendAuditAsync(records, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, records.Count);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(int count, CancellationToken cancellationToken = default) =>
@@ -105,7 +109,9 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
     /// <summary>Disposes the inner store when it is disposable.</summary>
     public void Dispose() => (Inner as IDisposable)?.Dispose();
 
-    private async Task<T> Call<T>(string operation, Func<Task<T>> call)
+    // records: how many measurements the call counts as (an audit append carries several records in one round trip, and
+    // append_audit counts records, each with the duration of the append that carried it).
+    private async Task<T> Call<T>(string operation, Func<Task<T>> call, int records = 1)
     {
         using var activity = MatcherTelemetry.Source.StartActivity("store " + operation, ActivityKind.Client);
         activity?.SetTag("db.system.name", "redis");
@@ -125,7 +131,7 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         }
         finally
         {
-            telemetry.StoreCall(operation, started, ok);
+            for (var i = 0; i < records; i++) telemetry.StoreCall(operation, started, ok);
         }
     }
 }
