@@ -5,7 +5,7 @@ using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
 /// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
-public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
+public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task UpsertGet_NewSubject_RoundTripsEveryField()
@@ -312,6 +312,7 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         }
 
         var took = clock.Elapsed;
+        output.WriteLine($"6 reservations and completions while a {options.WaitTimeout.TotalSeconds:F0} s WAIT was pending on every primary: {took.TotalMilliseconds:F0} ms");
         Assert.False(upsert.IsCompleted, $"the WAIT ended before the reservations were checked ({took})");
         Assert.True(took < TimeSpan.FromSeconds(3), $"6 reservations and completions took {took} while a WAIT was pending");
         await Assert.ThrowsAsync<TemplateStoreDurabilityException>(() => upsert).WaitAsync(Limit);
@@ -346,7 +347,7 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
 }
 
 [Collection(StoreCollection.Name)]
-public sealed class TemplateStoreRoundTripTestsOnServer(StoreServerFixture fixture) : TemplateStoreRoundTripTests(fixture);
+public sealed class TemplateStoreRoundTripTestsOnServer(StoreServerFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : TemplateStoreRoundTripTests(fixture, output);
 
 [Collection(StoreClusterCollection.Name)]
-public sealed class TemplateStoreRoundTripTestsOnCluster(StoreClusterFixture fixture) : TemplateStoreRoundTripTests(fixture);
+public sealed class TemplateStoreRoundTripTestsOnCluster(StoreClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : TemplateStoreRoundTripTests(fixture, output);
