@@ -91,16 +91,43 @@ public sealed partial class RedisTemplateStore
         return 1
         """;
 
-    /// <summary>Replaces a reservation by a result. KEYS: the record. ARGV: the reservation value, the result value, TTL in ms. Returns 1, or 0 when the reservation is not there.</summary>
+    /// <summary>
+    /// Reserves a request record, or takes over a reservation whose lease has passed. KEYS: the record. ARGV: this
+    /// attempt's reservation (<c>P</c> + subject key + attempt id), its lease and the record's life, ms. The lease's end is
+    /// kept after an <c>@</c>, in ms of the server's own clock (<c>TIME</c>: the matchers' clocks may disagree; Redis 7
+    /// replicates a script's effects, so the non-deterministic command is allowed). Returns {1} reserved, {2} taken over from
+    /// an attempt at the same subject whose lease had passed, or {0, the value there, ms of its lease left or -1}. A
+    /// reservation without a lease end (written before it was kept) is never taken over: it lapses.
+    /// </summary>
+    private const string s_reserveRequestScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local v = redis.call('GET', KEYS[1])
+        local state = 1
+        if v then
+          if string.sub(v, 1, 65) ~= string.sub(ARGV[1], 1, 65) then return {0, v, -1} end
+          local at = string.find(v, '@', 66, true)
+          local ends = at and tonumber(string.sub(v, at + 1))
+          if not ends then return {0, v, -1} end
+          if ends > now then return {0, v, ends - now} end
+          state = 2
+        end
+        redis.call('SET', KEYS[1], ARGV[1] .. '@' .. string.format('%d', now + tonumber(ARGV[2])), 'PX', ARGV[3])
+        return {state}
+        """;
+
+    /// <summary>Replaces this attempt's reservation by a result. KEYS: the record. ARGV: the reservation (without its lease), the result value, TTL in ms. Returns 1, or 0 when the reservation is not this attempt's.</summary>
     private const string s_completeRequestScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local v = redis.call('GET', KEYS[1])
+        if not v or string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '@' then return 0 end
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
         return 1
         """;
 
-    /// <summary>Drops a reservation. KEYS: the record. ARGV: the reservation value. Returns 1, or 0 when it is not there.</summary>
+    /// <summary>Drops this attempt's reservation. KEYS: the record. ARGV: the reservation (without its lease). Returns 1, or 0 when it is not this attempt's.</summary>
     private const string s_releaseRequestScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local v = redis.call('GET', KEYS[1])
+        if not v or string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '@' then return 0 end
         return redis.call('DEL', KEYS[1])
         """;
 }

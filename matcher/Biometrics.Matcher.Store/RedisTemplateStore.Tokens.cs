@@ -16,9 +16,11 @@ public sealed partial class RedisTemplateStore
     }
 
     // Enrolment request records (docs/REDIS.md, "Enrolment requests"): prefix:idem:{mac} holds 'P' + subject key + attempt
-    // while an attempt works, 'R' + subject key + result once it finished, 'E' alone once the subject was erased.
-    // prefix:{shard}:idx:{subject key} lists the macs of the records naming a subject, so that erasure finds them. Every
-    // command touches one key; the index and the records live in different slots and are kept apart on purpose.
+    // + '@' + the end of its lease while an attempt works, 'R' + subject key + result once it finished, 'E' alone once the
+    // subject was erased. prefix:{shard}:idx:{subject key} lists the macs of the records naming a subject, so that erasure
+    // finds them. Every command touches one key; the index and the records live in different slots and are kept apart on
+    // purpose. Reservations go over the shared connection, never the write connection: a replica WAIT holds that one for
+    // up to Store:WaitTimeout, and a reservation queued behind it outlived the store's deadline (docs/REDIS.md, "Client").
 
     /// <inheritdoc />
     public string GetRequestPseudonym(string requestId)
@@ -28,34 +30,41 @@ public sealed partial class RedisTemplateStore
     }
 
     /// <inheritdoc />
-    public async Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public async Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(attempt);
-        if (ttl <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ttl), "The reservation TTL must be positive.");
+        CheckAttempt(attempt);
+        if (lease < TimeSpan.FromMilliseconds(1)) throw new ArgumentOutOfRangeException(nameof(lease), "The reservation's lease must be at least 1 ms.");
         cancellationToken.ThrowIfCancellationRequested();
         var mac = GetRequestPseudonym(requestKey);
+        var life = 2 * lease;
         // Index first, awaited: a failure in between leaves an index entry pointing at nothing, never a record erasure
         // cannot find.
         var index = RequestIndexKey(subject);
-        await Bounded(_writeDb.SetAddAsync(index, mac), cancellationToken).ConfigureAwait(false);
-        await Bounded(_writeDb.KeyExpireAsync(index, _options.IdempotencyTtl + ttl), cancellationToken).ConfigureAwait(false);
-        // SET NX GET (Redis 7.0): sets the reservation when there is none, else returns what is there. The key is passed
-        // as a RedisKey so that a cluster connection routes the command to its slot.
-        var reply = await Bounded(_writeDb.ExecuteAsync("SET", (RedisKey)(_idempotencyPrefix + mac), "P" + subject.Hex + attempt, "NX", "PX",
-            (long)ttl.TotalMilliseconds, "GET"), cancellationToken).ConfigureAwait(false);
-        return reply.IsNull ? new RequestRecord(RequestState.Reserved, subject, null) : ParseRequestRecord((byte[])reply!);
+        await Bounded(_db.SetAddAsync(index, mac), cancellationToken).ConfigureAwait(false);
+        await Bounded(_db.KeyExpireAsync(index, _options.IdempotencyTtl + life), cancellationToken).ConfigureAwait(false);
+        var reply = (RedisResult[])(await Bounded(_db.ScriptEvaluateAsync(s_reserveRequestScript, [_idempotencyPrefix + mac],
+            ["P" + subject.Hex + attempt, (long)lease.TotalMilliseconds, (long)life.TotalMilliseconds]), cancellationToken).ConfigureAwait(false))!;
+        switch ((long)reply[0])
+        {
+            case 1: return new RequestRecord(RequestState.Reserved, subject, null);
+            case 2: return new RequestRecord(RequestState.TakenOver, subject, null);
+        }
+
+        var there = ParseRequestRecord((byte[])reply[1]!);
+        var left = (long)reply[2];
+        return there.State == RequestState.InProgress && left >= 0 ? there with { LeaseLeft = TimeSpan.FromMilliseconds(left) } : there;
     }
 
     /// <inheritdoc />
     public async Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        CheckAttempt(attempt);
         cancellationToken.ThrowIfCancellationRequested();
         var value = new byte[65 + result.Length];
         value[0] = (byte)'R';
         System.Text.Encoding.ASCII.GetBytes(subject.Hex, value.AsSpan(1));
         result.Span.CopyTo(value.AsSpan(65));
-        var reply = await Bounded(_writeDb.ScriptEvaluateAsync(s_completeRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)],
+        var reply = await Bounded(_db.ScriptEvaluateAsync(s_completeRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)],
             ["P" + subject.Hex + attempt, value, (long)_options.IdempotencyTtl.TotalMilliseconds]), cancellationToken).ConfigureAwait(false);
         return (long)reply == 1;
     }
@@ -63,9 +72,9 @@ public sealed partial class RedisTemplateStore
     /// <inheritdoc />
     public async Task ReleaseRequestAsync(string requestKey, SubjectKey subject, string attempt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        CheckAttempt(attempt);
         cancellationToken.ThrowIfCancellationRequested();
-        await Bounded(_writeDb.ScriptEvaluateAsync(s_releaseRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)], ["P" + subject.Hex + attempt]),
+        await Bounded(_db.ScriptEvaluateAsync(s_releaseRequestScript, [_idempotencyPrefix + GetRequestPseudonym(requestKey)], ["P" + subject.Hex + attempt]),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,6 +93,13 @@ public sealed partial class RedisTemplateStore
         await Bounded(Task.WhenAll(blanks), cancellationToken).ConfigureAwait(false);
         // SREM of what was blanked, not DEL: an attempt that indexed itself meanwhile stays findable.
         await Bounded(_writeDb.SetRemoveAsync(index, macs), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An attempt id is followed by <c>@</c> and its lease in the record, so it must not hold one.</summary>
+    private static void CheckAttempt(string attempt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attempt);
+        if (attempt.Contains('@', StringComparison.Ordinal)) throw new ArgumentException("An attempt id must not contain '@'.", nameof(attempt));
     }
 
     private static RequestRecord ParseRequestRecord(byte[] value)

@@ -5,6 +5,14 @@ namespace Biometrics.LoadTest.Tests;
 public sealed class SeedCommandTests
 {
     [Fact]
+    public void RetryDelay_EnrolmentInProgress_BacksOffWhereOtherFailuresWaitOneSecond()
+    {
+        Assert.False(SeedCommand.IsPermanent(Grpc.Core.StatusCode.Aborted));
+        Assert.Equal([1, 2, 4, 8, 16, 30, 30], Enumerable.Range(0, 7).Select(a => SeedCommand.RetryDelay(Grpc.Core.StatusCode.Aborted, a).TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(1), SeedCommand.RetryDelay(Grpc.Core.StatusCode.Unavailable, 4));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_StreamFailsWithRequestsOutstanding_ReopensAndEnrolsEverySubjectOnce()
     {
         await using var server = new FlakyEnrolStreamServer(failAfter: 3);

@@ -8,7 +8,7 @@ using static Biometrics.Matcher.Store.IntegrationTests.StoreTestSupport;
 namespace Biometrics.Matcher.Store.IntegrationTests;
 
 /// <summary>Run against one redis-server and against a Redis Cluster (the sealed classes at the end).</summary>
-public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
+public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task UpsertGet_NewSubject_RoundTripsEveryField()
@@ -218,7 +218,9 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         var subject = store.GetSubjectKey("req-subject");
         var ttl = TimeSpan.FromMinutes(1);
         Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("r1", subject, "a1", ttl).WaitAsync(Limit)).State);
-        Assert.Equal(new RequestRecord(RequestState.InProgress, subject, null), await store.ReserveRequestAsync("r1", subject, "a2", ttl).WaitAsync(Limit));
+        var held = await store.ReserveRequestAsync("r1", subject, "a2", ttl).WaitAsync(Limit);
+        Assert.Equal((RequestState.InProgress, subject), (held.State, held.Subject));
+        Assert.InRange(held.LeaseLeft!.Value, TimeSpan.FromSeconds(1), ttl);
         Assert.False(await store.CompleteRequestAsync("r1", subject, "a2", "theirs"u8.ToArray()).WaitAsync(Limit));
         Assert.True(await store.CompleteRequestAsync("r1", subject, "a1", "first"u8.ToArray()).WaitAsync(Limit));
         var done = await store.ReserveRequestAsync("r1", subject, "a3", ttl).WaitAsync(Limit);
@@ -234,6 +236,89 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
         Assert.Equal(new RequestRecord(RequestState.Erased, null, null), await store.ReserveRequestAsync("r1", subject, "a4", ttl).WaitAsync(Limit));
         Assert.False(await store.CompleteRequestAsync("r2", subject, "b2", "late"u8.ToArray()).WaitAsync(Limit));
         Assert.Equal(RequestState.Erased, (await store.ReserveRequestAsync("r2", subject, "b3", ttl).WaitAsync(Limit)).State);
+    }
+
+    /// <summary>
+    /// A reservation whose owner's lease passed (the owner crashed or was cut off) is taken over by the next attempt at
+    /// once, by the server's clock, long before the record would lapse (twice the lease); the old owner, back, can then
+    /// neither complete nor release it. Before, the next attempt saw "in progress" until the record lapsed.
+    /// </summary>
+    [Fact]
+    public async Task ReserveRequest_OwnersLeasePassed_TakenOverAndTheOldOwnerIsRefused()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var subject = store.GetSubjectKey("lease-subject");
+        var lease = TimeSpan.FromSeconds(3);
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("r1", subject, "old-owner", lease).WaitAsync(Limit)).State);
+        var reserved = System.Diagnostics.Stopwatch.StartNew();
+        // Another subject under the same id: never taken over (the service answers request_id_reused).
+        var other = await store.ReserveRequestAsync("r1", store.GetSubjectKey("another"), "x", lease).WaitAsync(Limit);
+        Assert.Equal((RequestState.InProgress, subject, (TimeSpan?)null), (other.State, other.Subject, other.LeaseLeft));
+
+        // Polled: "in progress" while the lease runs, then taken over (not a fresh reservation: the record is still there).
+        RequestRecord next;
+        while ((next = await store.ReserveRequestAsync("r1", subject, "new-owner", lease).WaitAsync(Limit)).State == RequestState.InProgress)
+        {
+            Assert.True(next.LeaseLeft <= lease, $"lease left {next.LeaseLeft}");
+            Assert.True(reserved.Elapsed < 2 * lease, "still in progress after twice the lease");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(RequestState.TakenOver, next.State);
+        Assert.True(reserved.Elapsed >= lease - TimeSpan.FromMilliseconds(100), $"taken over after {reserved.Elapsed}");
+        Assert.False(await store.CompleteRequestAsync("r1", subject, "old-owner", "late"u8.ToArray()).WaitAsync(Limit));
+        await store.ReleaseRequestAsync("r1", subject, "old-owner").WaitAsync(Limit);
+        Assert.Equal(RequestState.InProgress, (await store.ReserveRequestAsync("r1", subject, "third", lease).WaitAsync(Limit)).State);
+        Assert.True(await store.CompleteRequestAsync("r1", subject, "new-owner", "answer"u8.ToArray()).WaitAsync(Limit));
+        var done = await store.ReserveRequestAsync("r1", subject, "third", lease).WaitAsync(Limit);
+        Assert.Equal((RequestState.Completed, "answer"), (done.State, System.Text.Encoding.ASCII.GetString(done.Result!)));
+    }
+
+    /// <summary>
+    /// A replica WAIT holds the write connection for up to Store:WaitTimeout (a shard without a replica after a failover);
+    /// request reservations used to queue behind it and outlive the store's deadline (docs/SCALING.md, "Proofs"). Now they
+    /// are answered while the WAIT is pending, and the write it waits for is still not acknowledged.
+    /// </summary>
+    [Fact]
+    public async Task ReserveRequest_ReplicaWaitPending_AnsweredWithoutWaitingForIt()
+    {
+        await using var mux = await ConnectAsync(target);
+        await using var writes = await ConnectAsync(target);
+        var options = Options();
+        options.WaitForReplicas = 5; // more than any primary here has: every WAIT runs its whole timeout
+        options.WaitTimeout = TimeSpan.FromSeconds(8);
+        using var store = new RedisTemplateStore(mux, options, writeConnection: writes);
+        var subject = store.GetSubjectKey("wait-subject");
+        // Warm-up: scripts loaded, connections to every primary in use.
+        Assert.Equal(RequestState.Reserved, (await store.ReserveRequestAsync("warm", subject, "w", TimeSpan.FromMinutes(1)).WaitAsync(Limit)).State);
+
+        // Subjects in every shard, so that every primary gets a WAIT.
+        var upsert = store.UpsertManyAsync([.. Enumerable.Range(0, 300).Select(i => Record("wait-" + i, i))]);
+        var primaries = mux.GetServers().Where(s => !s.IsReplica).ToArray();
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var lists = await Task.WhenAll(primaries.Select(p => p.ExecuteAsync("CLIENT", "LIST"))).WaitAsync(Limit);
+            if (lists.All(l => ((string)l!).Contains("cmd=wait", StringComparison.Ordinal))) break;
+            Assert.False(upsert.IsCompleted, "the upsert ended before its WAIT was seen: " + upsert.Exception?.GetBaseException().Message);
+            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(6), "no WAIT pending on every primary");
+            await Task.Delay(20);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 6; i++)
+        {
+            var record = await store.ReserveRequestAsync("during-wait-" + i, subject, "a", TimeSpan.FromMinutes(1)).WaitAsync(Limit);
+            Assert.Equal(RequestState.Reserved, record.State);
+            Assert.True(await store.CompleteRequestAsync("during-wait-" + i, subject, "a", "ok"u8.ToArray()).WaitAsync(Limit));
+        }
+
+        var took = clock.Elapsed;
+        output.WriteLine($"6 reservations and completions while a {options.WaitTimeout.TotalSeconds:F0} s WAIT was pending on every primary: {took.TotalMilliseconds:F0} ms");
+        Assert.False(upsert.IsCompleted, $"the WAIT ended before the reservations were checked ({took})");
+        Assert.True(took < TimeSpan.FromSeconds(3), $"6 reservations and completions took {took} while a WAIT was pending");
+        await Assert.ThrowsAsync<TemplateStoreDurabilityException>(() => upsert).WaitAsync(Limit);
     }
 
     [Fact]
@@ -291,7 +376,7 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target)
 }
 
 [Collection(StoreCollection.Name)]
-public sealed class TemplateStoreRoundTripTestsOnServer(StoreServerFixture fixture) : TemplateStoreRoundTripTests(fixture);
+public sealed class TemplateStoreRoundTripTestsOnServer(StoreServerFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : TemplateStoreRoundTripTests(fixture, output);
 
 [Collection(StoreClusterCollection.Name)]
-public sealed class TemplateStoreRoundTripTestsOnCluster(StoreClusterFixture fixture) : TemplateStoreRoundTripTests(fixture);
+public sealed class TemplateStoreRoundTripTestsOnCluster(StoreClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : TemplateStoreRoundTripTests(fixture, output);

@@ -23,6 +23,14 @@ public static class SeedCommand
     public static bool IsPermanent(StatusCode status)
         => status is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unimplemented;
 
+    /// <summary>
+    /// How long to wait before reopening a stream that failed with <paramref name="status"/> on retry
+    /// <paramref name="attempt"/> (from 0): 1 s, but ABORTED (<c>enrolment_in_progress</c>: another attempt, perhaps of a
+    /// crashed matcher, still holds one of the request ids until its lease passes) backs off 1, 2, 4, ... up to 30 s.
+    /// </summary>
+    public static TimeSpan RetryDelay(StatusCode status, int attempt)
+        => TimeSpan.FromSeconds(status == StatusCode.Aborted ? Math.Min(30, 1 << Math.Min(attempt, 5)) : 1);
+
     /// <summary>Runs the command; returns the process exit code.</summary>
     public static async Task<int> ExecuteAsync(ArgumentMap options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -76,9 +84,10 @@ public static class SeedCommand
                 }
                 catch (RpcException e) when (attempt < retries && !IsPermanent(e.StatusCode) && !cancellationToken.IsCancellationRequested)
                 {
+                    var delay = RetryDelay(e.StatusCode, attempt);
                     await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"stream {index}: EnrolStream failed with {MatcherClient.StatusOf(e)} ({e.Status.Detail}) after {answered:N0} answers; reopening (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                        $"stream {index}: EnrolStream failed with {MatcherClient.StatusOf(e)} ({e.Status.Detail}) after {answered:N0} answers; reopening in {delay.TotalSeconds:N0} s (retry {attempt + 1} of {retries})")).ConfigureAwait(false);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -14,6 +14,12 @@ namespace Biometrics.Matcher.Services;
 public sealed class EnrolmentService
 {
     private const int ImagesPerChunk = 32;
+
+    /// <summary>
+    /// How long a retry waits for another attempt at the same request before it answers ABORTED <c>enrolment_in_progress</c>
+    /// (docs/MATCHER.md, "Enrolment requests"): long enough for a template enrolment to finish, short against a desk's deadline.
+    /// </summary>
+    private static readonly TimeSpan s_inProgressWait = TimeSpan.FromSeconds(2);
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly ITemplateStore _store;
     private readonly FaceResolver _faces;
@@ -38,11 +44,15 @@ public sealed class EnrolmentService
     /// </summary>
     /// <exception cref="MatcherException">INVALID_ARGUMENT (malformed request, request id reused for another subject),
     /// FAILED_PRECONDITION (the subject this request enrolled was erased), RESOURCE_EXHAUSTED (oversize image),
-    /// DEADLINE_EXCEEDED (the work outlasted its lease), UNAVAILABLE (store down).</exception>
+    /// DEADLINE_EXCEEDED (the work outlasted its lease), ABORTED (another attempt at the request is in progress, or took
+    /// it over), UNAVAILABLE (store down).</exception>
     public async Task<EnrolOutcome> EnrolAsync(EnrolCommand command, CancellationToken cancellationToken)
     {
         var galleries = Validate(command);
         var claim = NewClaim(command);
+        // Started before the reservation is sent, so the attempt stops before the store's lease (started when the
+        // reservation ran) lets a retry take the request over.
+        using var lease = Lease(cancellationToken);
         EnrolOutcome? earlier;
         try
         {
@@ -60,7 +70,6 @@ public sealed class EnrolmentService
         EnrolOutcome outcome;
         try
         {
-            using var lease = Lease(cancellationToken);
             var (face, failure) = await ChooseFaceAsync(command, lease.Token, cancellationToken).ConfigureAwait(false);
             if (face is null)
             {
@@ -69,7 +78,7 @@ public sealed class EnrolmentService
             else
             {
                 var record = ToRecord(command.SubjectId, face, galleries);
-                var result = await StoreCallAsync(() => _store.UpsertAsync(record, cancellationToken)).ConfigureAwait(false);
+                var result = await LeasedStoreCallAsync(() => _store.UpsertAsync(record, lease.Token), lease.Token, cancellationToken).ConfigureAwait(false);
                 outcome = new EnrolOutcome(command.RequestId, EnrolStatus.Enrolled, result.SubjectKey.Hex, result.Version, face.ModelId,
                     command.Images.Count > 0 ? face.Quality : null, "");
             }
@@ -80,9 +89,10 @@ public sealed class EnrolmentService
             throw;
         }
 
+        bool completed;
         try
         {
-            await StoreCallAsync(() => _store.CompleteRequestAsync(claim.Key, claim.Subject, claim.Attempt, Serialize(outcome), cancellationToken)).ConfigureAwait(false);
+            completed = await StoreCallAsync(() => _store.CompleteRequestAsync(claim.Key, claim.Subject, claim.Attempt, Serialize(outcome), cancellationToken)).ConfigureAwait(false);
         }
         catch
         {
@@ -90,6 +100,8 @@ public sealed class EnrolmentService
             await ReleaseAsync(claim).ConfigureAwait(false);
             throw;
         }
+
+        if (!completed) throw Superseded();
 
         _audit.Record(command.Actor, "Enrol", outcome.Status.ToString(), null, outcome.ModelId, TransactionIds.Next(), outcome.SubjectKey.Length > 0 ? outcome.SubjectKey : null,
             command.RequestId);
@@ -102,7 +114,8 @@ public sealed class EnrolmentService
     /// templates to the store in pipelined batches; a subject enrolled twice gets two versions. Results in input order.
     /// </summary>
     /// <exception cref="MatcherException">UNAVAILABLE when the store is down (nothing of the failed batch is acknowledged),
-    /// DEADLINE_EXCEEDED when the image work of a chunk outlasted its lease.</exception>
+    /// DEADLINE_EXCEEDED when the work of a chunk outlasted its lease, ABORTED when another attempt at one of the requests
+    /// is in progress or took it over (the requests before it in the call are answered on a retry, replayed).</exception>
     public async Task<IReadOnlyList<EnrolOutcome>> EnrolManyAsync(IReadOnlyList<EnrolCommand> commands, CancellationToken cancellationToken)
     {
         // Chunks of at most ImagesPerChunk images, one after another, so each chunk's work fits well inside its lease.
@@ -159,7 +172,9 @@ public sealed class EnrolmentService
             claims[i] = claim;
         }
 
-        // Every request id is reserved before any work; each claim may wait for another attempt's answer.
+        // Every request id is reserved before any work; each claim may wait a little for another attempt's answer. The
+        // lease starts first, as in EnrolAsync.
+        using var lease = Lease(cancellationToken);
         var claimed = new Task<EnrolOutcome?>?[n];
         for (var i = 0; i < n; i++)
         {
@@ -178,7 +193,6 @@ public sealed class EnrolmentService
                 else outcomes[i] = earlier;
             }
 
-            using var lease = Lease(cancellationToken);
             foreach (var i in reserved)
             {
                 FaceVector? face;
@@ -199,7 +213,8 @@ public sealed class EnrolmentService
             if (pending.Count > 0)
             {
                 // The store writes a subject named twice in order, each time with its own version.
-                var results = await StoreCallAsync(() => _store.UpsertManyAsync([.. pending.Select(p => p.Record)], cancellationToken)).ConfigureAwait(false);
+                var results = await LeasedStoreCallAsync(() => _store.UpsertManyAsync([.. pending.Select(p => p.Record)], lease.Token), lease.Token, cancellationToken)
+                    .ConfigureAwait(false);
                 for (var j = 0; j < pending.Count; j++)
                 {
                     var (i, _, face) = pending[j];
@@ -220,17 +235,18 @@ public sealed class EnrolmentService
         }
 
         // Answers are kept for replay; a refused request (INVALID) is not, as with Enrol, so it can be corrected and resent.
-        var completions = new List<Task>(reserved.Count);
+        var completions = new List<Task<bool>>(reserved.Count);
         foreach (var i in reserved)
         {
             var c = claims[i]!.Value;
-            completions.Add(outcomes[i]!.Status == EnrolStatus.Invalid ? ReleaseAsync(c)
+            completions.Add(outcomes[i]!.Status == EnrolStatus.Invalid ? ReleasedAsync(c)
                 : _store.CompleteRequestAsync(c.Key, c.Subject, c.Attempt, Serialize(outcomes[i]!), cancellationToken));
         }
 
+        bool[] completed;
         try
         {
-            await StoreCallAsync(async () => { await Task.WhenAll(completions).ConfigureAwait(false); return true; }).ConfigureAwait(false);
+            completed = await StoreCallAsync(() => Task.WhenAll(completions)).ConfigureAwait(false);
         }
         catch
         {
@@ -238,6 +254,9 @@ public sealed class EnrolmentService
             await Task.WhenAll(reserved.Select(i => ReleaseAsync(claims[i]!.Value))).ConfigureAwait(false);
             throw;
         }
+
+        // As in EnrolAsync; the call's other answers are kept, so its retry replays them.
+        if (completed.Contains(false)) throw Superseded();
 
         for (var i = 0; i < n; i++)
         {
@@ -299,8 +318,26 @@ public sealed class EnrolmentService
         }
         catch (OperationCanceledException) when (lease.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new MatcherException(MatcherErrorKind.DeadlineExceeded, "enrol_lease",
-                $"The enrolment took longer than Matching:EnrolmentLeaseMs ({_options.EnrolmentLeaseMs} ms); nothing was stored. Retry with the same request_id.");
+            throw LeaseExceeded();
+        }
+    }
+
+    private MatcherException LeaseExceeded() => new(MatcherErrorKind.DeadlineExceeded, "enrol_lease",
+        $"The enrolment took longer than Matching:EnrolmentLeaseMs ({_options.EnrolmentLeaseMs} ms); it was not acknowledged. Retry with the same request_id.");
+
+    /// <summary>
+    /// A store call of the attempt's work, bounded by its lease as well as by the call: an attempt must not write after its
+    /// lease, when a retry may have taken the request over (a write the store runs late still can: docs/MATCHER.md).
+    /// </summary>
+    private async Task<T> LeasedStoreCallAsync<T>(Func<Task<T>> call, CancellationToken lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreCallAsync(call).ConfigureAwait(false);
+        }
+        catch (MatcherException ex) when (ex.InnerException is OperationCanceledException && lease.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw LeaseExceeded();
         }
     }
 
@@ -348,7 +385,7 @@ public sealed class EnrolmentService
     private RequestClaim NewClaim(EnrolCommand c) =>
         new(c.Actor + "\n" + c.RequestId, _store.GetSubjectKey(c.SubjectId), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
 
-    /// <summary>Cancels the work of an attempt after <see cref="MatchingOptions.EnrolmentLeaseMs"/>, half its reservation's life.</summary>
+    /// <summary>Cancels the work of an attempt after <see cref="MatchingOptions.EnrolmentLeaseMs"/>, its reservation's lease.</summary>
     private CancellationTokenSource Lease(CancellationToken cancellationToken)
     {
         var lease = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -359,18 +396,21 @@ public sealed class EnrolmentService
     /// <summary>
     /// Reserves the request id for this attempt (null), or answers from what the store holds: the stored result as
     /// replayed, a refusal when it named another subject or its subject was erased. While another attempt with the same
-    /// id is working (a desk retrying while its first try is in the image pipeline) it waits for that attempt's answer,
-    /// bounded by this call's deadline; if that attempt dies, its reservation lapses and this one takes over.
+    /// id holds it (a desk retrying while its first try is in the image pipeline, or a matcher that crashed during its
+    /// attempt) it waits for that attempt's answer up to <see cref="s_inProgressWait"/>, then answers ABORTED
+    /// <c>enrolment_in_progress</c> so the desk can retry later, instead of waiting silently until its own deadline. Once
+    /// that attempt's lease has passed (by the store's clock), the store hands the reservation to this attempt at once.
     /// </summary>
     private async Task<EnrolOutcome?> ClaimAsync(EnrolCommand c, RequestClaim claim, CancellationToken cancellationToken)
     {
-        var ttl = TimeSpan.FromMilliseconds(2.0 * _options.EnrolmentLeaseMs);
+        var lease = TimeSpan.FromMilliseconds(_options.EnrolmentLeaseMs);
+        var started = _time.GetTimestamp();
         for (var wait = 5; ; wait = Math.Min(wait * 2, 100))
         {
-            var record = await StoreCallAsync(() => _store.ReserveRequestAsync(claim.Key, claim.Subject, claim.Attempt, ttl, cancellationToken)).ConfigureAwait(false);
+            var record = await StoreCallAsync(() => _store.ReserveRequestAsync(claim.Key, claim.Subject, claim.Attempt, lease, cancellationToken)).ConfigureAwait(false);
             switch (record.State)
             {
-                case RequestState.Reserved:
+                case RequestState.Reserved or RequestState.TakenOver:
                     return null;
                 case RequestState.Erased:
                     throw new MatcherException(MatcherErrorKind.FailedPrecondition, "request_erased",
@@ -382,9 +422,20 @@ public sealed class EnrolmentService
                     return earlier with { RequestId = c.RequestId, Replayed = true };
             }
 
+            if (_time.GetElapsedTime(started) >= s_inProgressWait) throw InProgress(record.LeaseLeft);
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static MatcherException InProgress(TimeSpan? leaseLeft) => new(MatcherErrorKind.Aborted, "enrolment_in_progress",
+        "Another attempt with this request_id is still working on it" + (leaseLeft is { } left
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (its lease ends within {Math.Ceiling(left.TotalSeconds):F0} s)")
+            : "") + "; retry later with the same request_id.");
+
+    /// <summary>This attempt's reservation is no longer its own when it completes: its lease passed and a retry took the request
+    /// over (or the subject was erased meanwhile). The request's answer is that of the retry: the desk gets it by resending.</summary>
+    private static MatcherException Superseded() => new(MatcherErrorKind.Aborted, "enrolment_in_progress",
+        "This attempt outlasted its lease and another attempt took the request over; retry later with the same request_id for its answer.");
 
     private async Task<EnrolOutcome?> ClaimOrRefuseAsync(EnrolCommand c, RequestClaim claim, CancellationToken cancellationToken)
     {
@@ -431,13 +482,19 @@ public sealed class EnrolmentService
     /// <summary>
     /// Drops a failed attempt's reservation so a retry need not wait for it to lapse. An attempt usually fails because the
     /// store is down, and then so does this release: it is tried again in the background until the store answers or the
-    /// reservation has lapsed by itself (2 x <see cref="MatchingOptions.EnrolmentLeaseMs"/>). Without that, a desk or a
+    /// reservation's lease has passed (<see cref="MatchingOptions.EnrolmentLeaseMs"/>; a retry then takes it over). Without that, a desk or a
     /// bulk stream retrying the same request ids after a Redis failover waited, silently, the two minutes of the
     /// reservation (docs/SCALING.md, "Proofs").
     /// </summary>
     private async Task ReleaseAsync(RequestClaim claim)
     {
         if (!await TryReleaseAsync(claim).ConfigureAwait(false)) _ = ReleaseLaterAsync(claim);
+    }
+
+    private async Task<bool> ReleasedAsync(RequestClaim claim)
+    {
+        await ReleaseAsync(claim).ConfigureAwait(false);
+        return true;
     }
 
     private async Task<bool> TryReleaseAsync(RequestClaim claim)
@@ -455,7 +512,7 @@ public sealed class EnrolmentService
 
     private async Task ReleaseLaterAsync(RequestClaim claim)
     {
-        var lapsed = _time.GetUtcNow() + TimeSpan.FromMilliseconds(2.0 * _options.EnrolmentLeaseMs);
+        var lapsed = _time.GetUtcNow() + TimeSpan.FromMilliseconds(_options.EnrolmentLeaseMs);
         for (var wait = 250; _time.GetUtcNow() < lapsed; wait = Math.Min(wait * 2, 2000))
         {
             await Task.Delay(wait).ConfigureAwait(false);

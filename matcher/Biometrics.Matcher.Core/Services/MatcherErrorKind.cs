@@ -26,4 +26,7 @@ public enum MatcherErrorKind
 
     /// <summary>The request conflicts with the current state.</summary>
     FailedPrecondition,
+
+    /// <summary>Another attempt at the same request is in progress; retry later (after a back-off).</summary>
+    Aborted,
 }

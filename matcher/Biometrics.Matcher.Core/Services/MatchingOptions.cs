@@ -36,8 +36,9 @@ public sealed class MatchingOptions
     public int EnrolStreamBatchSize { get; set; } = 1024;
 
     /// <summary>
-    /// Longest an enrolment attempt may work on its request id, milliseconds: its reservation in the store lasts twice
-    /// this, so a retry with the same id waits for the attempt's answer and takes over only once it can no longer write.
+    /// Longest an enrolment attempt may work on its request id, milliseconds, and the lease of its reservation in the
+    /// store: until it passes (by the store's clock) a retry with the same id is answered ABORTED
+    /// <c>enrolment_in_progress</c>; after it, a retry takes the request over (the attempt has stopped by then).
     /// </summary>
     public int EnrolmentLeaseMs { get; set; } = 60_000;
 

@@ -100,16 +100,20 @@ public interface ITemplateStore
 
     /// <summary>
     /// Reserves the request <paramref name="requestKey"/> (a request id already scoped to its caller; the store keeps
-    /// only its pseudonym) for one <paramref name="attempt"/> on <paramref name="subject"/>, for <paramref name="ttl"/>,
-    /// before the work starts. Returns <see cref="RequestState.Reserved"/> when this call reserved it, otherwise what is
-    /// there (another attempt in progress, a completed result, or an erased record). The record is indexed under the
-    /// subject so that <see cref="DeleteAsync"/> finds it.
+    /// only its pseudonym) for one <paramref name="attempt"/> on <paramref name="subject"/>, with a lease of
+    /// <paramref name="lease"/> from now by the store's own clock, before the work starts. Returns
+    /// <see cref="RequestState.Reserved"/> when this call reserved it; <see cref="RequestState.TakenOver"/> when another
+    /// attempt held it for the same subject but its lease had passed, so this call took it over atomically (that attempt
+    /// can then neither complete nor release it); otherwise what is there (another attempt in progress, with its lease
+    /// left, a completed result, or an erased record). An unfinished reservation is dropped after twice its lease. The
+    /// record is indexed under the subject so that <see cref="DeleteAsync"/> finds it.
     /// </summary>
-    Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default);
+    Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces this attempt's reservation by its result, kept for the store option <c>IdempotencyTtl</c>;
-    /// false (and nothing written) when the reservation is no longer this attempt's: it lapsed, or the subject was erased.
+    /// false (and nothing written) when the reservation is no longer this attempt's: it lapsed, another attempt took it
+    /// over, or the subject was erased.
     /// </summary>
     Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default);
 

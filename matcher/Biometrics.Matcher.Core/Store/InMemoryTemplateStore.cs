@@ -19,7 +19,7 @@ public sealed class InMemoryTemplateStore : ITemplateStore
     private readonly Dictionary<SubjectKey, StoredTemplate> _templates = [];
     private readonly List<TemplateChange> _changes = [];
     private readonly Dictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (RequestRecord Record, string? Attempt, DateTimeOffset Expires)> _requests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (RequestRecord Record, string? Attempt, DateTimeOffset Expires, DateTimeOffset LeaseEnds)> _requests = new(StringComparer.Ordinal);
     private readonly List<AuditRecord> _audit = [];
     private readonly HashSet<string> _galleries = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
@@ -106,7 +106,7 @@ public sealed class InMemoryTemplateStore : ITemplateStore
         {
             foreach (var (mac, r) in _requests.ToArray())
             {
-                if (r.Record.Subject == key) _requests[mac] = (new RequestRecord(RequestState.Erased, null, null), null, r.Expires);
+                if (r.Record.Subject == key) _requests[mac] = (new RequestRecord(RequestState.Erased, null, null), null, r.Expires, r.Expires);
             }
 
             if (!_templates.Remove(key)) return Task.FromResult(false);
@@ -217,23 +217,26 @@ public sealed class InMemoryTemplateStore : ITemplateStore
     }
 
     /// <inheritdoc />
-    public Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(attempt);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         Enter(cancellationToken);
         var mac = GetRequestPseudonym(requestKey);
         var now = _time.GetUtcNow();
+        var state = RequestState.Reserved;
         lock (_lock)
         {
             if (_requests.TryGetValue(mac, out var r) && r.Expires > now)
             {
-                return Task.FromResult(r.Record.State == RequestState.Reserved ? r.Record with { State = RequestState.InProgress } : r.Record);
+                if (r.Record.State != RequestState.Reserved) return Task.FromResult(r.Record);
+                if (r.Record.Subject != subject) return Task.FromResult(r.Record with { State = RequestState.InProgress });
+                if (r.LeaseEnds > now) return Task.FromResult(r.Record with { State = RequestState.InProgress, LeaseLeft = r.LeaseEnds - now });
+                state = RequestState.TakenOver;
             }
 
-            var record = new RequestRecord(RequestState.Reserved, subject, null);
-            _requests[mac] = (record, attempt, now + ttl);
-            return Task.FromResult(record);
+            _requests[mac] = (new RequestRecord(RequestState.Reserved, subject, null), attempt, now + (2 * lease), now + lease);
+            return Task.FromResult(new RequestRecord(state, subject, null));
         }
     }
 
@@ -247,7 +250,7 @@ public sealed class InMemoryTemplateStore : ITemplateStore
         lock (_lock)
         {
             if (!IsReservationLocked(mac, subject, attempt, now)) return Task.FromResult(false);
-            _requests[mac] = (new RequestRecord(RequestState.Completed, subject, result.ToArray()), null, now + IdempotencyTtl);
+            _requests[mac] = (new RequestRecord(RequestState.Completed, subject, result.ToArray()), null, now + IdempotencyTtl, now);
             return Task.FromResult(true);
         }
     }

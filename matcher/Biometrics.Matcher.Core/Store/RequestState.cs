@@ -6,7 +6,13 @@ public enum RequestState
     /// <summary>Nothing was there: the calling attempt now holds the reservation and does the work.</summary>
     Reserved,
 
-    /// <summary>Another attempt holds the reservation and is still working.</summary>
+    /// <summary>
+    /// The calling attempt now holds the reservation, taken over from an attempt whose lease had passed (it crashed or
+    /// was cut off): that attempt can no longer complete or release it.
+    /// </summary>
+    TakenOver,
+
+    /// <summary>Another attempt holds the reservation and its lease has not passed: it may still be working.</summary>
     InProgress,
 
     /// <summary>An attempt finished; its result is kept.</summary>

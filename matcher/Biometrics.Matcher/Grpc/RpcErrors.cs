@@ -29,6 +29,7 @@ public static class RpcErrors
         MatcherErrorKind.DeadlineExceeded => StatusCode.DeadlineExceeded,
         MatcherErrorKind.Unavailable => StatusCode.Unavailable,
         MatcherErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        MatcherErrorKind.Aborted => StatusCode.Aborted,
         _ => StatusCode.Unknown,
     }, ex.Reason, ex.Message);
 

@@ -163,7 +163,7 @@ public static class ConsoleEndpoints
     {
         MatcherErrorKind.InvalidArgument => StatusCodes.Status400BadRequest,
         MatcherErrorKind.NotFound => StatusCodes.Status404NotFound,
-        MatcherErrorKind.FailedPrecondition => StatusCodes.Status409Conflict,
+        MatcherErrorKind.FailedPrecondition or MatcherErrorKind.Aborted => StatusCodes.Status409Conflict,
         MatcherErrorKind.PermissionDenied => StatusCodes.Status403Forbidden,
         MatcherErrorKind.ResourceExhausted => StatusCodes.Status413PayloadTooLarge,
         MatcherErrorKind.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,

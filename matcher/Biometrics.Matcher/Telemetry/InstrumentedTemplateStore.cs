@@ -91,8 +91,8 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("read_audit", () => Inner.ReadAuditAsync(count, cancellationToken));
 
     /// <inheritdoc />
-    public Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan ttl, CancellationToken cancellationToken = default) =>
-        Call("reserve_request", () => Inner.ReserveRequestAsync(requestKey, subject, attempt, ttl, cancellationToken));
+    public Task<RequestRecord> ReserveRequestAsync(string requestKey, SubjectKey subject, string attempt, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Call("reserve_request", () => Inner.ReserveRequestAsync(requestKey, subject, attempt, lease, cancellationToken));
 
     /// <inheritdoc />
     public Task<bool> CompleteRequestAsync(string requestKey, SubjectKey subject, string attempt, ReadOnlyMemory<byte> result, CancellationToken cancellationToken = default) =>

@@ -34,6 +34,44 @@ public sealed class EnrolmentReservationTests
         Assert.False(retry.Replayed);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Enrol_RequestHeldByALiveAttempt_AnsweredAbortedWithinTheBoundNotAtTheDeadline(bool many)
+    {
+        await using var d = new DomainServices();
+        var service = new EnrolmentService(d.Store, d.Faces, d.Audit, d.Options);
+        var command = new EnrolCommand("req-held", "traveller-2", [], DomainServices.Probe(2), ["residents"], "desk-1");
+        // Another attempt (another matcher, say) holds the request id, its lease running.
+        await d.Store.ReserveRequestAsync("desk-1\nreq-held", d.Store.GetSubjectKey("traveller-2"), "other-attempt", TimeSpan.FromMinutes(1));
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<MatcherException>(() => many ? service.EnrolManyAsync([command], deadline.Token) : service.EnrolAsync(command, deadline.Token));
+        Assert.Equal((MatcherErrorKind.Aborted, "enrolment_in_progress"), (refused.Kind, refused.Reason));
+        Assert.Contains("its lease ends within ", refused.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Enrol_RequestHeldByAnAttemptWhoseLeasePassed_TakenOverAndEnrolled()
+    {
+        await using var d = new DomainServices();
+        var service = new EnrolmentService(d.Store, d.Faces, d.Audit, d.Options);
+        var command = new EnrolCommand("req-crashed", "traveller-3", [], DomainServices.Probe(3), ["residents"], "desk-1");
+        var subject = d.Store.GetSubjectKey("traveller-3");
+        await d.Store.ReserveRequestAsync("desk-1\nreq-crashed", subject, "crashed-attempt", TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50);
+
+        var retry = await service.EnrolAsync(command, CancellationToken.None).WaitAsync(DomainServices.Bound);
+        Assert.Equal((EnrolStatus.Enrolled, false), (retry.Status, retry.Replayed));
+        // The crashed attempt, back, can neither complete nor drop the request; a resend replays the retry's answer.
+        Assert.False(await d.Store.CompleteRequestAsync("desk-1\nreq-crashed", subject, "crashed-attempt", new byte[] { 1 }));
+        await d.Store.ReleaseRequestAsync("desk-1\nreq-crashed", subject, "crashed-attempt");
+        var again = await service.EnrolAsync(command, CancellationToken.None).WaitAsync(DomainServices.Bound);
+        Assert.Equal((EnrolStatus.Enrolled, true, retry.Version), (again.Status, again.Replayed, again.Version));
+    }
+
     /// <summary>A face pipeline whose first image waits until the test lets it finish; later images are answered at once.</summary>
     private sealed class GatedEmbedder : IFaceEmbedder
     {

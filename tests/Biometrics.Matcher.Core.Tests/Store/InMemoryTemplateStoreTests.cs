@@ -62,6 +62,26 @@ public sealed class InMemoryTemplateStoreTests
     }
 
     [Fact]
+    public async Task ReserveRequestAsync_LeasePassed_TakenOverAndTheOldAttemptRefused()
+    {
+        var key = _store.GetSubjectKey("a");
+        var lease = TimeSpan.FromMinutes(1);
+        Assert.Equal(RequestState.Reserved, (await _store.ReserveRequestAsync("desk:1", key, "x", lease)).State);
+        _clock.Advance(TimeSpan.FromSeconds(45));
+        Assert.Equal(new RequestRecord(RequestState.InProgress, key, null, TimeSpan.FromSeconds(15)), await _store.ReserveRequestAsync("desk:1", key, "y", lease));
+        // Another subject under the same id is never taken over, lease or not.
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(new RequestRecord(RequestState.InProgress, key, null), await _store.ReserveRequestAsync("desk:1", _store.GetSubjectKey("b"), "y", lease));
+
+        Assert.Equal(RequestState.TakenOver, (await _store.ReserveRequestAsync("desk:1", key, "y", lease)).State);
+        Assert.False(await _store.CompleteRequestAsync("desk:1", key, "x", new byte[] { 1 }));
+        await _store.ReleaseRequestAsync("desk:1", key, "x");
+        Assert.Equal(RequestState.InProgress, (await _store.ReserveRequestAsync("desk:1", key, "z", lease)).State);
+        Assert.True(await _store.CompleteRequestAsync("desk:1", key, "y", new byte[] { 2 }));
+        Assert.Equal([2], (await _store.ReserveRequestAsync("desk:1", key, "z", lease)).Result);
+    }
+
+    [Fact]
     public async Task TryConsumeNonceAsync_ReplayWithinTtlRefused_AfterTtlAccepted()
     {
         Assert.True(await _store.TryConsumeNonceAsync("n", TimeSpan.FromMinutes(1)));
