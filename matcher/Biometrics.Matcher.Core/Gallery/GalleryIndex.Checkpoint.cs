@@ -11,6 +11,23 @@ public sealed partial class GalleryIndex
     /// machine's byte order. A matcher's local gallery checkpoint holds rows in this form (docs/MATCHER.md, "Start-up").</summary>
     public int ExportRowBytes => (Dimension * (sizeof(float) + sizeof(sbyte))) + 16;
 
+    /// <summary>Makes room for <paramref name="rows"/> keys in the key maps (a bulk load that knows its size: no rehashing
+    /// of a million-entry map on the way).</summary>
+    public void EnsureCapacity(int rows)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _rowById.EnsureCapacity(rows);
+            if (_idByRow.Capacity < rows) _idByRow.Capacity = rows;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>The keys held now, in row order (a copy, taken under the read lock).</summary>
     public string[] SnapshotIds()
     {

@@ -95,6 +95,17 @@ public sealed partial class GalleryRegistry
         /// <summary>The row size a gallery of this registry exports and imports (<see cref="GalleryIndex.ExportRowBytes"/>).</summary>
         public int RowBytes => (_owner._dimension * (sizeof(float) + 1)) + 16;
 
+        /// <summary>Creates <paramref name="gallery"/> for <paramref name="modelId"/> if new, with room for
+        /// <paramref name="rows"/> keys (a hint: the file says how many rows follow).</summary>
+        /// <exception cref="InvalidDataException">The gallery exists with another model.</exception>
+        public void Reserve(string gallery, string modelId, int rows)
+        {
+            var entry = _owner.GetOrCreate(_state, gallery, modelId)
+                ?? throw new InvalidDataException($"gallery {gallery} appears with two models");
+            entry.Index.EnsureCapacity(rows);
+            _state.Membership.EnsureCapacity(_state.Membership.Count + rows);
+        }
+
         /// <summary>Adds exported rows (<see cref="GalleryIndex.ExportRows"/>) to <paramref name="gallery"/>, created for
         /// <paramref name="modelId"/> if new.</summary>
         /// <exception cref="InvalidDataException">The gallery exists with another model.</exception>

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -15,7 +17,7 @@ namespace Biometrics.Matcher.Hosting;
 /// key with the file's random salt and a purpose label; chunk i has nonce <c>0^4 | u64 i</c> and associated data
 /// <c>SHA-256(header) | u64 i | final flag</c>, so the header is authenticated by every chunk, chunks cannot be reordered,
 /// and a file that ends before its final chunk (or goes on after it) is refused. Plaintext records: <c>M</c> (position,
-/// galleries), per gallery <c>G</c> (name, model, dimension) and <c>R</c> (rows as the gallery holds them, then their
+/// galleries), per gallery <c>G</c> (name, model, dimension, rows) and <c>R</c> (rows as the gallery holds them, then their
 /// 32-byte subject keys), and the final <c>E</c> (row count).
 /// </summary>
 public static class GalleryCheckpointFile
@@ -71,8 +73,9 @@ public static class GalleryCheckpointFile
                     w.Text(gallery.Name);
                     w.Text(gallery.ModelId);
                     w.U32((uint)gallery.Dimension);
-                    chunks.Write(plain.AsSpan(0, w.Length), final: false);
                     var ids = gallery.SnapshotIds();
+                    w.U32((uint)ids.Length); // a capacity hint for the reader (rows removed meanwhile are not written)
+                    chunks.Write(plain.AsSpan(0, w.Length), final: false);
                     var galleryRowBytes = gallery.ExportRowBytes;
                     for (var start = 0; start < ids.Length; start += RowsPerChunk)
                     {
@@ -290,54 +293,129 @@ public static class GalleryCheckpointFile
             }
         }
 
-        /// <summary>Reads every gallery and row into <paramref name="sink"/>; the file must end with its final chunk.</summary>
+        /// <summary>Reads every gallery and row into <paramref name="sink"/>; the file must end with its final chunk.
+        /// Chunks are read and decrypted on another thread while the previous one is imported (the import itself runs on
+        /// every core), so the start pays for the slower of the two, not their sum.</summary>
         public void ReadGalleries(GalleryRegistry.CheckpointSink sink, CancellationToken cancellationToken)
         {
-            string? gallery = null, model = null;
-            var rowBytes = 0;
-            long rows = 0;
-            var galleries = 0;
-            var ids = new string[RowsPerChunk];
-            while (true)
+            const int Slots = 3;
+            var buffers = new List<byte[]>();
+            using var ready = new BlockingCollection<(byte[] Buffer, int Length, bool Final)>(boundedCapacity: Slots - 1);
+            using var free = new BlockingCollection<byte[]>();
+            for (var i = 0; i < Slots; i++) free.Add(new byte[64 * 1024]);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ExceptionDispatchInfo? failure = null;
+            var producer = Task.Run(() =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var record = Next();
-                if (record.Length == 0) throw new GalleryCheckpointException($"malformed: empty record at chunk {_index - 1}");
-                var r = new SpanReader(record[1..]);
-                switch ((char)record[0])
+                try
                 {
-                    case 'G':
-                        gallery = r.Text();
-                        model = r.Text();
-                        var dimension = (int)r.U32();
-                        rowBytes = (dimension * (sizeof(float) + 1)) + 16;
-                        if (rowBytes != sink.RowBytes) throw new GalleryCheckpointException($"gallery {gallery} has dimension {dimension}, this matcher's galleries another");
-                        galleries++;
-                        break;
-                    case 'R':
-                        if (gallery is null) throw new GalleryCheckpointException("malformed: rows before a gallery");
-                        var n = (int)r.U32();
-                        if (n < 1 || n > RowsPerChunk || record.Length != 5 + ((long)n * (rowBytes + 32))) throw new GalleryCheckpointException($"malformed rows at chunk {_index - 1}");
-                        var keys = record.Slice(5 + (n * rowBytes), n * 32);
-                        for (var i = 0; i < n; i++) ids[i] = Convert.ToHexStringLower(keys.Slice(i * 32, 32));
-                        sink.AddRows(gallery, model!, ids.AsSpan(0, n), record.Slice(5, n * rowBytes));
-                        rows += n;
-                        break;
-                    case 'E':
-                        if (!_ended) throw new GalleryCheckpointException("malformed: end record not in the final chunk");
-                        if (r.U64() != (ulong)rows || galleries != Galleries) throw new GalleryCheckpointException("malformed: row or gallery count differs from the end record");
-                        if (_file.Position != _file.Length) throw new GalleryCheckpointException("data after the final chunk");
-                        return;
-                    default:
-                        throw new GalleryCheckpointException($"malformed: unknown record at chunk {_index - 1}");
+                    while (!_ended)
+                    {
+                        var buffer = free.Take(stop.Token);
+                        var length = NextInto(ref buffer);
+                        lock (buffers) buffers.Add(buffer);
+                        ready.Add((buffer, length, _ended), stop.Token);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+                finally
+                {
+                    ready.CompleteAdding();
+                }
+            }, CancellationToken.None);
+
+            try
+            {
+                var state = new ReadState(sink);
+                foreach (var (buffer, length, final) in ready.GetConsumingEnumerable(stop.Token))
+                {
+                    var done = state.Record(buffer.AsSpan(0, length), final, Galleries);
+                    free.Add(buffer, CancellationToken.None);
+                    if (done) return;
                 }
 
-                if (_ended) throw new GalleryCheckpointException("malformed: final chunk is not the end record");
+                failure?.Throw();
+                throw new GalleryCheckpointException("truncated: no end record");
+            }
+            catch (OperationCanceledException) when (failure is not null && !cancellationToken.IsCancellationRequested)
+            {
+                failure.Throw();
+                throw;
+            }
+            finally
+            {
+                stop.Cancel();
+                try
+                {
+                    producer.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // its failure was captured above
+                }
+
+                lock (buffers)
+                {
+                    foreach (var b in buffers) CryptographicOperations.ZeroMemory(b);
+                }
+            }
+        }
+
+        /// <summary>The records of a file after its position record, in order.</summary>
+        private sealed class ReadState(GalleryRegistry.CheckpointSink sink)
+        {
+            private readonly string[] _ids = new string[RowsPerChunk];
+            private string? _gallery, _model;
+            private int _rowBytes;
+            private long _rows;
+            private int _galleries;
+
+            /// <summary>Handles one record; true after the end record.</summary>
+            public bool Record(ReadOnlySpan<byte> record, bool final, int galleries)
+            {
+                if (record.Length == 0) throw new GalleryCheckpointException("malformed: empty record");
+                var r = new SpanReader(record[1..]);
+                var kind = (char)record[0];
+                if (final != (kind == 'E')) throw new GalleryCheckpointException("malformed: the end record is not the final chunk");
+                switch (kind)
+                {
+                    case 'G':
+                        _gallery = r.Text();
+                        _model = r.Text();
+                        var dimension = (int)r.U32();
+                        var count = (int)r.U32();
+                        _rowBytes = (dimension * (sizeof(float) + 1)) + 16;
+                        if (_rowBytes != sink.RowBytes) throw new GalleryCheckpointException($"gallery {_gallery} has dimension {dimension}, this matcher's galleries another");
+                        sink.Reserve(_gallery, _model, count);
+                        _galleries++;
+                        return false;
+                    case 'R':
+                        if (_gallery is null) throw new GalleryCheckpointException("malformed: rows before a gallery");
+                        var n = (int)r.U32();
+                        if (n < 1 || n > RowsPerChunk || record.Length != 5 + ((long)n * (_rowBytes + 32))) throw new GalleryCheckpointException("malformed rows");
+                        var keys = record.Slice(5 + (n * _rowBytes), n * 32);
+                        for (var i = 0; i < n; i++) _ids[i] = Convert.ToHexStringLower(keys.Slice(i * 32, 32));
+                        sink.AddRows(_gallery, _model!, _ids.AsSpan(0, n), record.Slice(5, n * _rowBytes));
+                        _rows += n;
+                        return false;
+                    case 'E':
+                        if (r.U64() != (ulong)_rows || _galleries != galleries) throw new GalleryCheckpointException("malformed: row or gallery count differs from the end record");
+                        return true;
+                    default:
+                        throw new GalleryCheckpointException("malformed: unknown record");
+                }
             }
         }
 
         /// <summary>The next chunk, authenticated and decrypted (a view of a buffer reused by the next call).</summary>
-        private ReadOnlySpan<byte> Next()
+        private ReadOnlySpan<byte> Next() => _plain.AsSpan(0, NextInto(ref _plain));
+
+        /// <summary>Reads, authenticates and decrypts the next chunk into <paramref name="plain"/> (replaced by a larger
+        /// one if needed, the old one wiped); returns its length.</summary>
+        private int NextInto(ref byte[] plain)
         {
             if (_ended) throw new GalleryCheckpointException("malformed: chunk after the final one");
             Span<byte> length = stackalloc byte[4];
@@ -346,10 +424,10 @@ public static class GalleryCheckpointFile
             if (n > 64 * 1024 * 1024) throw new GalleryCheckpointException($"malformed: chunk {_index} of {n} bytes");
             var size = (int)n;
             if (_frame.Length < size + TagSize) _frame = new byte[size + TagSize];
-            if (_plain.Length < size)
+            if (plain.Length < size)
             {
-                CryptographicOperations.ZeroMemory(_plain);
-                _plain = new byte[size];
+                CryptographicOperations.ZeroMemory(plain);
+                plain = new byte[size];
             }
 
             if (_file.ReadAtLeast(_frame.AsSpan(0, size + TagSize), size + TagSize, throwOnEndOfStream: false) < size + TagSize)
@@ -360,16 +438,17 @@ public static class GalleryCheckpointFile
             Span<byte> nonce = stackalloc byte[NonceSize];
             Span<byte> aad = stackalloc byte[41];
             Nonce(nonce, _index);
-            // Not the final chunk unless it authenticates as one: try the usual case first.
+            // The chunk that ends the file must authenticate as the final one: a file cut at a chunk boundary, or one with
+            // bytes after its final chunk, does not.
             var final = _file.Position == _file.Length;
             Aad(aad, _headerHash, _index, final);
             try
             {
-                _aes.Decrypt(nonce, _frame.AsSpan(0, size), _frame.AsSpan(size, TagSize), _plain.AsSpan(0, size), aad);
+                _aes.Decrypt(nonce, _frame.AsSpan(0, size), _frame.AsSpan(size, TagSize), plain.AsSpan(0, size), aad);
             }
             catch (AuthenticationTagMismatchException)
             {
-                CryptographicOperations.ZeroMemory(_plain);
+                CryptographicOperations.ZeroMemory(plain);
                 throw new GalleryCheckpointException(final
                     ? $"truncated or tampered: the last chunk ({_index}) does not authenticate as the final one"
                     : $"tampered or corrupt: chunk {_index} does not authenticate");
@@ -377,7 +456,7 @@ public static class GalleryCheckpointFile
 
             _index++;
             _ended = final;
-            return _plain.AsSpan(0, size);
+            return size;
         }
 
         private static void ReadAll(Stream file, Span<byte> buffer, string what)
