@@ -75,6 +75,7 @@ start_matcher() { # index redis-configuration extra-args...
     --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="$redis" \
     --Matcher:Url="$(maddress "$i")" \
+    --Matcher:Checkpoint:Directory="$d/checkpoint" \
     "${split[@]}" "${metrics[@]}" "$@" >>"$d/matcher.log" 2>&1 &
   echo $! > "$d/pid"
 }

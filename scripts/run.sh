@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the service in the foreground until Ctrl-C / SIGTERM: a local redis-server (data in .data/redis, AOF on,
 # 127.0.0.1:${REDIS_PORT:-6379}) and the matcher on 127.0.0.1:50051 (plain-text HTTP/2, INSECURE development mode:
-# keys and role tokens are generated into .data/keys). On exit both are stopped by the PIDs started here. Enrols nothing.
+# keys and role tokens are generated into .data/keys; the local gallery checkpoint in .data/checkpoint). On exit both
+# are stopped by the PIDs started here. Enrols nothing.
 # Extra arguments go to the matcher (e.g. --Matcher:Url=http://127.0.0.1:6000). ./run.sh runs scripts/setup.sh first,
 # which builds Release.
 set -euo pipefail
@@ -57,6 +58,7 @@ DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve \
   --Matcher:Security:KeysDirectory="$ROOT/.data/keys" \
   --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" \
   --Matcher:Url=http://127.0.0.1:50051 \
+  --Matcher:Checkpoint:Directory="$ROOT/.data/checkpoint" \
   "$@" &
 MATCHER_PID=$!
 echo "run.sh: matcher pid $MATCHER_PID (default http://127.0.0.1:50051; tokens in .data/keys/*.token); Ctrl-C to stop"

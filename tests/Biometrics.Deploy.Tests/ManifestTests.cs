@@ -54,6 +54,25 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void Matchers_Checkpoint_OnAnEmptyDirOfTheirOwn()
+    {
+        // Every matcher Deployment (whole and split parts): the local gallery checkpoint (docs/MATCHER.md, "Start-up") in a
+        // writable emptyDir (the root file system is read-only), sized for the file and its replacement.
+        var matchers = s_manifests.Objects.Where(o => Text(o.Node, "kind") == "Deployment" && Items(o.Node, "spec.template.spec.containers").Any(c => Text(c, "name") == "matcher")).ToList();
+        Assert.True(matchers.Count >= 4, "the whole matcher and three split parts");
+        Assert.All(matchers, o =>
+        {
+            var c = Container(o.Node, "matcher");
+            var folder = Text(Env(c)["Matcher__Checkpoint__Directory"], "value");
+            var mount = Items(c, "volumeMounts").Single(m => Text(m, "mountPath") == folder);
+            Assert.Null(Text(mount, "readOnly"));
+            var volume = Items(o.Node, "spec.template.spec.volumes").Single(v => Text(v, "name") == Text(mount, "name"));
+            Assert.NotNull(At(volume, "emptyDir"));
+            Assert.True(Bytes(Text(volume, "emptyDir.sizeLimit")!) >= 4L << 30, o.File + ": the checkpoint volume's sizeLimit");
+        });
+    }
+
+    [Fact]
     public void Matcher_Deployment_ThreeReplicasOnDifferentNodesNoneDownDuringRollout()
     {
         Assert.True(int.Parse(Text(Matcher, "spec.replicas")!, System.Globalization.CultureInfo.InvariantCulture) >= 3);

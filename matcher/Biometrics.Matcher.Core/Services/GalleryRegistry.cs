@@ -100,6 +100,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
             old = _state;
             Volatile.Write(ref _state, fresh);
             Position = snapshot.Position;
+            _changes++;
         }
 
         await old.DisposeAsync().ConfigureAwait(false);
@@ -118,6 +119,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
             if (change.Kind == TemplateChangeKind.Delete || change.Template is null)
             {
                 RemoveLocked(s, change.SubjectKey.Hex, keep: null);
+                _erasures++;
             }
             else
             {
@@ -125,6 +127,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
             }
 
             Position = change.Position;
+            _changes++;
         }
     }
 

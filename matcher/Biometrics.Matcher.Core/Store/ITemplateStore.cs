@@ -78,6 +78,14 @@ public interface ITemplateStore
         LoadSnapshotRowsAsync(onTemplate, cancellationToken);
 
     /// <summary>
+    /// Whether following from <paramref name="from"/>, a position saved earlier by this replica (not one a snapshot just
+    /// returned), replays every change made since: its entries must still be in the stream (not trimmed) and be this
+    /// store's (not a recreated stream or another store). The default cannot tell and says so.
+    /// </summary>
+    Task<ResumeCheck> CheckResumableAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ResumeCheck("this store cannot check a saved change-stream position", from));
+
+    /// <summary>
     /// Changes after <paramref name="from"/>, in order, forever (until cancelled). Survives Redis restarts (waits and
     /// resumes). Throws <see cref="TemplateStreamGapException"/> if the stream was trimmed past <paramref name="from"/>.
     /// </summary>

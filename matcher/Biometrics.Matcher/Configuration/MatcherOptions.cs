@@ -27,6 +27,9 @@ public sealed class MatcherOptions
     /// <summary>Split galleries across matchers (off by default; docs/SCALING.md, "Split galleries").</summary>
     public SplitSettings Split { get; set; } = new();
 
+    /// <summary>The local gallery checkpoint (off by default; docs/MATCHER.md, "Start-up").</summary>
+    public CheckpointSettings Checkpoint { get; set; } = new();
+
     /// <summary>Calibrated thresholds: path of <c>calibration.json</c> (relative paths are resolved against the
     /// application folder, then the working folder).</summary>
     public string CalibrationFile { get; set; } = "calibration.json";

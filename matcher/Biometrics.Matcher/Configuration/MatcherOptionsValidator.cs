@@ -92,6 +92,7 @@ public sealed class MatcherOptionsValidator : IValidateOptions<MatcherOptions>
             errors.Add($"Matcher:Redis:Configuration '{o.Redis.Configuration}' is invalid: {ex.Message}");
         }
 
+        errors.AddRange(o.Checkpoint.Check());
         errors.AddRange(o.Split.Check(o.Security.DevelopmentMode, url?.Scheme == "https"));
         if (o.Redis.CommandTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:CommandTimeoutMs must be 10..60000.");
         if (o.Redis.ConnectTimeoutMs is < 10 or > 60_000) errors.Add("Matcher:Redis:ConnectTimeoutMs must be 10..60000.");

@@ -15,28 +15,41 @@ public sealed partial class GallerySynchronizer : BackgroundService
     private readonly ITemplateStore _store;
     private readonly GalleryRegistry _registry;
     private readonly ILogger _logger;
+    private readonly GalleryCheckpoint? _checkpoint;
 
-    /// <summary>Creates the synchronizer.</summary>
-    public GallerySynchronizer(ITemplateStore store, GalleryRegistry registry, ILogger<GallerySynchronizer> logger)
+    /// <summary>Creates the synchronizer; with a <paramref name="checkpoint"/> that is on, a start reads it instead of the
+    /// store snapshot when it is valid (docs/MATCHER.md, "Start-up").</summary>
+    public GallerySynchronizer(ITemplateStore store, GalleryRegistry registry, ILogger<GallerySynchronizer> logger, GalleryCheckpoint? checkpoint = null)
     {
         _store = store;
         _registry = registry;
         _logger = logger;
+        _checkpoint = checkpoint;
     }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        // Only the first load may come from the local checkpoint (and again after a store failure before it was read).
+        var resume = _checkpoint is not null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var snapshot = await _registry.ReloadRowsAsync(onTemplate => LoadSnapshotAsync(onTemplate, stoppingToken)).ConfigureAwait(false);
+                // A checkpoint load is not "loaded" until the follower has applied every change made up to `until`, so a
+                // start serves nothing that was erased while it was down (docs/MATCHER.md, "Start-up").
+                var resumed = resume ? await _checkpoint!.TryLoadAsync(_registry, stoppingToken).ConfigureAwait(false) : null;
+                resume = false;
+                var from = resumed?.From
+                    ?? (await _registry.ReloadRowsAsync(onTemplate => LoadSnapshotAsync(onTemplate, stoppingToken)).ConfigureAwait(false)).Position;
+                var until = resumed?.Latest;
                 failures = 0;
-                await foreach (var change in _store.FollowAsync(snapshot.Position, stoppingToken).ConfigureAwait(false))
+                if (until is { } target && RedisTemplateStore.Covers(from, target)) _registry.MarkLoaded();
+                await foreach (var change in _store.FollowAsync(from, stoppingToken).ConfigureAwait(false))
                 {
                     _registry.Apply(change);
+                    if (until is { } caughtUp && !_registry.IsLoaded && RedisTemplateStore.Covers(change.Position, caughtUp)) _registry.MarkLoaded();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

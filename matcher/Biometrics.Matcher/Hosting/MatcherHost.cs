@@ -157,7 +157,17 @@ public static partial class MatcherHost
         services.AddSingleton<HealthServiceImpl>();
         services.AddSingleton<MatcherExceptionInterceptor>();
         services.AddHostedService<HealthReporter>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<MatcherOptions>>().Value;
+            return new GalleryCheckpoint(o.Checkpoint, sp.GetRequiredService<IOptions<TemplateStoreOptions>>().Value, o.Split,
+                sp.GetRequiredService<ModelCatalog>().KnownModels, sp.GetRequiredService<MatchingOptions>().Dimension,
+                sp.GetRequiredService<ITemplateStore>(), sp.GetRequiredService<ILogger<GalleryCheckpoint>>());
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatcherOptions>>().Value.Checkpoint);
         services.AddHostedService<GallerySynchronizer>();
+        // Registered after the synchroniser, so stopped before it: the shutdown write runs while the galleries are intact.
+        services.AddHostedService<GalleryCheckpointWriter>();
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;

@@ -71,6 +71,10 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("snapshot", () => Inner.LoadSnapshotPartRowsAsync(part, onTemplate, cancellationToken));
 
     /// <inheritdoc />
+    public Task<ResumeCheck> CheckResumableAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
+        Call("resume_check", () => Inner.CheckResumableAsync(from, cancellationToken));
+
+    /// <inheritdoc />
     public IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
         Inner.FollowAsync(from, cancellationToken);
 
