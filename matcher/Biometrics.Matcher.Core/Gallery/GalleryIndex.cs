@@ -184,9 +184,18 @@ public sealed partial class GalleryIndex : IDisposable
             _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             var rows = new int[n];
+            var appendedFrom = _idByRow.Count;
             for (var i = 0; i < n; i++)
             {
                 rows[i] = _rowById.TryGetValue(subjectIds[i], out var existing) ? existing : AppendSlot(subjectIds[i]);
+            }
+
+            // The new rows' memory in one call per segment instead of a page fault per 4 KiB while they are written.
+            for (var row = appendedFrom; row < _idByRow.Count;)
+            {
+                var end = Math.Min(_idByRow.Count, ((row >> GallerySegment.RowsShift) + 1) << GallerySegment.RowsShift);
+                _segments[row >> GallerySegment.RowsShift].PopulateRows(row & (GallerySegment.Rows - 1), ((end - 1) & (GallerySegment.Rows - 1)) + 1);
+                row = end;
             }
 
             // A key repeated inside the batch: the last occurrence wins, earlier ones are skipped (no two workers write one row).
