@@ -58,8 +58,15 @@ start_matcher() { # port, extra args...
   local port=$1; shift
   DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning \
+    --Logging:LogLevel:Biometrics.Matcher.Hosting.HealthReporter=Information \
     "$@" >>"$OUT/matcher-$port.log" 2>&1 &
   MATCHER_PIDS+=($!)
+}
+
+# The matcher's own account of its memory when loaded (the GC heap before and after its post-load collection), if it logs one.
+loaded_memory() {
+  local line; line=$(grep -m1 -o 'Galleries loaded: RSS.*' "$OUT/$1" || true)
+  [[ -z $line ]] || printf -- '- %s: %s\n\n' "${1%.log}" "$line" >>"$OUT/summary.md"
 }
 
 {
@@ -104,6 +111,7 @@ serving=$(wait_serving "127.0.0.1:$port" "$t0") || { log "the matcher did not be
 sleep 5
 echo "## 1 matcher, galleries whole" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
 echo "- SERVING after $serving s; RSS $(rss_mib "${MATCHER_PIDS[0]}") MiB 5 s later" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
+loaded_memory "matcher-$port.log"
 identify identify-whole "http://127.0.0.1:$port"
 echo "- RSS after the run: $(rss_mib "${MATCHER_PIDS[0]}") MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"
 stop_matchers
@@ -130,6 +138,7 @@ sleep 5
   echo "- started together; SERVING after ${times[*]} s; RSS $(for p in "${MATCHER_PIDS[@]}"; do printf '%s ' "$(rss_mib "$p")"; done)MiB 5 s later"
   echo
 } >>"$OUT/summary.md"
+for p in "${ports[@]}"; do loaded_memory "matcher-$p.log"; done
 targets=$(for p in "${ports[@]}"; do printf 'http://127.0.0.1:%s,' "$p"; done)
 identify identify-split "${targets%,}"
 echo "- RSS after the run: $(for p in "${MATCHER_PIDS[@]}"; do printf '%s ' "$(rss_mib "$p")"; done)MiB" >>"$OUT/summary.md"; echo >>"$OUT/summary.md"

@@ -31,7 +31,25 @@ public sealed partial class RedisTemplateStore
     /// <see cref="TemplateStoreOptions.FollowPollInterval"/> at the latest (a notification can be lost while
     /// reconnecting), and catches up every shard with non-blocking <c>XREAD</c>s.
     /// </remarks>
-    public async IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default) =>
+        FollowCoreAsync(from, null, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The change entries carry the subject keys in clear (docs/REDIS.md, "Change stream format"), hence each subject's
+    /// bucket: one outside the part is looked up in the whole galleries' sets of its shard (<c>SMISMEMBER</c>, one per whole
+    /// gallery and entry, no template material) and fetched only when it is a member or held. Entries written before this
+    /// read are read the same way: nothing new is written to the stream.
+    /// </remarks>
+    public IAsyncEnumerable<TemplateChange> FollowPartAsync(ChangeStreamPosition from, SnapshotPart part, Func<SubjectKey, bool> holds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        ArgumentNullException.ThrowIfNull(holds);
+        return FollowCoreAsync(from, part, holds, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<TemplateChange> FollowCoreAsync(ChangeStreamPosition from, SnapshotPart? part, Func<SubjectKey, bool>? holds,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var positions = from.ToShards(ShardCount);
         using var signal = new SemaphoreSlim(0, 1);
@@ -105,7 +123,7 @@ public sealed partial class RedisTemplateStore
                         List<TemplateChange> changes;
                         try
                         {
-                            changes = await ResolveAsync(entry, ChangeStreamPosition.FromShards(positions), cancellationToken).ConfigureAwait(false);
+                            changes = await ResolveAsync(entry, ChangeStreamPosition.FromShards(positions), part, holds, cancellationToken).ConfigureAwait(false);
                         }
                         catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
                         {
@@ -150,8 +168,10 @@ public sealed partial class RedisTemplateStore
         }
     }
 
-    /// <summary>Turns one stream entry into changes: deletes as they are; upserts carry the store's current template (fetched, pipelined).</summary>
-    private async Task<List<TemplateChange>> ResolveAsync(StreamEntry entry, ChangeStreamPosition position, CancellationToken cancellationToken)
+    /// <summary>Turns one stream entry into changes: deletes as they are; upserts carry the store's current template (fetched,
+    /// pipelined), or, following a <paramref name="part"/>, are skipped unfetched when the part holds no row of them.</summary>
+    private async Task<List<TemplateChange>> ResolveAsync(StreamEntry entry, ChangeStreamPosition position, SnapshotPart? part, Func<SubjectKey, bool>? holds,
+        CancellationToken cancellationToken)
     {
         var op = (string?)entry["op"];
         var subjects = ((string?)entry["sk"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -163,17 +183,26 @@ public sealed partial class RedisTemplateStore
         }
 
         var keys = new SubjectKey[subjects.Length];
-        var reads = new Task<Lease<byte>?>[subjects.Length];
+        var reads = new Task<Lease<byte>?>?[subjects.Length];
+        List<int>? outside = null;
         for (var i = 0; i < subjects.Length; i++)
         {
             keys[i] = new SubjectKey(subjects[i]);
-            reads[i] = _db.HashGetLeaseAsync(BucketKey(keys[i].Bucket), subjects[i]);
+            if (part is null || part.Contains(keys[i].Bucket) || holds!(keys[i])) reads[i] = _db.HashGetLeaseAsync(BucketKey(keys[i].Bucket), subjects[i]);
+            else (outside ??= []).Add(i);
         }
 
+        if (outside is not null) await FetchWholeGalleryMembersAsync(keys, outside, part!, reads, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < subjects.Length; i++)
         {
             var key = keys[i];
-            using var value = await Bounded(reads[i], cancellationToken).ConfigureAwait(false);
+            if (reads[i] is not { } read)
+            {
+                changes.Add(new TemplateChange(TemplateChangeKind.Skipped, key, null, position));
+                continue;
+            }
+
+            using var value = await Bounded(read, cancellationToken).ConfigureAwait(false);
             StoredTemplate? template;
             try
             {
@@ -193,6 +222,31 @@ public sealed partial class RedisTemplateStore
         }
 
         return changes;
+    }
+
+    /// <summary>Starts the fetch of those <paramref name="outside"/> subjects that are members of one of the part's whole galleries.</summary>
+    private async Task FetchWholeGalleryMembersAsync(SubjectKey[] keys, List<int> outside, SnapshotPart part, Task<Lease<byte>?>?[] reads,
+        CancellationToken cancellationToken)
+    {
+        if (part.WholeGalleries.Count == 0) return;
+        // An entry names subjects of one shard (docs/REDIS.md); grouped all the same, so that a gallery set is asked in its own slot.
+        foreach (var shard in outside.GroupBy(i => ShardOf(keys[i])))
+        {
+            var members = shard.Select(i => (RedisValue)keys[i].Hex).ToArray();
+            var lookups = part.WholeGalleries.Select(g => _db.SetContainsAsync(GalleryKey(shard.Key, g), members)).ToArray();
+            var held = new bool[members.Length];
+            foreach (var lookup in lookups)
+            {
+                var found = await Bounded(lookup, cancellationToken).ConfigureAwait(false);
+                for (var j = 0; j < held.Length; j++) held[j] |= found[j];
+            }
+
+            var n = 0;
+            foreach (var i in shard)
+            {
+                if (held[n++]) reads[i] = _db.HashGetLeaseAsync(BucketKey(keys[i].Bucket), keys[i].Hex);
+            }
+        }
     }
 
     private async Task ThrowIfTrimmedPastAsync(string[] positions, CancellationToken cancellationToken)

@@ -13,8 +13,12 @@ namespace Biometrics.Deploy.Tests;
 public sealed class SplitManifestTests
 {
     /// <summary>The largest RSS of a split matcher (part of 3) with 1,000,000 residents and a 10,000-subject watchlist,
-    /// loaded and after 2,000 Identify calls, measured by <c>scripts/bench-split.sh</c> (docs/SCALING.md, "Split galleries").</summary>
-    private const long MeasuredPartBytesAtOneMillion = 1_727L << 20;
+    /// loaded and after 3,000 Identify calls, measured by <c>scripts/bench-split.sh</c> (docs/SCALING.md, "Split galleries").</summary>
+    private const long MeasuredPartBytesAtOneMillion = 1_268L << 20;
+
+    /// <summary>The largest RSS of a split matcher at the end of its snapshot load, before the load's memory is given back
+    /// (the same benchmark): a reload builds the new galleries beside the serving ones, so a replica must hold both.</summary>
+    private const long MeasuredPartLoadBytesAtOneMillion = 1_446L << 20;
 
     private static readonly Manifests s_manifests = Load();
 
@@ -108,7 +112,8 @@ public sealed class SplitManifestTests
             var c = Container(d);
             var request = Bytes(Text(c, "resources.requests.memory")!);
             Assert.Equal(request, Bytes(Text(c, "resources.limits.memory")!));
-            Assert.True(request >= MeasuredPartBytesAtOneMillion * 3 / 2, $"memory {request >> 20} MiB: the measured {MeasuredPartBytesAtOneMillion >> 20} MiB and half again");
+            Assert.True(request >= MeasuredPartBytesAtOneMillion + MeasuredPartLoadBytesAtOneMillion,
+                $"memory {request >> 20} MiB: the measured {MeasuredPartBytesAtOneMillion >> 20} MiB serving and {MeasuredPartLoadBytesAtOneMillion >> 20} MiB of a reload beside it");
             Assert.Null(At(c, "resources.limits.cpu"));
         }
     }

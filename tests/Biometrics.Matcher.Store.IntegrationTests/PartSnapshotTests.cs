@@ -45,6 +45,42 @@ public abstract class PartSnapshotTests(IRedisTarget target)
 
         Assert.Equal(live.Count, residents); // the parts cover every subject once
     }
+
+    [Fact]
+    public async Task FollowPart_OtherPartsSubjects_SkippedUnfetchedUnlessOnTheWatchlistOrHeld()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var from = await store.GetLatestPositionAsync().WaitAsync(Limit);
+        var partition = new GalleryPartition(3, 0, ["watchlist"]);
+        var records = Enumerable.Range(0, 90).Select(i => Record($"F{i}", i, galleries: i % 10 == 0 ? ["residents", "watchlist"] : ["residents"])).ToList();
+        var keys = records.Select(r => store.GetSubjectKey(r.SubjectId)).ToList();
+        // One subject of another part that this matcher still holds (on the watchlist until this upsert took it off).
+        var held = keys.First(k => partition.PartOf(k) != 0 && !records[keys.IndexOf(k)].Galleries.Contains("watchlist"));
+        var erased = keys.Last(k => partition.PartOf(k) != 0 && k != held && !records[keys.IndexOf(k)].Galleries.Contains("watchlist"));
+        await store.UpsertManyAsync(records).WaitAsync(Limit);
+        Assert.True(await store.DeleteAsync(records[keys.IndexOf(erased)].SubjectId).WaitAsync(Limit));
+
+        var changes = new List<TemplateChange>();
+        using var cts = new CancellationTokenSource(Limit);
+        await foreach (var change in store.FollowPartAsync(from, partition.SnapshotPart, k => k == held, cts.Token))
+        {
+            changes.Add(change);
+            if (changes.Count == records.Count + 1) break;
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var change = changes.Single(c => c.SubjectKey == keys[i] && c.Kind != TemplateChangeKind.Delete);
+            var fetched = partition.PartOf(keys[i]) == 0 || records[i].Galleries.Contains("watchlist") || keys[i] == held;
+            Assert.Equal(fetched ? TemplateChangeKind.Upsert : TemplateChangeKind.Skipped, change.Kind);
+            Assert.Equal(fetched ? records[i].Vector.ToArray() : null, change.Template?.Vector);
+        }
+
+        // The erasure reaches every matcher, whatever its part.
+        Assert.Equal(erased, changes.Single(c => c.Kind == TemplateChangeKind.Delete).SubjectKey);
+        Assert.InRange(changes.Count(c => c.Kind == TemplateChangeKind.Skipped), 35, 70); // about 2/3 of the 81 on the residents only
+    }
 }
 
 [Collection(StoreCollection.Name)]

@@ -43,13 +43,16 @@ internal sealed unsafe partial class AlignedMemoryHandle : SafeHandle
     /// On Linux, blocks of at least 2 MiB are mapped from the kernel (zero-filled, page-aligned) and faulted in with one
     /// <c>madvise(MADV_POPULATE_WRITE)</c> instead of a page fault per 4 KiB while they are cleared: at 1,000,000 gallery
     /// rows (2.5 GB) those faults and the clearing were a quarter of the matcher's start-up CPU (docs/PERFORMANCE.md, "Restart").
+    /// With <paramref name="populate"/> false a mapped block is left unpopulated: its pages take memory only when first
+    /// written, or when <see cref="Populate"/> faults a range in (a gallery segment is filled row by row, docs/SCALING.md,
+    /// "What one matcher holds").
     /// </summary>
-    public static AlignedMemoryHandle Allocate(nuint byteCount, bool hugePages = false)
+    public static AlignedMemoryHandle Allocate(nuint byteCount, bool hugePages = false, bool populate = true)
     {
         var h = new AlignedMemoryHandle();
         void* p;
         if (OperatingSystem.IsLinux() && byteCount >= HugePage && Volatile.Read(ref _mapUnavailable) == 0
-            && (p = MapZeroed(ref byteCount, hugePages)) != null)
+            && (p = MapZeroed(ref byteCount, hugePages, populate)) != null)
         {
             h._mapped = true;
         }
@@ -89,7 +92,7 @@ internal sealed unsafe partial class AlignedMemoryHandle : SafeHandle
     /// An anonymous private mapping (the kernel hands out zeroed pages), rounded up to whole 2 MiB so huge pages fit,
     /// advised for huge pages when asked, then populated in one call. Null when mmap is unavailable or refuses.
     /// </summary>
-    private static void* MapZeroed(ref nuint byteCount, bool hugePages)
+    private static void* MapZeroed(ref nuint byteCount, bool hugePages, bool populate)
     {
         var size = (byteCount + HugePage - 1) & ~(HugePage - 1);
         nint p;
@@ -105,13 +108,27 @@ internal sealed unsafe partial class AlignedMemoryHandle : SafeHandle
 
         if (p == -1) return null;
         if (hugePages) AdviseHugePages((void*)p, size);
-        if (Madvise(p, size, MadvPopulateWrite) != 0)
+        if (populate && Madvise(p, size, MadvPopulateWrite) != 0)
         {
             NativeMemory.Clear((void*)p, size); // kernels before 5.14: fault the pages in by touching them
         }
 
         byteCount = size;
         return (void*)p;
+    }
+
+    /// <summary>
+    /// Faults in [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of a mapped block in one
+    /// call (whole pages around it), before it is written: the bulk load's rows without a page fault per 4 KiB. Pages
+    /// already in are left as they are; without mmap or <c>MADV_POPULATE_WRITE</c> the writes fault them in as usual.
+    /// </summary>
+    public void Populate(nuint offset, nuint length)
+    {
+        if (!_mapped || length == 0) return;
+        const nuint page = 4096;
+        var start = offset & ~(page - 1);
+        var end = Math.Min(ByteCount, (offset + length + page - 1) & ~(page - 1));
+        _ = Madvise(handle + (nint)start, end - start, MadvPopulateWrite);
     }
 
     private static void AdviseHugePages(void* p, nuint byteCount)

@@ -108,10 +108,13 @@ public sealed partial class GalleryIndex
             _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
             var slots = new int[n];
+            var appendedFrom = _idByRow.Count;
             for (var i = 0; i < n; i++)
             {
                 slots[i] = _rowById.TryGetValue(ids[i], out var existing) ? existing : AppendSlot(ids[i]);
             }
+
+            PopulateAppended(appendedFrom);
 
             // As AddRange: a key repeated in the batch keeps its last row, and no two workers write one slot.
             var taken = new HashSet<int>(n);

@@ -25,8 +25,10 @@ internal sealed unsafe class GallerySegment : IDisposable
         // Huge pages (optional) for the codes only: the scan streams them; the floats are read a few hundred rows per
         // query, where huge pages measured no gain, and faulting 2 GB of huge pages made a bulk load of 1,000,000 rows
         // take up to 5 s longer on this machine.
-        _floats = AlignedMemoryHandle.Allocate((nuint)Rows * (nuint)dimension * sizeof(float));
-        _codes = AlignedMemoryHandle.Allocate((nuint)(Rows / Int8Kernels.PanelRows) * (nuint)PanelBytes, hugePages);
+        // Not populated: a segment's pages take memory as its rows are filled (PopulateRows), not all 160 MB at once; a
+        // gallery's last segment is mostly empty (a 10,000-row watchlist, a part of a split gallery), docs/SCALING.md.
+        _floats = AlignedMemoryHandle.Allocate((nuint)Rows * (nuint)dimension * sizeof(float), populate: false);
+        _codes = AlignedMemoryHandle.Allocate((nuint)(Rows / Int8Kernels.PanelRows) * (nuint)PanelBytes, hugePages, populate: false);
         Scale = GC.AllocateArray<float>(Rows, pinned: true);
         ResidualNorm = new float[Rows];
         CodeNorm = new float[Rows];
@@ -61,6 +63,16 @@ internal sealed unsafe class GallerySegment : IDisposable
 
     /// <summary><see cref="CodeSum"/> as a pointer (pinned object heap).</summary>
     public int* CodeSumPointer => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(CodeSum));
+
+    /// <summary>Faults in the memory of rows [<paramref name="first"/>, <paramref name="end"/>) before a bulk write of them.</summary>
+    public void PopulateRows(int first, int end)
+    {
+        if (end <= first) return;
+        _floats.Populate((nuint)first * (nuint)Dimension * sizeof(float), (nuint)(end - first) * (nuint)Dimension * sizeof(float));
+        var firstPanel = first / Int8Kernels.PanelRows;
+        var endPanel = (end + Int8Kernels.PanelRows - 1) / Int8Kernels.PanelRows;
+        _codes.Populate((nuint)firstPanel * (nuint)PanelBytes, (nuint)(endPanel - firstPanel) * (nuint)PanelBytes);
+    }
 
     public Span<float> FloatRow(int offset) => new(Floats + ((nint)offset * Dimension), Dimension);
 

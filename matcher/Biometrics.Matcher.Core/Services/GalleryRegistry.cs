@@ -19,6 +19,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _writeLock = new();
     private readonly GalleryPartition _partition;
+    private readonly long[] _applied = new long[Enum.GetValues<TemplateChangeKind>().Length];
     private State _state;
 
     /// <summary>Creates an empty, not yet loaded registry that holds the rows <paramref name="partition"/> gives this
@@ -109,14 +110,33 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
         return snapshot;
     }
 
+    /// <summary>True when this matcher holds a row of <paramref name="key"/> in any gallery (the follower of split galleries
+    /// fetches the changes of such a subject; ITemplateStore.FollowPartAsync). Thread-safe.</summary>
+    public bool Holds(SubjectKey key)
+    {
+        lock (_writeLock)
+        {
+            return _state.Membership.ContainsKey(key.Hex);
+        }
+    }
+
+    /// <summary>Changes of the stream applied since start, of <paramref name="kind"/> (upserts: fetched and decrypted;
+    /// skipped: of another part, neither). Thread-safe.</summary>
+    public long AppliedChanges(TemplateChangeKind kind) => Interlocked.Read(ref _applied[(int)kind]);
+
     /// <summary>Applies one change from the stream.</summary>
     public void Apply(TemplateChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        Interlocked.Increment(ref _applied[(int)change.Kind]);
         lock (_writeLock)
         {
             var s = _state;
-            if (change.Kind == TemplateChangeKind.Delete || change.Template is null)
+            if (change.Kind == TemplateChangeKind.Skipped)
+            {
+                // Not fetched: this matcher holds no row of it.
+            }
+            else if (change.Kind == TemplateChangeKind.Delete || change.Template is null)
             {
                 RemoveLocked(s, change.SubjectKey.Hex, keep: null);
                 _erasures++;
@@ -127,7 +147,7 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
             }
 
             Position = change.Position;
-            _changes++;
+            _changes++; // skipped ones too: the checkpoint's position stays within the stream's retention
         }
     }
 

@@ -91,6 +91,17 @@ public interface ITemplateStore
     /// </summary>
     IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="FollowAsync"/> for a matcher of split galleries (docs/SCALING.md, "Split galleries"): a subject of an
+    /// upsert outside <paramref name="part"/>'s buckets is fetched and decrypted only when it is now in one of the part's
+    /// whole galleries or <paramref name="holds"/> (called in stream order, between changes) says this matcher holds a
+    /// row of it; any other is delivered as <see cref="TemplateChangeKind.Skipped"/>. Deletes are delivered as they are.
+    /// The default delivers every change (the gallery registry keeps only its part); the Redis store skips by the subject
+    /// keys the change stream carries in clear and the gallery sets.
+    /// </summary>
+    IAsyncEnumerable<TemplateChange> FollowPartAsync(ChangeStreamPosition from, SnapshotPart part, Func<SubjectKey, bool> holds, CancellationToken cancellationToken = default) =>
+        FollowAsync(from, cancellationToken);
+
     /// <summary>Marks a QR token nonce used (<c>SET NX PX</c>); true the first time, false on every replay within <paramref name="ttl"/>.</summary>
     Task<bool> TryConsumeNonceAsync(string nonce, TimeSpan ttl, CancellationToken cancellationToken = default);
 

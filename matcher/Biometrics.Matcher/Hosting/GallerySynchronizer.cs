@@ -46,7 +46,7 @@ public sealed partial class GallerySynchronizer : BackgroundService
                 var until = resumed?.Latest;
                 failures = 0;
                 if (until is { } target && RedisTemplateStore.Covers(from, target)) _registry.MarkLoaded();
-                await foreach (var change in _store.FollowAsync(from, stoppingToken).ConfigureAwait(false))
+                await foreach (var change in FollowAsync(from, stoppingToken).ConfigureAwait(false))
                 {
                     _registry.Apply(change);
                     if (until is { } caughtUp && !_registry.IsLoaded && RedisTemplateStore.Covers(change.Position, caughtUp)) _registry.MarkLoaded();
@@ -81,6 +81,13 @@ public sealed partial class GallerySynchronizer : BackgroundService
         _registry.Partition.IsSplit
             ? _store.LoadSnapshotPartRowsAsync(_registry.Partition.SnapshotPart, onTemplate, cancellationToken)
             : _store.LoadSnapshotRowsAsync(onTemplate, cancellationToken);
+
+    // A matcher of split galleries fetches and decrypts only the changes of subjects it holds a row of (docs/SCALING.md,
+    // "Split galleries").
+    private IAsyncEnumerable<TemplateChange> FollowAsync(ChangeStreamPosition from, CancellationToken cancellationToken) =>
+        _registry.Partition.IsSplit
+            ? _store.FollowPartAsync(from, _registry.Partition.SnapshotPart, _registry.Holds, cancellationToken)
+            : _store.FollowAsync(from, cancellationToken);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Change stream trimmed past this replica ({Detail}); reloading the snapshot")]
     private static partial void LogGap(ILogger logger, string detail);

@@ -79,6 +79,10 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Inner.FollowAsync(from, cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<TemplateChange> FollowPartAsync(ChangeStreamPosition from, SnapshotPart part, Func<SubjectKey, bool> holds, CancellationToken cancellationToken = default) =>
+        Inner.FollowPartAsync(from, part, holds, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> TryConsumeNonceAsync(string nonce, TimeSpan ttl, CancellationToken cancellationToken = default) =>
         Call("consume_nonce", () => Inner.TryConsumeNonceAsync(nonce, ttl, cancellationToken));
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Biometrics.Contract;
 using Biometrics.Matcher.Services;
+using Biometrics.Matcher.Store;
 
 namespace Biometrics.Matcher.Telemetry;
 
@@ -61,6 +62,9 @@ public sealed class MatcherTelemetry
         _meter.CreateObservableGauge("biometrics.matcher.gallery.size", () => galleries.Describe().Select(g =>
                 new Measurement<long>(g.Count, new KeyValuePair<string, object?>("gallery", g.Name), new KeyValuePair<string, object?>("model", g.ModelId))),
             "{template}", "Templates in each in-memory gallery of this replica.");
+        _meter.CreateObservableCounter("biometrics.matcher.changes", () => Enum.GetValues<TemplateChangeKind>().Select(k =>
+                new Measurement<long>(galleries.AppliedChanges(k), new KeyValuePair<string, object?>("kind", k.ToString().ToLowerInvariant()))),
+            "{change}", "Subjects of the store's change stream this replica followed, by kind (skipped: split galleries, of another part, not fetched nor decrypted).");
         _meter.CreateObservableUpDownCounter("biometrics.matcher.gate_sessions.open", () => (long)openSessions(), "{session}",
             "Gate sessions open on this replica.");
     }

@@ -88,6 +88,26 @@ public sealed class SplitGalleryTests
     }
 
     [Fact]
+    public async Task Registry_SkippedChange_HoldsNothingChangedCountedPositionMoves()
+    {
+        await using var reg = new GalleryRegistry(DomainServices.Dim, partition: new GalleryPartition(2, 1, ["watchlist"]));
+        var listed = Key(0x1000, 1);
+        await reg.ReloadAsync(add =>
+        {
+            add(T(listed, 0, "residents", "watchlist"));
+            return Task.FromResult(new TemplateSnapshot(new ChangeStreamPosition("5-0"), 1, 0));
+        });
+        Assert.True(reg.Holds(listed));
+        Assert.False(reg.Holds(Key(0x1000, 2)));
+
+        // A skipped change never removes what is held (the store skips only subjects not held).
+        reg.Apply(new TemplateChange(TemplateChangeKind.Skipped, listed, null, new ChangeStreamPosition("6-0")));
+        Assert.Equal([("watchlist", Model, 1)], reg.Describe());
+        Assert.Equal("6-0", reg.Position.Id);
+        Assert.Equal((1, 0, 0), (reg.AppliedChanges(TemplateChangeKind.Skipped), reg.AppliedChanges(TemplateChangeKind.Upsert), reg.AppliedChanges(TemplateChangeKind.Delete)));
+    }
+
+    [Fact]
     public async Task Identify_ThreeInProcessParts_SameTopKAsTheWholeGallery()
     {
         await using var services = new DomainServices();
