@@ -10,9 +10,13 @@ namespace Biometrics.Deploy.Tests;
 /// </summary>
 public sealed class ManifestTests
 {
-    /// <summary>The matcher's resident memory with 1,000,000 templates loaded from the snapshot, measured by
-    /// <c>scripts/bench-memory.sh</c> (docs/SCALING.md); a replica's memory must hold it.</summary>
-    private const long MeasuredBytesAtOneMillion = 3_342L << 20;
+    /// <summary>The whole matcher's RSS with 1,000,000 residents and a 10,000-subject watchlist after 3,000 Identify calls,
+    /// measured by <c>scripts/bench-split.sh</c> (docs/SCALING.md, "What one matcher holds").</summary>
+    private const long MeasuredBytesAtOneMillion = 2_979L << 20;
+
+    /// <summary>Its RSS at the end of a snapshot load, before the load's memory is given back (the same benchmark): a reload
+    /// builds the new galleries beside the serving ones, so a replica must hold both.</summary>
+    private const long MeasuredLoadBytesAtOneMillion = 3_332L << 20;
 
     private static readonly Manifests s_manifests = Load();
 
@@ -88,7 +92,8 @@ public sealed class ManifestTests
         var request = Bytes(Text(c, "resources.requests.memory")!);
 
         Assert.Equal(request, Bytes(Text(c, "resources.limits.memory")!)); // guaranteed memory: never evicted for it
-        Assert.True(request >= MeasuredBytesAtOneMillion * 3 / 2, $"memory {request >> 20} MiB: the measured {MeasuredBytesAtOneMillion >> 20} MiB and half again for a reload");
+        Assert.True(request >= MeasuredBytesAtOneMillion + MeasuredLoadBytesAtOneMillion,
+            $"memory {request >> 20} MiB: the measured {MeasuredBytesAtOneMillion >> 20} MiB serving and {MeasuredLoadBytesAtOneMillion >> 20} MiB of a reload beside it");
         Assert.True(double.Parse(Text(c, "resources.requests.cpu")!, System.Globalization.CultureInfo.InvariantCulture) >= 2); // Identify: 1.8 cores at 200/s
         Assert.Null(At(c, "resources.limits.cpu")); // throttling would spend lanes' budgets
     }
