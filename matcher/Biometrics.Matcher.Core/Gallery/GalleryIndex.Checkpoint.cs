@@ -107,21 +107,8 @@ public sealed partial class GalleryIndex
         {
             _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var slots = new int[n];
-            var appendedFrom = _idByRow.Count;
-            for (var i = 0; i < n; i++)
-            {
-                slots[i] = _rowById.TryGetValue(ids[i], out var existing) ? existing : AppendSlot(ids[i]);
-            }
-
-            PopulateAppended(appendedFrom);
-
-            // As AddRange: a key repeated in the batch keeps its last row, and no two workers write one slot.
-            var taken = new HashSet<int>(n);
-            for (var i = n - 1; i >= 0; i--)
-            {
-                if (!taken.Add(slots[i])) slots[i] = -1;
-            }
+            var idArray = ids.ToArray();
+            var slots = BulkRowsLocked(n, i => idArray[i]); // as AddRange: a repeated key keeps its last row
 
             var chunks = (n + BulkChunk - 1) / BulkChunk;
             var maxRes = new float[Math.Max(1, chunks)];

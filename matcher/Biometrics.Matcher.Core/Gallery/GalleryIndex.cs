@@ -183,25 +183,7 @@ public sealed partial class GalleryIndex : IDisposable
         {
             _version++;
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var rows = new int[n];
-            var appendedFrom = _idByRow.Count;
-            for (var i = 0; i < n; i++)
-            {
-                rows[i] = _rowById.TryGetValue(subjectIds[i], out var existing) ? existing : AppendSlot(subjectIds[i]);
-            }
-
-            PopulateAppended(appendedFrom);
-
-            // A key repeated inside the batch: the last occurrence wins, earlier ones are skipped (no two workers write one row).
-            // (A set of the batch's rows, not a flag per gallery row: that was a 1 MB large-object array per batch at 1,000,000.)
-            var taken = new HashSet<int>(n);
-            for (var i = n - 1; i >= 0; i--)
-            {
-                if (!taken.Add(rows[i]))
-                {
-                    rows[i] = -1;
-                }
-            }
+            var rows = BulkRowsLocked(n, i => subjectIds[i]);
 
             unsafe
             {
@@ -366,18 +348,36 @@ public sealed partial class GalleryIndex : IDisposable
 
     private GallerySegment Segment(int row) => _segments[row >> GallerySegment.RowsShift];
 
-    // The memory of the rows appended from `from` on, faulted in with one call per segment before they are written, instead
-    // of a page fault per 4 KiB while they are (segments are mapped unpopulated, GallerySegment). Under the write lock.
-    private void PopulateAppended(int from)
+    // The row of each of a bulk write's n keys (appended when new), -1 for a key repeated later in the batch: the last
+    // occurrence wins, so no two workers write one row. (A set of the batch's rows, not a flag per gallery row: that was a
+    // 1 MB large-object array per batch at 1,000,000.) The appended rows' memory is faulted in with one call per segment
+    // before they are written, instead of a page fault per 4 KiB while they are (segments are mapped unpopulated,
+    // GallerySegment). Under the write lock.
+    private int[] BulkRowsLocked(int n, Func<int, string> idAt)
     {
-        for (var row = from; row < _idByRow.Count;)
+        var rows = new int[n];
+        var appendedFrom = _idByRow.Count;
+        for (var i = 0; i < n; i++)
+        {
+            var id = idAt(i);
+            rows[i] = _rowById.TryGetValue(id, out var existing) ? existing : AppendSlot(id);
+        }
+
+        for (var row = appendedFrom; row < _idByRow.Count;)
         {
             var end = Math.Min(_idByRow.Count, ((row >> GallerySegment.RowsShift) + 1) << GallerySegment.RowsShift);
             _segments[row >> GallerySegment.RowsShift].PopulateRows(row & (GallerySegment.Rows - 1), ((end - 1) & (GallerySegment.Rows - 1)) + 1);
             row = end;
         }
-    }
 
+        var taken = new HashSet<int>(n);
+        for (var i = n - 1; i >= 0; i--)
+        {
+            if (!taken.Add(rows[i])) rows[i] = -1;
+        }
+
+        return rows;
+    }
     private int AppendSlot(string subjectId)
     {
         var row = _idByRow.Count;

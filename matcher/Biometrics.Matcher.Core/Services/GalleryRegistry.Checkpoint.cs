@@ -53,15 +53,7 @@ public sealed partial class GalleryRegistry
             throw;
         }
 
-        State old;
-        lock (_writeLock)
-        {
-            old = _state;
-            Volatile.Write(ref _state, fresh);
-            Position = position;
-        }
-
-        await old.DisposeAsync().ConfigureAwait(false);
+        await SwapInAsync(fresh, position, changed: false).ConfigureAwait(false); // the file is what it holds
         LogCheckpointLoaded(_logger, sink.Rows, fresh.Galleries.Count, position.Id);
         return position;
     }

@@ -95,19 +95,26 @@ public sealed partial class GalleryRegistry : IAsyncDisposable
             throw;
         }
 
+        await SwapInAsync(fresh, snapshot.Position, changed: true).ConfigureAwait(false);
+        _loaded.TrySetResult();
+        LogLoaded(_logger, snapshot.Loaded, snapshot.Rejected, fresh.Galleries.Count, snapshot.Position.Id);
+        return snapshot;
+    }
+
+    // Puts a freshly loaded state in place of the serving one (whose galleries are disposed once no search holds them);
+    // `changed` counts it as a change the local checkpoint does not have yet (docs/MATCHER.md, "Start-up").
+    private async Task SwapInAsync(State fresh, ChangeStreamPosition position, bool changed)
+    {
         State old;
         lock (_writeLock)
         {
             old = _state;
             Volatile.Write(ref _state, fresh);
-            Position = snapshot.Position;
-            _changes++;
+            Position = position;
+            if (changed) _changes++;
         }
 
         await old.DisposeAsync().ConfigureAwait(false);
-        _loaded.TrySetResult();
-        LogLoaded(_logger, snapshot.Loaded, snapshot.Rejected, fresh.Galleries.Count, snapshot.Position.Id);
-        return snapshot;
     }
 
     /// <summary>True when this matcher holds a row of <paramref name="key"/> in any gallery (the follower of split galleries
