@@ -164,15 +164,15 @@ public sealed partial class GalleryCheckpoint : IDisposable
         _writing.Dispose();
     }
 
-    [LoggerMessage(EventId = 521, Level = LogLevel.Information, Message = "No gallery checkpoint at {Path}: loading the store snapshot")]
+    [LoggerMessage(EventId = 513, Level = LogLevel.Information, Message = "No gallery checkpoint at {Path}: loading the store snapshot")]
     private static partial void LogNone(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 522, Level = LogLevel.Information, Message = "Gallery checkpoint {Path} read in {Seconds:F1} s; catching up to {Latest} before serving")]
+    [LoggerMessage(EventId = 514, Level = LogLevel.Information, Message = "Gallery checkpoint {Path} read in {Seconds:F1} s; catching up to {Latest} before serving")]
     private static partial void LogLoaded(ILogger logger, string path, double seconds, string latest);
 
-    [LoggerMessage(EventId = 523, Level = LogLevel.Warning, Message = "Gallery checkpoint {Path} not used and deleted: {Reason}. Loading the store snapshot")]
+    [LoggerMessage(EventId = 515, Level = LogLevel.Warning, Message = "Gallery checkpoint {Path} not used and deleted: {Reason}. Loading the store snapshot")]
     private static partial void LogRefused(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 524, Level = LogLevel.Information, Message = "Gallery checkpoint written: {Rows} rows, {Megabytes:F0} MB in {Seconds:F1} s (longest gallery lock hold {HoldMs:F1} ms), position {Position}")]
+    [LoggerMessage(EventId = 516, Level = LogLevel.Information, Message = "Gallery checkpoint written: {Rows} rows, {Megabytes:F0} MB in {Seconds:F1} s (longest gallery lock hold {HoldMs:F1} ms), position {Position}")]
     private static partial void LogWritten(ILogger logger, long rows, double megabytes, double seconds, double holdMs, string position);
 }

@@ -78,6 +78,6 @@ public sealed partial class GalleryCheckpointWriter(GalleryCheckpoint checkpoint
         }
     }
 
-    [LoggerMessage(EventId = 525, Level = LogLevel.Warning, Message = "Writing the gallery checkpoint failed ({Type}: {Detail}); trying again in {DelaySeconds} s")]
+    [LoggerMessage(EventId = 517, Level = LogLevel.Warning, Message = "Writing the gallery checkpoint failed ({Type}: {Detail}); trying again in {DelaySeconds} s")]
     private static partial void LogFailed(ILogger logger, string type, string detail, double delaySeconds);
 }
