@@ -144,7 +144,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var store = _matcher.Services.GetRequiredService<ITemplateStore>();
         var token = DevelopmentKeys.Ensure(_keys).CreateTokenIssuer().Issue(desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
         CallOptions Desk(double seconds) => new(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(seconds));
-        Task<EnrolResponse> EnrolAsync(EnrolRequest r, double seconds) => stream ? EnrolOnStreamAsync(r, Desk(seconds)) : _matcher.Enrolment.EnrolAsync(r, Desk(seconds)).ResponseAsync;
+        Task<EnrolResponse> EnrolAsync(EnrolRequest r, double seconds) => stream ? _matcher.EnrolOnStreamAsync(r, Desk(seconds)) : _matcher.Enrolment.EnrolAsync(r, Desk(seconds)).ResponseAsync;
         static EnrolRequest Request(string id, string subject, int seed) =>
             new() { RequestId = id, SubjectId = subject, Template = Vectors.Embedding(Vectors.Random(seed)) };
 
@@ -187,16 +187,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal((EnrolStatus.Enrolled, false), (retry.Status, retry.Replayed));
     }
 
-    private async Task<EnrolResponse> EnrolOnStreamAsync(EnrolRequest request, CallOptions options)
-    {
-        using var call = _matcher.Enrolment.EnrolStream(options);
-        await call.RequestStream.WriteAsync(request);
-        await call.RequestStream.CompleteAsync();
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None), "the stream ended without an answer");
-        var answer = call.ResponseStream.Current;
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-        return answer;
-    }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan limit, int pollMs = 20)
     {

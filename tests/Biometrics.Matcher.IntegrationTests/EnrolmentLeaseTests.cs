@@ -126,13 +126,6 @@ public sealed class EnrolmentLeaseTests : IAsyncLifetime
     private async Task<EnrolResponse> EnrolAsync(EnrolRequest request, bool stream, double seconds)
     {
         var options = new CallOptions(new Metadata { { "authorization", "Bearer " + _token } }, DateTime.UtcNow.AddSeconds(seconds));
-        if (!stream) return await _matcher.Enrolment.EnrolAsync(request, options).ResponseAsync;
-        using var call = _matcher.Enrolment.EnrolStream(options);
-        await call.RequestStream.WriteAsync(request);
-        await call.RequestStream.CompleteAsync();
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None), "the stream ended without an answer");
-        var answer = call.ResponseStream.Current;
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-        return answer;
+        return stream ? await _matcher.EnrolOnStreamAsync(request, options) : await _matcher.Enrolment.EnrolAsync(request, options).ResponseAsync;
     }
 }

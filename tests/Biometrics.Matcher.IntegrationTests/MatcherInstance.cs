@@ -63,6 +63,18 @@ public sealed class MatcherInstance : IAsyncDisposable
     public CallOptions As(string role, double deadlineSeconds = 30) =>
         new(new Metadata { { "authorization", "Bearer " + Token(role) } }, DateTime.UtcNow.AddSeconds(deadlineSeconds));
 
+    /// <summary>Enrols one request on a stream of its own: the stream must answer it once and then end.</summary>
+    public async Task<Biometrics.Protos.V1.EnrolResponse> EnrolOnStreamAsync(Biometrics.Protos.V1.EnrolRequest request, CallOptions options)
+    {
+        using var call = Enrolment.EnrolStream(options);
+        await call.RequestStream.WriteAsync(request);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None), "the stream ended without an answer");
+        var answer = call.ResponseStream.Current;
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
+        return answer;
+    }
+
     /// <summary>Starts a replica (on <paramref name="port"/>, or a free one when 0) and waits until it reports SERVING.</summary>
     public static async Task<MatcherInstance> StartAsync(string redisEndPoint, string keysDirectory, bool pipeline, IDictionary<string, string?>? extra = null,
         bool relaxedQuality = true, Action<ILoggingBuilder>? logging = null, int port = 0)
