@@ -27,6 +27,8 @@
 # WATCHLIST=0 seeds none.
 #   restart    SIGTERM the matcher, start it again, time until Health says SERVING (target 10 s)
 # DURATION (30s), WARMUP (10s), SKIP_BUILD=1, OUT (reports/bench-matcher-<UTC time>).
+# LOAD names another load generator (e.g. an older commit's biometrics-load) and LOAD_ARGS adds arguments to the verify
+# runs' load generator (e.g. LOAD_ARGS="--connections 1"), for before/after comparisons of the load generator.
 # MATCHER_ARGS: extra matcher arguments, e.g. MATCHER_ARGS=--Telemetry:MetricsPort=0 (the telemetry cost, docs/PERFORMANCE.md).
 # DATA=<dir> keeps Redis's data and the matcher's keys there instead of in a temporary folder and seeds only when
 # DATA/seeded does not name the same SUBJECTS and WATCHLIST, so restarts can be timed again without seeding a million
@@ -61,7 +63,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 # MATCHER_DLL may name another build (e.g. an older commit's, in a temporary worktree) for a before/after on the same data.
 MATCHER_DLL=${MATCHER_DLL:-$ROOT/matcher/Biometrics.Matcher/bin/Release/net10.0/Biometrics.Matcher.dll}
-LOAD=$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load
+LOAD=${LOAD:-$ROOT/loadtest/Biometrics.LoadTest/bin/Release/net10.0/biometrics-load}
 
 
 work=$(mktemp -d)
@@ -167,7 +169,7 @@ for run in $RUNS; do
     verify|verify@*)
       rate=$VERIFY_RATE; [[ $run == verify@* ]] && rate=${run#verify@}
       measure "verify-$rate" "$LOAD" run --scenario verify --name "verify-$rate" "${common[@]}" --subjects "$SUBJECTS" --rate "$rate" --ramp-up 5s \
-      --skip-watchlist --max-in-flight 20000 --server-p99-ms 10 --p99-ms 10 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/verify-$rate" ;;
+      --skip-watchlist --max-in-flight 20000 ${LOAD_ARGS:-} --server-p99-ms 10 --p99-ms 10 --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/verify-$rate" ;;
     gate-peak) measure gate-peak "$LOAD" run --scenario gate-peak "${common[@]}" --subjects "$SUBJECTS" --lanes 700 --fps 10 \
       --max-error-rate 0 --max-drop-rate 0 --report-dir "$OUT/gate-peak" ;;
     gate-busy|gate-busy@*)

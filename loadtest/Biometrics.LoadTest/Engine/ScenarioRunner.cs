@@ -16,8 +16,8 @@ public sealed partial class ScenarioRunner
     /// <summary>Most steps handed to one thread-pool work item.</summary>
     public const int BatchSize = 16;
 
-    /// <summary>Shortest sleep of the scheduler thread, bounding its wake-ups to 5,000 per second.</summary>
-    public static readonly long MinimumSleepNanoseconds = 200_000;
+    /// <summary>Shortest sleep of the scheduler thread, bounding its wake-ups (and its hand-offs to the thread pool) to 1,000 per second.</summary>
+    public static readonly long MinimumSleepNanoseconds = 1_000_000;
 
     private static readonly double s_ticksPerNs = Stopwatch.Frequency / 1e9;
 

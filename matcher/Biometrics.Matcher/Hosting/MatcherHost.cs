@@ -337,6 +337,9 @@ public static partial class MatcherHost
     private static void ConfigureKestrel(WebApplicationBuilder builder, MatcherOptions settings, TlsMaterial? tls, TelemetrySettings telemetry)
     {
         if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)) return; // validated before
+        // One receive per wake-up instead of a zero-byte receive to wait for data and then the real one: fewer system calls
+        // per call for a buffer per connection held while it is idle (docs/MATCHER.md, "Transport").
+        builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
