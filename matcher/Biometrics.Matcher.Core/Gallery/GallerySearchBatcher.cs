@@ -51,8 +51,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxWait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.Workers);
         _maxWaitTicks = (long)(_options.MaxWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        var workers = Math.Max(1, index.SharedScanWorkers);
+        var workers = _options.Workers > 0 ? _options.Workers : Math.Max(1, index.SharedScanWorkers);
         _workers = workers;
         _running = workers;
         for (var w = 0; w < workers; w++)
