@@ -9,9 +9,12 @@
 #   OLD=<commit> scripts/bench-gallery.sh       # builds <commit> in a temporary git worktree, runs it first, removes it
 #   OLD_TREE=/path SKIP_BUILD=1 scripts/bench-gallery.sh   # an old tree already built (kept); no builds
 #   RUNS="watchlist identify" SECONDS_PER_PHASE=6 GAUSSIAN=0
-#   MATCHER_GC=1 (default): both sides run with the matcher's GC settings (server GC, one heap per core from the start,
-#   64 MB gen0 budget: Biometrics.Matcher.csproj and scripts/run.sh); MATCHER_GC=0 keeps .NET's defaults for a console
-#   program (workstation GC), which the harness had before 2026-12-06.
+#   MATCHER_GC=1 (default): both sides run with the matcher's GC and thread-pool settings (server GC, one heap per core
+#   from the start, 64 MB gen0 budget, no spinning of idle pool threads (UnfairSemaphoreSpinLimit 0): Biometrics.Matcher.csproj
+#   and scripts/run.sh); MATCHER_GC=0 keeps .NET's defaults for a console program (workstation GC, spinning pool threads),
+#   which the harness had before 2026-12-06.
+#   NEW_FIRST=1 runs the new side before the old one (two sessions in both orders tell the order from the change).
+#   GALLERY_ARGS="--arrival-fifo 1" and the like: extra gallery-bench arguments for both sides (a harness ignores the ones it does not know).
 # Run it under bench-run (nothing else on the machine); the builds before it are not part of the measurement:
 #   OLD=<commit> scripts/bench-gallery.sh build && OLD_TREE=... SKIP_BUILD=1 bench-run scripts/bench-gallery.sh
 set -euo pipefail
@@ -25,7 +28,8 @@ GAUSSIAN=${GAUSSIAN:-0}
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-pthread
 DLL=loadtest/Biometrics.Benchmarks/bin/Release/net10.0/Biometrics.Benchmarks.dll
 if [[ ${MATCHER_GC:-1} == 1 ]]; then
-  export DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}
+  export DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} \
+    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 fi
 log() { printf '[bench-gallery] %s\n' "$*" >&2; }
 
@@ -62,7 +66,7 @@ side() { # tree label rows rate [extra args]
   echo
   echo "## $label, $rows rows, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)"
   (cd "$tree" && dotnet "$DLL" gallery-bench --rows "$rows" --seconds "$SECONDS_PER_PHASE" --callers 32 --rate "$rate" \
-    --exact 0 --gaussian "$GAUSSIAN" "$@")
+    --exact 0 --gaussian "$GAUSSIAN" ${GALLERY_ARGS:-} "$@")
 }
 for run in $RUNS; do
   case $run in
@@ -70,8 +74,13 @@ for run in $RUNS; do
     identify) rows=1000000 rate=$IDENTIFY_RATE ;;
     *) log "unknown run '$run'"; exit 2 ;;
   esac
-  [[ -n $old_tree ]] && side "$old_tree" "old" "$rows" "$rate"
-  side "$ROOT" "new" "$rows" "$rate" --export "$export_dir"
+  if [[ ${NEW_FIRST:-0} == 1 ]]; then
+    side "$ROOT" "new" "$rows" "$rate" --export "$export_dir"
+    [[ -n $old_tree ]] && side "$old_tree" "old" "$rows" "$rate"
+  else
+    [[ -n $old_tree ]] && side "$old_tree" "old" "$rows" "$rate"
+    side "$ROOT" "new" "$rows" "$rate" --export "$export_dir"
+  fi
   echo
   echo "## FAISS IndexFlatIP, same vectors, 2 threads, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S)"
   LD_LIBRARY_PATH=$OPENBLAS /usr/bin/python3 loadtest/bench/faiss_flat_ip.py "$export_dir" --threads 2 || log "FAISS's top-1 differs (above)"

@@ -14,7 +14,9 @@ namespace Biometrics.Benchmarks.Gallery;
 /// (<c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
 /// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages,
-/// <c>--min-batch N --max-wait-us U</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain batches).
+/// <c>--min-batch N --max-wait-us U --workers W</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain
+/// batches, <c>--warm-seconds S</c> its unreported warm-up at the same rate (2), <c>--arrival-fifo 1</c> runs its arrival thread
+/// under SCHED_FIFO, as the network that it stands for, which no thread of the matcher delays; needs root or CAP_SYS_NICE).
 /// The top-1 of every query answered (batches, batcher, open loop) is checked against an exact float brute force of the
 /// same query and the mismatches are reported. <c>--export DIR</c> writes the gallery and the queries as raw float32
 /// (<c>gallery.f32</c>, <c>queries.f32</c>) and this run's top-1 per query (<c>top1.tsv</c>) for
@@ -118,8 +120,10 @@ public static class GalleryBench
             {
                 MinBatch = Arg(args, "--min-batch", batching.MinBatch),
                 MaxWait = TimeSpan.FromMicroseconds(Arg(args, "--max-wait-us", (int)batching.MaxWait.TotalMicroseconds)),
+                Workers = Arg(args, "--workers", batching.Workers),
             };
-            RunOpenLoopAsync(index, queries, exactTop, rate, seconds, batching).GetAwaiter().GetResult();
+            var openLoop = new OpenLoopSettings(rate, seconds, Arg(args, "--warm-seconds", 2), Arg(args, "--arrival-fifo", 0) != 0);
+            RunOpenLoopAsync(index, queries, exactTop, openLoop, batching).GetAwaiter().GetResult();
         }
 
         Console.WriteLine($"second quantised rounds: {index.QuantizedRetries}, exact fallbacks: {index.ExactFallbacks}");
@@ -164,21 +168,34 @@ public static class GalleryBench
     }
 
     /// <summary>
-    /// Open loop: queries arrive as a Poisson process at <paramref name="rate"/> per second for <paramref name="seconds"/>
-    /// regardless of how fast they are answered; latency counts from the scheduled arrival, so queueing shows. The
-    /// arrival thread sleeps with <c>usleep</c> (about 0.1 ms resolution, never early) and its own lateness is reported.
-    /// Each query's time is split into: the arrival thread's lateness (scheduled to submitted), the queue (submitted to
-    /// the start of the batch that answered it), the search (that batch), and the hop to the caller's continuation
-    /// (a thread-pool thread); with the GC's collections and pauses, and each thread's wait in the OS run queue
-    /// (<c>/proc/self/task/*/schedstat</c>) over the run.
+    /// Open loop: queries arrive as a Poisson process at <see cref="OpenLoopSettings.Rate"/> per second for
+    /// <see cref="OpenLoopSettings.Seconds"/> regardless of how fast they are answered; latency counts from the scheduled
+    /// arrival, so queueing shows. The arrival thread sleeps with <c>usleep</c> (about 0.1 ms resolution, never early) and
+    /// its own lateness is reported, with the latency from the submission (the matcher's queue, search and hop, without the
+    /// load generator's lateness). Each query's time is split into: the arrival thread's lateness (scheduled to
+    /// submitted), the queue (submitted to the start of the batch that answered it), the search (that batch), and the hop
+    /// to the caller's continuation (a thread-pool thread); with the GC's collections and pauses, and each thread's wait
+    /// in the OS run queue (<c>/proc/self/task/*/schedstat</c>) over the run. The same open loop runs for
+    /// <see cref="OpenLoopSettings.WarmSeconds"/> first, unreported, so the JIT's tier-up and the thread pool's threads
+    /// are settled before the measurement (a matcher runs for hours; 4,000 queries in one burst left the tier-up inside it).
     /// </summary>
-    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int rate, int seconds, GallerySearchBatcherOptions batching)
+    private static async Task RunOpenLoopAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, OpenLoopSettings settings, GallerySearchBatcherOptions batching)
     {
-        Console.WriteLine($"open loop batching: a plain batch starts at {batching.MinBatch} queries or after {batching.MaxWait.TotalMilliseconds:F1} ms, at most {batching.MaxBatch}");
+        Console.WriteLine($"open loop batching: a plain batch starts at {batching.MinBatch} queries or after {batching.MaxWait.TotalMilliseconds:F1} ms, at most {batching.MaxBatch}, {(batching.Workers > 0 ? batching.Workers.ToString(CultureInfo.InvariantCulture) : "one per core:")} workers; arrival thread {(settings.ArrivalFifo ? "SCHED_FIFO (stands for the network: the kernel's receive path runs before any thread of the matcher)" : "an ordinary thread")}; {settings.WarmSeconds} s warm-up at the same rate");
         await using var batcher = new GallerySearchBatcher(index, batching);
         await Task.WhenAll(Enumerable.Range(0, 4000).Select(i => batcher.SearchAsync(queries.AsMemory((i % 64) * Dim, Dim), 10))); // warm up
+        if (settings.WarmSeconds > 0)
+        {
+            await OpenLoopOnceAsync(batcher, queries, exactTop, settings with { Seconds = settings.WarmSeconds }, report: false);
+        }
 
-        var rng = new Random(7);
+        await OpenLoopOnceAsync(batcher, queries, exactTop, settings, report: true);
+    }
+
+    private static async Task OpenLoopOnceAsync(GallerySearchBatcher batcher, float[] queries, GalleryMatch[] exactTop, OpenLoopSettings settings, bool report)
+    {
+        var (rate, seconds) = (settings.Rate, settings.Seconds);
+        var rng = new Random(report ? 7 : 8);
         var total = rate * seconds;
         var scheduled = new long[total];
         var submitted = new long[total];
@@ -196,6 +213,7 @@ public static class GalleryBench
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var wrong = 0;
         long arrivalRun = 0, arrivalWait = 0;
+        var fifo = "";
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
@@ -207,6 +225,12 @@ public static class GalleryBench
         var cpu0 = CpuMs();
         var arrivals = new Thread(() =>
         {
+            if (settings.ArrivalFifo)
+            {
+                var param = 10;
+                fifo = sched_setscheduler(0, 1 /* SCHED_FIFO */, ref param) == 0 ? "" : $" (SCHED_FIFO refused: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})";
+            }
+
             var due = 0.0;
             for (var i = 0; i < total; i++)
             {
@@ -250,6 +274,11 @@ public static class GalleryBench
         arrivals.Start();
         arrivals.Join();
         await done.Task.WaitAsync(TimeSpan.FromSeconds(seconds + 120));
+        if (!report)
+        {
+            return;
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = CpuMs() - cpu0;
         var gc1 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
@@ -257,6 +286,7 @@ public static class GalleryBench
         sched1["arrivals"] = (arrivalRun, arrivalWait);
         static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         var latency = new double[total];
+        var fromSubmit = new double[total];
         var late = new double[total];
         var queued = new double[total];
         var search = new double[total];
@@ -264,6 +294,7 @@ public static class GalleryBench
         for (var i = 0; i < total; i++)
         {
             latency[i] = Ms(continued[i] - scheduled[i]);
+            fromSubmit[i] = Ms(continued[i] - submitted[i]);
             late[i] = Ms(submitted[i] - scheduled[i]);
             queued[i] = Ms(stamps[i].Started - submitted[i]);
             search[i] = Ms(stamps[i].Finished - stamps[i].Started);
@@ -273,7 +304,7 @@ public static class GalleryBench
         var sorted = latency.Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F3} ms per query ({10:F2} cores), top-1 not exact: {11}",
+            "open loop, {0}/s Poisson for {1} s: {2} queries in {3:F1} s, latency p50 {4:F1} ms p90 {5:F1} p99 {6:F1} max {7:F1}, mean batch {8:F1}, CPU {9:F3} ms per query ({10:F2} cores), top-1 not exact: {11}{12}",
             rate,
             seconds,
             total,
@@ -285,10 +316,11 @@ public static class GalleryBench
             (double)(batcher.QueriesRun - queries0) / Math.Max(1, batcher.BatchesRun - batches0),
             cpu / total,
             cpu / 1000 / elapsed,
-            wrong));
+            wrong,
+            fifo));
         var tail = Percentile(sorted, 0.99);
         var slow = Enumerable.Range(0, total).Where(i => latency[i] >= tail).ToArray();
-        foreach (var (name, values) in new[] { ("arrival lateness", late), ("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop) })
+        foreach (var (name, values) in new[] { ("from submission", fromSubmit), ("arrival lateness", late), ("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop) })
         {
             var v = values.Order().ToList();
             Console.WriteLine(string.Format(
@@ -323,6 +355,12 @@ public static class GalleryBench
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
     private static extern int usleep(uint microseconds);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int sched_setscheduler(int pid, int policy, ref int priority);
+
+    /// <summary>The open loop's arrivals: rate per second, measured seconds, unreported warm-up seconds, arrival thread under SCHED_FIFO.</summary>
+    private sealed record OpenLoopSettings(int Rate, int Seconds, int WarmSeconds, bool ArrivalFifo);
 
     /// <summary>Per thread name (threads of one name summed): ns on a core and ns waiting in the run queue so far.</summary>
     private static Dictionary<string, (long Run, long Wait)> RunQueueWaits()

@@ -51,8 +51,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxWait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.Workers);
         _maxWaitTicks = (long)(_options.MaxWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        var workers = Math.Max(1, index.SharedScanWorkers);
+        var workers = _options.Workers > 0 ? _options.Workers : Math.Max(1, index.SharedScanWorkers);
         _workers = workers;
         _running = workers;
         for (var w = 0; w < workers; w++)
@@ -72,6 +73,10 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     internal long ScanSteps => Interlocked.Read(ref _scanSteps);
 
     /// <summary>Queues one query; completes with its top-<paramref name="k"/> matches, best first.</summary>
+    /// <remarks>The batcher reads <paramref name="query"/> until the task completes (as a stream reads the buffer given to
+    /// <see cref="Stream.WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>): do not change it meanwhile. It is not
+    /// copied: at 15,000 watchlist probes/s a 2 KB copy per probe was most of the batcher's garbage, a gen0 collection
+    /// every 2 s (docs/PERFORMANCE.md, "Gallery index (1:N)").</remarks>
     /// <exception cref="ArgumentException">Wrong length, NaN/Inf or a zero vector (thrown synchronously).</exception>
     /// <exception cref="ObjectDisposedException">The batcher was disposed.</exception>
     public Task<GalleryMatch[]> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken = default) =>
@@ -92,7 +97,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             throw new ArgumentException("query contains NaN/infinity or is a zero vector", nameof(query));
         }
 
-        var request = new Request(query.ToArray(), k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously))
+        var request = new Request(query, k, new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously))
         {
             Queued = System.Diagnostics.Stopwatch.GetTimestamp(),
             Stamps = stamps,
@@ -305,7 +310,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             {
                 try
                 {
-                    r.Scan = _index.StartSharedScan(r.Query, r.K, _workers);
+                    r.Scan = _index.StartSharedScan(r.Query.Span, r.K, _workers);
                     r.Scan.Join = _cursor;
                     _active.Add(r);
                 }
@@ -372,7 +377,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 {
                     // The gallery changed under it (a bulk load, say): go round again at the new version with the
                     // other queries instead of a pass of its own; after a few tries a plain search answers it.
-                    restart = _index.StartSharedScan(r.Query, r.K, _workers);
+                    restart = _index.StartSharedScan(r.Query.Span, r.K, _workers);
                 }
                 else
                 {
@@ -431,7 +436,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         var kmax = 1;
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Query.CopyTo(queries, i * d);
+            batch[i].Query.Span.CopyTo(queries.AsSpan(i * d, d));
             kmax = Math.Max(kmax, batch[i].K);
         }
 
@@ -476,9 +481,10 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         return true;
     }
 
-    private sealed class Request(float[] query, int k, TaskCompletionSource<GalleryMatch[]> completion)
+    private sealed class Request(ReadOnlyMemory<float> query, int k, TaskCompletionSource<GalleryMatch[]> completion)
     {
-        public float[] Query { get; } = query;
+        /// <summary>The caller's query, read until the request completes (not copied).</summary>
+        public ReadOnlyMemory<float> Query { get; } = query;
 
         public int K { get; } = k;
 

@@ -20,6 +20,12 @@ public sealed record GallerySearchBatcherOptions
     /// </summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Worker threads the batcher starts; zero (the default) starts one per core the index may use
+    /// (<see cref="GalleryIndexOptions.MaxDegreeOfParallelism"/>).
+    /// </summary>
+    public int Workers { get; init; }
+
     /// <summary>Scan mode of every batch.</summary>
     public GallerySearchMode Mode { get; init; } = GallerySearchMode.Auto;
 }

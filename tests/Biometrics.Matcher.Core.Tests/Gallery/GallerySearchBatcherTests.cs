@@ -6,15 +6,17 @@ public sealed class GallerySearchBatcherTests
 {
     private const int Dim = 512;
 
-    [Fact]
-    public async Task SearchAsync_ConcurrentCallers_EachGetsItsOwnResult()
+    [Theory]
+    [InlineData(0)] // one worker per core
+    [InlineData(1)]
+    public async Task SearchAsync_ConcurrentCallers_EachGetsItsOwnResult(int workers)
     {
         using var g = new GalleryIndex("residents", "m1");
         var rng = new Random(20);
         const int N = 2000;
         var v = RandomVectors.Unit(rng, N, Dim);
         g.AddRange(Enumerable.Range(0, N).Select(i => $"s{i}").ToArray(), v);
-        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 8, MaxWait = TimeSpan.FromMilliseconds(1) });
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 8, MaxWait = TimeSpan.FromMilliseconds(1), Workers = workers });
 
         var tasks = Enumerable.Range(0, 64).Select(i => batcher.SearchAsync(v.AsMemory((i * 13) * Dim, Dim), 1 + (i % 3))).ToArray();
         var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
@@ -110,6 +112,13 @@ public sealed class GallerySearchBatcherTests
     }
 
     [Fact]
+    public void Constructor_NegativeWorkers_Throws()
+    {
+        using var g = new GalleryIndex("residents", "m1");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GallerySearchBatcher(g, new GallerySearchBatcherOptions { Workers = -1 }));
+    }
+
+    [Fact]
     public async Task SearchAsync_AfterDispose_Throws()
     {
         using var g = new GalleryIndex("residents", "m1");
@@ -130,8 +139,11 @@ public sealed class GallerySearchBatcherTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => t.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    [Fact]
-    public async Task SearchAsync_SharedScanWithStaggeredCallers_Top1IdenticalToExact()
+    [Theory]
+    [InlineData(0)] // one worker per core
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task SearchAsync_SharedScanWithStaggeredCallers_Top1IdenticalToExact(int workers)
     {
         var options = new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, ScanChunkRows = 1024 };
         using var g = new GalleryIndex("residents", "m1", options: options);
@@ -145,7 +157,7 @@ public sealed class GallerySearchBatcherTests
             probes.Add(i % 5 == 4 ? RandomVectors.Unit(rng, 1, Dim) : RandomVectors.Near(rng, v.AsSpan(((i * 677) % N) * Dim, Dim), 0.5f));
         }
 
-        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 16 });
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { MaxBatch = 16, Workers = workers });
         var tasks = new List<Task<GalleryMatch[]>>();
         for (var i = 0; i < probes.Count; i++)
         {
