@@ -1,20 +1,32 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Biometrics.Matcher.Gallery;
 
 namespace Biometrics.Benchmarks.Gallery;
 
 /// <summary>
-/// The ceiling of the int8 scan on this machine: how many 256-bit <c>vpdpbusd</c> a core retires per second with
-/// everything in registers (16 independent accumulators, no loads), on one thread and on one thread per core, and what
-/// that allows for Identify against a gallery: a 512-dimension row costs 128 groups x 2 halves / 16 rows per panel =
-/// 16 instructions, so 1,000,000 rows are 16,000,000 per query (docs/PERFORMANCE.md, "Gallery index").
-/// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2]</c>.
+/// The ceiling of the int8 scan on this machine, and how close the panel kernels come to it:
+/// <list type="bullet">
+/// <item>how many 256-bit <c>vpdpbusd</c> a core retires per second with everything in registers (12 independent
+/// accumulators, no loads: 12 leave the JIT room for the two inputs, so nothing spills; check with
+/// <c>DOTNET_JitDisasm=Burst</c>), on one thread and on one thread per core;</item>
+/// <item>a plain streaming read of the codes (GB/s) on one and on two threads;</item>
+/// <item>the panel kernels (<c>Int8Kernels.ScorePanel</c>, the scan without its threshold compare) over the same codes
+/// for 1-32 queries, streaming from memory and from L1, in ns per row and G <c>vpdpbusd</c>/s: whether a pass with a
+/// few queries is bound by memory or by the kernel.</item>
+/// </list>
+/// A 512-dimension row costs 128 groups x 2 halves / 16 rows per panel = 16 instructions per query, so 1,000,000 rows
+/// are 16,000,000 per query (docs/PERFORMANCE.md, "Gallery index").
+/// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2] [--scan-mb 256]</c> (<c>--scan-mb 0</c> skips the scan part).
 /// </summary>
 public static class VnniPeak
 {
+    private const int Dim = 512;
+
     /// <summary>Runs the measurement and prints a report; returns 0 (2 when the CPU has no AVX-VNNI).</summary>
     public static int Run(string[] args)
     {
@@ -26,9 +38,10 @@ public static class VnniPeak
 
         var rows = Arg(args, "--rows", 1_000_000);
         var seconds = Arg(args, "--seconds", 2);
-        var perQuery = rows / 16.0 * (512 / 4) * 2;
-        Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores; 256-bit vpdpbusd, 16 accumulators in registers");
-        Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x 512: {perQuery:N0}");
+        var scanMb = Arg(args, "--scan-mb", 256);
+        var perQuery = rows / 16.0 * (Dim / 4) * 2;
+        Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
+        Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
         Burst(1_000_000); // compile the loop before timing it
         foreach (var threads in new[] { 1, Environment.ProcessorCount, 1, Environment.ProcessorCount })
         {
@@ -37,12 +50,148 @@ public static class VnniPeak
                 $"threads {threads}: {rate / 1e9:F2} G vpdpbusd/s ({rate * 32 / 1e9:F0} GMAC/s), {rate / threads / 1e9:F2} G/s per thread; at most {rate / perQuery:F0} queries/s if these threads did nothing but the kernel"));
         }
 
+        if (scanMb > 0)
+        {
+            Scan(scanMb, rows);
+        }
+
         return 0;
+    }
+
+    private static unsafe void Scan(int scanMb, int galleryRows)
+    {
+        var panelBytes = Int8Kernels.PanelBytes(Dim);
+        var groups = Int8Kernels.PaddedDimension(Dim) / Int8Kernels.GroupDims;
+        var panels = (int)((long)scanMb * 1024 * 1024 / panelBytes);
+        var bytes = (nuint)((long)panels * panelBytes);
+        var codes = (sbyte*)NativeMemory.AlignedAlloc(bytes, 64);
+        const int MaxQueries = 32;
+        var queries = (byte*)NativeMemory.AlignedAlloc((nuint)(MaxQueries * Dim), 64);
+        try
+        {
+            var rng = new Random(1);
+            var span = new Span<byte>(codes, (int)bytes);
+            rng.NextBytes(span);
+            for (var i = 0; i < MaxQueries * Dim; i++)
+            {
+                queries[i] = (byte)rng.Next(1, 128);
+            }
+
+            var rowsScanned = (double)panels * Int8Kernels.PanelRows;
+            Console.WriteLine($"scan of {scanMb} MB of codes ({rowsScanned:N0} rows x {Dim}), one pass per figure, best of 3; ns per row are per thread's rows, so a pass over {galleryRows:N0} rows takes ns x {galleryRows:N0} / threads");
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var t = Best(() => Parallel(threads, panels, (p0, p1) => StreamRead(codes + ((long)p0 * panelBytes), (long)(p1 - p0) * panelBytes)));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"plain read, threads {threads}: {bytes / t / 1e9:F1} GB/s, {t * 1e9 / rowsScanned * threads:F2} ns per row per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms"));
+            }
+
+            var raw = stackalloc int[Int8Kernels.MaxTile * Int8Kernels.PanelRows];
+            foreach (var n in new[] { 1, 2, 3, 4, 8, 16, 32 })
+            {
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    var t = Best(() => Parallel(threads, panels, (p0, p1) => ScoreRange(codes, panelBytes, p0, p1, queries, n, groups)));
+                    var instr = rowsScanned * n * 16;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"kernels, {n,2} queries, streaming, threads {threads}: {t * 1e9 / rowsScanned * threads:F2} ns per row per thread, {instr / t / 1e9 / threads:F2} G vpdpbusd/s per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms, {n / (t * galleryRows / rowsScanned):F0} queries/s"));
+                }
+
+                // One panel over and over: the codes in L1, the kernel alone.
+                const int Repeats = 200_000;
+                var tl = Best(() =>
+                {
+                    var sw = Stopwatch.StartNew();
+                    var sink = 0;
+                    for (var i = 0; i < Repeats; i++)
+                    {
+                        for (var j = 0; j < n; j += Int8Kernels.MaxTile)
+                        {
+                            var c = Math.Min(Int8Kernels.MaxTile, n - j);
+                            Int8Kernels.ScorePanel(codes + ((i & 1) * panelBytes), queries + (j * Dim), c, groups, raw, Int8Kernels.WideQueryBits);
+                            sink += raw[0];
+                        }
+                    }
+
+                    GC.KeepAlive(sink);
+                    return sw.Elapsed.TotalSeconds;
+                });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"kernels, {n,2} queries, from L1, threads 1: {tl * 1e9 / (Repeats * 16.0):F2} ns per row, {Repeats * 16.0 * n * 16 / tl / 1e9:F2} G vpdpbusd/s"));
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(codes);
+            NativeMemory.AlignedFree(queries);
+        }
+    }
+
+    private static unsafe void ScoreRange(sbyte* codes, int panelBytes, int p0, int p1, byte* queries, int n, int groups)
+    {
+        var raw = stackalloc int[Int8Kernels.MaxTile * Int8Kernels.PanelRows];
+        var sink = 0;
+        for (var p = p0; p < p1; p++)
+        {
+            var panel = codes + ((long)p * panelBytes);
+            for (var j = 0; j < n; j += Int8Kernels.MaxTile)
+            {
+                Int8Kernels.ScorePanel(panel, queries + (j * Dim), Math.Min(Int8Kernels.MaxTile, n - j), groups, raw, Int8Kernels.WideQueryBits, p + 1 < p1 ? panel + panelBytes : panel);
+                sink += raw[0];
+            }
+        }
+
+        GC.KeepAlive(sink);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int StreamRead(sbyte* p, long bytes)
+    {
+        Vector256<int> a = default, b = default, c = default, d = default;
+        for (long i = 0; i + 128 <= bytes; i += 128)
+        {
+            a += Vector256.Load((int*)(p + i));
+            b += Vector256.Load((int*)(p + i + 32));
+            c += Vector256.Load((int*)(p + i + 64));
+            d += Vector256.Load((int*)(p + i + 96));
+        }
+
+        return (a + b + c + d).ToScalar();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on <paramref name="threads"/> dedicated threads over equal shares of the panels; seconds.</summary>
+    private static double Parallel(int threads, int panels, Action<int, int> work)
+    {
+        var share = panels / threads;
+        var sw = Stopwatch.StartNew();
+        var ts = Enumerable.Range(0, threads).Select(t => new Thread(() => work(t * share, (t + 1) * share))).ToArray();
+        foreach (var t in ts)
+        {
+            t.Start();
+        }
+
+        foreach (var t in ts)
+        {
+            t.Join();
+        }
+
+        return sw.Elapsed.TotalSeconds * panels / (share * threads);
+    }
+
+    private static double Best(Func<double> run)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            best = Math.Min(best, run());
+        }
+
+        return best;
     }
 
     private static double Measure(int threads, int seconds)
     {
-        const long Iterations = 50_000_000; // 800 M instructions per burst: a fraction of a second
+        const long Iterations = 50_000_000; // 600 M instructions per burst: a fraction of a second
         var bursts = new long[threads];
         var until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * seconds);
         var sw = Stopwatch.StartNew();
@@ -64,16 +213,18 @@ public static class VnniPeak
             w.Join();
         }
 
-        return bursts.Sum() * Iterations * 16.0 / sw.Elapsed.TotalSeconds;
+        return bursts.Sum() * Iterations * 12.0 / sw.Elapsed.TotalSeconds;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int Burst(long iterations)
     {
+        // 12 accumulators: with 16 the JIT kept 14 in registers and moved the others through memory each iteration
+        // (vmovaps), which measured 4.2-4.4 G/s per core instead of the 6.7-6.8 G/s the core retires.
         var x = Vector256.Create((byte)3);
         var y = Vector256.Create((sbyte)5);
-        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector256<int> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector256<int> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
         for (long i = 0; i < iterations; i++)
         {
             a0 = AvxVnni.MultiplyWideningAndAdd(a0, x, y);
@@ -88,13 +239,9 @@ public static class VnniPeak
             a9 = AvxVnni.MultiplyWideningAndAdd(a9, x, y);
             a10 = AvxVnni.MultiplyWideningAndAdd(a10, x, y);
             a11 = AvxVnni.MultiplyWideningAndAdd(a11, x, y);
-            a12 = AvxVnni.MultiplyWideningAndAdd(a12, x, y);
-            a13 = AvxVnni.MultiplyWideningAndAdd(a13, x, y);
-            a14 = AvxVnni.MultiplyWideningAndAdd(a14, x, y);
-            a15 = AvxVnni.MultiplyWideningAndAdd(a15, x, y);
         }
 
-        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15).ToScalar();
+        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
     }
 
     private static int Arg(string[] args, string name, int fallback)

@@ -208,10 +208,11 @@ public sealed partial class GalleryIndex
                     var scaleHi = Vector256.Load(scales + off + 8);
                     var offsetLo = Vector256.Load(sums + off) * queryOffset;
                     var offsetHi = Vector256.Load(sums + off + 8) * queryOffset;
+                    var next = r + P < segEnd ? panel + panelBytes : panel;
                     for (var j = 0; j < n; j += Int8Kernels.MaxTile)
                     {
                         var t = Math.Min(Int8Kernels.MaxTile, n - j);
-                        Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw, bits);
+                        Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw, bits, j == 0 ? next : panel);
                         for (var jj = 0; jj < t; jj++)
                         {
                             var h = heaps[j + jj];

@@ -164,7 +164,17 @@ internal static unsafe class Int8Kernels
     /// <paramref name="bits"/> = 6 every query byte must be at most 63 (as <see cref="QuantizeQuery"/> makes them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result, int bits)
+    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result, int bits) =>
+        ScorePanel(panel, queries, count, groups, result, bits, panel);
+
+    /// <summary>
+    /// <see cref="ScorePanel(sbyte*, byte*, int, int, int*, int)"/> that also prefetches <paramref name="next"/> (the
+    /// panel the caller scores next, or <paramref name="panel"/> when there is none) into L1 while it scores four or
+    /// more queries: one cache line per group, so the next panel's codes arrive while this one is computed instead of
+    /// stalling its first tile (docs/PERFORMANCE.md, "Issue 16, fourth round"). Prefetches never fault.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScorePanel(sbyte* panel, byte* queries, int count, int groups, int* result, int bits, sbyte* next)
     {
         var stride = groups * GroupDims;
         if (AvxVnni.IsSupported)
@@ -174,18 +184,28 @@ internal static unsafe class Int8Kernels
             var j = 0;
             for (; j + 8 <= count; j += 8)
             {
-                Tile8Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                Tile8Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), j == 0 ? next : panel);
             }
 
             if (j + 4 <= count)
             {
-                Tile4Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                Tile4Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), j == 0 ? next : panel);
                 j += 4;
             }
 
-            for (; j < count; j++)
+            // The last one to three queries in one tile, so the panel is read once for them (a step of the shared scan
+            // at 200 queries/s carries one to three; docs/PERFORMANCE.md, "Issue 16, fourth round").
+            switch (count - j)
             {
-                Tile1Vnni(panel, queries + (j * stride), groups, result + (j * PanelRows));
+                case 3:
+                    Tile3Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                    break;
+                case 2:
+                    Tile2Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                    break;
+                case 1:
+                    Tile1Vnni(panel, queries + (j * stride), groups, result + (j * PanelRows));
+                    break;
             }
 
             return;
@@ -585,7 +605,7 @@ internal static unsafe class Int8Kernels
     /// accumulators; the JIT encodes them with EVEX where AVX-512 is present, so they stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    private static void Tile8Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result, sbyte* prefetch)
     {
         var s = stride / GroupDims;
         var q0 = (int*)queries;
@@ -602,6 +622,7 @@ internal static unsafe class Int8Kernels
         {
             var x = Vector256.Load(panel + (g * GroupBytes));
             var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            Sse.Prefetch0(prefetch + (g * GroupBytes));
             a0 = Dp(a0, q0[g], x);
             b0 = Dp(b0, q0[g], y);
             a1 = Dp(a1, q1[g], x);
@@ -639,7 +660,7 @@ internal static unsafe class Int8Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    private static void Tile4Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result, sbyte* prefetch)
     {
         var s = stride / GroupDims;
         var q0 = (int*)queries;
@@ -651,6 +672,7 @@ internal static unsafe class Int8Kernels
         {
             var x = Vector256.Load(panel + (g * GroupBytes));
             var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            Sse.Prefetch0(prefetch + (g * GroupBytes));
             a0 = Dp(a0, q0[g], x);
             b0 = Dp(b0, q0[g], y);
             a1 = Dp(a1, q1[g], x);
@@ -669,6 +691,103 @@ internal static unsafe class Int8Kernels
         b2.Store(result + 40);
         a3.Store(result + 48);
         b3.Store(result + 56);
+    }
+
+    /// <summary>Three queries against one panel: two groups per iteration, so 12 independent accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile3Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+        Vector256<int> c0 = default, d0 = default, c1 = default, d1 = default, c2 = default, d2 = default;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var p = panel + (g * GroupBytes);
+            var x = Vector256.Load(p);
+            var y = Vector256.Load(p + 32);
+            var u = Vector256.Load(p + GroupBytes);
+            var v = Vector256.Load(p + GroupBytes + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+            a2 = Dp(a2, q2[g], x);
+            b2 = Dp(b2, q2[g], y);
+            c0 = Dp(c0, q0[g + 1], u);
+            d0 = Dp(d0, q0[g + 1], v);
+            c1 = Dp(c1, q1[g + 1], u);
+            d1 = Dp(d1, q1[g + 1], v);
+            c2 = Dp(c2, q2[g + 1], u);
+            d2 = Dp(d2, q2[g + 1], v);
+        }
+
+        if (g < groups)
+        {
+            var p = panel + (g * GroupBytes);
+            var x = Vector256.Load(p);
+            var y = Vector256.Load(p + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+            a2 = Dp(a2, q2[g], x);
+            b2 = Dp(b2, q2[g], y);
+        }
+
+        (a0 + c0).Store(result);
+        (b0 + d0).Store(result + 8);
+        (a1 + c1).Store(result + 16);
+        (b1 + d1).Store(result + 24);
+        (a2 + c2).Store(result + 32);
+        (b2 + d2).Store(result + 40);
+    }
+
+    /// <summary>Two queries against one panel: two groups per iteration, so 8 independent accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default;
+        Vector256<int> c0 = default, d0 = default, c1 = default, d1 = default;
+        var g = 0;
+        for (; g + 2 <= groups; g += 2)
+        {
+            var p = panel + (g * GroupBytes);
+            var x = Vector256.Load(p);
+            var y = Vector256.Load(p + 32);
+            var u = Vector256.Load(p + GroupBytes);
+            var v = Vector256.Load(p + GroupBytes + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+            c0 = Dp(c0, q0[g + 1], u);
+            d0 = Dp(d0, q0[g + 1], v);
+            c1 = Dp(c1, q1[g + 1], u);
+            d1 = Dp(d1, q1[g + 1], v);
+        }
+
+        if (g < groups)
+        {
+            var p = panel + (g * GroupBytes);
+            var x = Vector256.Load(p);
+            var y = Vector256.Load(p + 32);
+            a0 = Dp(a0, q0[g], x);
+            b0 = Dp(b0, q0[g], y);
+            a1 = Dp(a1, q1[g], x);
+            b1 = Dp(b1, q1[g], y);
+        }
+
+        (a0 + c0).Store(result);
+        (b0 + d0).Store(result + 8);
+        (a1 + c1).Store(result + 16);
+        (b1 + d1).Store(result + 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -222,6 +222,32 @@ public sealed unsafe class Int8KernelsTests
     }
 
     /// <summary>Lays rows out as one panel, pads the queries, and runs the SIMD kernel and its scalar reference; both must agree.</summary>
+    [Theory]
+    [MemberData(nameof(EveryTileSize))]
+    public void ScorePanel_EveryQueryCountEvenAndOddGroups_EqualsScalarReference(int dim, int queries)
+    {
+        // 1-17 queries: every split into tiles of 8, 4, 3, 2 and 1; 44 and 4 dimensions give an odd number of groups
+        // (the two-group loops' last group alone), 37 a padded one.
+        var rng = new Random((dim * 131) + queries);
+        var rows = RandomCodes(rng, P, dim);
+        var q = RandomQueryBytes(rng, queries, dim, Int8Kernels.WideQueryBits);
+        AssertPanelMatchesReference(rows, q, dim, queries, Int8Kernels.WideQueryBits);
+    }
+
+    public static TheoryData<int, int> EveryTileSize()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var dim in new[] { 512, 44, 37, 4 })
+        {
+            for (var queries = 1; queries <= 17; queries++)
+            {
+                data.Add(dim, queries);
+            }
+        }
+
+        return data;
+    }
+
     private static int[] ScoreThroughPanel(sbyte[] rows, byte[] q, int dim, int queries, int bits)
     {
         var dp = Int8Kernels.PaddedDimension(dim);
