@@ -20,12 +20,6 @@ public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry gal
     /// <summary>Service names reported besides the whole server ("").</summary>
     public static readonly string[] Services = ["", "biometrics.v1.Matcher", "biometrics.v1.Enrolment", "biometrics.v1.Operations"];
 
-    /// <summary>How long the warm-up searches the watchlist before SERVING.</summary>
-    internal static readonly TimeSpan TierUpTime = TimeSpan.FromSeconds(2);
-
-    /// <summary>Concurrent warm-up searches, so the batchers form batches as under load.</summary>
-    internal const int TierUpCallers = 8;
-
     private readonly CancellationTokenSource _stopping = new();
 
     /// <inheritdoc />
@@ -76,62 +70,11 @@ public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry gal
             {
                 await galleries.SearchAsync(name, new FaceVector(probe, modelId, ProbeQuality.Unmeasured), 1, timeout.Token).ConfigureAwait(false);
             }
-
-            await TierUpAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e)
         {
             logger.LogWarning("Warm-up search did not complete: {Reason}", e.Message);
         }
-    }
-
-    /// <summary>
-    /// Searches the watchlist gallery through its batcher, <see cref="TierUpCallers"/> random probes at a time, for
-    /// <see cref="TierUpTime"/>: one search compiles the search path at tier 0 only, and a cold replica then screened its
-    /// first busy lanes with unoptimised heap and dot-product code while the JIT took 12-14 % of its CPU
-    /// (docs/PERFORMANCE.md, "Busy lanes (issue 16)"). The tiered JIT recompiles a method after 30 calls, once no new
-    /// method has been compiled for its call-counting delay (100 ms), and with PGO passes an instrumented tier first; the
-    /// compiled-method count is no guide to when that is done (it stood still for the first 200 ms of searches), so the
-    /// searches run for a fixed time. Costs <see cref="TierUpTime"/> of every start.
-    /// </summary>
-    private async Task TierUpAsync(CancellationToken cancellationToken)
-    {
-        // The watchlist only: every gate probe searches it, and its cost does not grow with the residents (a round of
-        // searches of a 1,000,000-row gallery would take the start-up time the restart target leaves).
-        var watchlist = galleries.Describe().FirstOrDefault(g => g.Count > 0 && g.Name == options.WatchlistGallery);
-        if (watchlist.Name is null) return;
-        var random = new Random(16);
-        var started = Stopwatch.GetTimestamp();
-        var searches = 0;
-        var pending = new Task<GallerySearchResult>[TierUpCallers];
-        while (!cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(started) < TierUpTime)
-        {
-            for (var c = 0; c < TierUpCallers; c++)
-            {
-                var probe = new FaceVector(RandomUnit(random, options.Dimension), watchlist.ModelId, ProbeQuality.Unmeasured);
-                pending[c] = galleries.SearchAsync(watchlist.Name, probe, options.MaxWatchlistHits, cancellationToken);
-            }
-
-            await Task.WhenAll(pending).ConfigureAwait(false);
-            searches += TierUpCallers;
-        }
-
-        logger.LogInformation("Warm-up: {Searches} watchlist searches in {Ms} ms", searches, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-    }
-
-    private static float[] RandomUnit(Random random, int dimension)
-    {
-        var v = new float[dimension];
-        var sum = 0.0;
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)(random.NextDouble() - 0.5);
-            sum += v[i] * v[i];
-        }
-
-        var scale = (float)(1 / Math.Sqrt(sum));
-        for (var i = 0; i < v.Length; i++) v[i] *= scale;
-        return v;
     }
 
     /// <summary>
