@@ -11,7 +11,7 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace Biometrics.Matcher.Hosting;
 
 /// <summary>Reports <c>grpc.health.v1</c> status: NOT_SERVING (for "" and every biometrics service) until this replica has
-/// loaded its galleries from the store snapshot, searched each once and the watchlist for <see cref="TierUpTime"/>, SERVING after.</summary>
+/// loaded its galleries from the store snapshot and searched each once, SERVING after.</summary>
 /// <remarks>The warm-up search starts each gallery's search worker and compiles its kernels, so the first traveller after
 /// a start does not pay for them inside the lane budget (docs/MATCHER.md, "Start-up").</remarks>
 public sealed class HealthReporter(HealthServiceImpl health, GalleryRegistry galleries, MatchingOptions options, ILogger<HealthReporter> logger)
