@@ -11,9 +11,10 @@
 #   verify     Matcher.Verify at VERIFY_RATE (20000)/s, 90 % genuine: the 1:1 path of the target (probe embedding, Redis
 #              fetch, decision; watchlist screening skipped, the mixed run has it); SLO p99 <= 10 ms server-side, and the
 #              same from the scheduled time on the client; verify@R runs it at R/s instead
-#   gate-peak  700 lanes, Poisson travellers every 12 s per lane (the design traffic), 10 probes/s
-#   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each), so about
-#              700 sessions stream at once, 3,500 sessions/s and 10,500 probes/s; SLO: no error, no drop (REFER, a missed
+#   gate-peak  700 lanes, Poisson travellers every 12 s per lane (the design traffic), 10 frames/s cameras, a probe per
+#              RETRY as the edge agent sends them (docs/LOADTEST.md, "The lane model")
+#   gate-busy  700 lanes that are never idle: a traveller every 0.2 s per lane, impostors (3 probes each, 0.4 s), so about
+#              1,400 sessions stream at once, 3,500 sessions/s and 10,500 probes/s; SLO: no error, no drop (REFER, a missed
 #              budget, shows in the verdicts); gate-busy@0.3s sets another mean time between travellers per lane (0.3 s:
 #              about 7,000 probes/s); 100,000 residents are enough for these runs (the watchlist's size is what counts)
 #   gate-ab    the load generator's own cost per gate session, before and after a change: gate sessions as gate-busy but

@@ -16,8 +16,8 @@ namespace Biometrics.LoadTest.Tests;
 /// <summary>
 /// A stand-in matcher on Grpc.AspNetCore (services deriving from the generated bases) on a free loopback port, h2c or TLS
 /// with a self-signed certificate (<see cref="CaFile"/>): Verify answers ACCEPT (total 1.5 ms), Identify one candidate
-/// above the threshold (search 2 ms), Enrol and EnrolStream ENROLLED, and GateSession the final verdict ACCEPT after
-/// <see cref="ProbesPerVerdict"/> probes. It records what the load tester sent: authorization headers, whether calls
+/// above the threshold (search 2 ms), Enrol and EnrolStream ENROLLED, and GateSession a RETRY for each probe and the final
+/// verdict ACCEPT at the <see cref="ProbesPerVerdict"/>th. It records what the load tester sent: authorization headers, whether calls
 /// carried a deadline, the sessions opened and the subjects enrolled. Stopped (and the PEM file deleted) on dispose.
 /// </summary>
 internal sealed class FakeMatcherServer : IAsyncDisposable
@@ -49,6 +49,7 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
     public ConcurrentQueue<string> Enrolled { get; } = new();
 
     private int _callsWithoutDeadline;
+    private int _probes;
 
     public static async Task<FakeMatcherServer> StartAsync(bool tls = false)
     {
@@ -56,6 +57,9 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
         await server.InitializeAsync();
         return server;
     }
+
+    /// <summary>Probe messages received on every GateSession.</summary>
+    public int ProbesReceived => Volatile.Read(ref _probes);
 
     /// <summary>While true, GateSession reads the lane's messages but sends no verdict (a matcher about to die mid-session).</summary>
     public bool StallSessions { get; set; }
@@ -146,14 +150,27 @@ internal sealed class FakeMatcherServer : IAsyncDisposable
             var probes = 0;
             while (await requestStream.MoveNext())
             {
-                if (requestStream.Current.Probe is not null && ++probes >= ProbesPerVerdict && !server.StallSessions)
+                if (requestStream.Current.Probe is null)
                 {
-                    await responseStream.WriteAsync(new GateSessionResponse
-                    {
-                        SessionId = open.SessionId,
-                        Final = true,
-                        Verdict = new Verdict { Decision = Decision.Accept, ProbesUsed = probes },
-                    });
+                    continue;
+                }
+
+                Interlocked.Increment(ref server._probes);
+                if (server.StallSessions)
+                {
+                    continue;
+                }
+
+                // As the matcher: a RETRY for each probe before the verdict (a lane sends its next probe on it).
+                var final = ++probes >= ProbesPerVerdict;
+                await responseStream.WriteAsync(new GateSessionResponse
+                {
+                    SessionId = open.SessionId,
+                    Final = final,
+                    Verdict = new Verdict { Decision = final ? Decision.Accept : Decision.Retry, ProbesUsed = probes },
+                });
+                if (final)
+                {
                     return;
                 }
             }

@@ -68,18 +68,46 @@ public sealed class MatcherTargetsTests
         await using var target = new GateSessionTarget(client, subjects: 100, lanes: 3, fps: 2, maxProbes: 30, budgetMs: 2000, genuineShare: 1, pool: 4);
 
         var results = new List<StepResult>();
+        var took = Stopwatch.StartNew();
         for (var s = 0; s < 3; s++)
         {
             results.Add(await RunOneAsync(target, s));
         }
 
-        // The open message and the probes up to the verdict: a probe every 500 ms, the verdict after the second.
+        // The open message and the probes up to the verdict: the first probe at once, the second on the RETRY, on the
+        // next frame (2 frames/s: 500 ms later), the verdict after it.
+        Assert.True(took.Elapsed >= TimeSpan.FromSeconds(1.4), $"3 sessions took {took.Elapsed}: the second probes did not wait for the next frame");
         Assert.All(results, r => Assert.Equal(new StepResult(true, "OK", "ACCEPT", 1 + FakeMatcherServer.ProbesPerVerdict), r));
         Assert.Equal(["s0", "s1", "s2"], server.Sessions.Select(o => o.SessionId));
         Assert.All(server.Sessions, o => Assert.Equal(2000, o.BudgetMs));
         Assert.All(server.Sessions, o => Assert.Matches("^lane-[0-2]$", o.LaneId));
         Assert.All(server.Authorizations, a => Assert.Equal("Bearer " + Token, a));
         Assert.Equal(0, server.CallsWithoutDeadline);
+    }
+
+    [Fact]
+    public async Task GateSessionTarget_MatcherNotAnswering_OneProbeOnlyAsTheEdgeAgent()
+    {
+        await using var server = await FakeMatcherServer.StartAsync();
+        server.StallSessions = true;
+        await using var client = Client(server);
+        await using var target = new GateSessionTarget(client, subjects: 100, lanes: 1, fps: 20, maxProbes: 30, budgetMs: 2000, genuineShare: 1, pool: 1);
+        await target.InitializeAsync(CancellationToken.None).AsTask().WaitAsync(s_timeout);
+
+        var session = target.ExecuteAsync(new StepContext(1, Stopwatch.GetTimestamp(), false), CancellationToken.None).AsTask();
+        var waited = Stopwatch.StartNew();
+        while (server.Sessions.IsEmpty && waited.Elapsed < s_timeout)
+        {
+            await Task.Delay(20);
+        }
+
+        // 1.5 s at 20 frames/s: a lane that captured blindly would have sent about 30 probes; the edge agent sends the
+        // next one only on the matcher's RETRY (docs/LOADTEST.md, "The lane model").
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Single(server.Sessions);
+        Assert.Equal(1, server.ProbesReceived);
+        await server.KillAsync();
+        Assert.False((await session.WaitAsync(s_timeout)).IsOk);
     }
 
     [Fact]

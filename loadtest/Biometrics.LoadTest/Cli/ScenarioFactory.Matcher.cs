@@ -56,7 +56,7 @@ public static partial class ScenarioFactory
                 var fps = options.Double("fps", 10);
                 settings["lanes"] = lanes.ToString(CultureInfo.InvariantCulture);
                 settings["mean time between travellers per lane"] = interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
-                settings["probes per second per lane"] = fps.ToString("0.#", CultureInfo.InvariantCulture);
+                settings["camera frames per second per lane"] = fps.ToString("0.#", CultureInfo.InvariantCulture);
                 if (!options.Has("max-in-flight"))
                 {
                     // A session is a stream that lasts; four per lane is room for a queue without 10,000 of them (docs/LOADTEST.md).
@@ -64,7 +64,7 @@ public static partial class ScenarioFactory
                     settings["max in flight"] = "4 per lane (the gate-peak default)";
                 }
 
-                var target = new GateSessionTarget(client, subjects, lanes, fps, (int)options.Long("max-probes", 30), (int)options.Long("budget-ms", 2000), genuine);
+                var target = new GateSessionTarget(client, subjects, lanes, fps, (int)options.Long("max-probes", 5), (int)options.Long("budget-ms", 2000), genuine);
                 return [Make(options, "gate-peak", target, lanes / interval.TotalSeconds, settings, ArrivalProcess.Poisson)];
             }
 

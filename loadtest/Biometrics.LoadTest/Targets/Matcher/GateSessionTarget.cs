@@ -10,11 +10,14 @@ namespace Biometrics.LoadTest.Targets.Matcher;
 /// <summary>
 /// One step = one traveller at an e-Channel: opens Matcher.GateSession (a bidirectional stream on the lean HTTP/2
 /// client) for a random lane (so each lane sees a Poisson process when the scenario's arrivals are Poisson), claims a
-/// seeded subject, then streams probes at <c>fps</c> while reading the matcher's updates, until the final verdict
-/// comes or <c>maxProbes</c> are sent; then it half-closes the stream. The step's latency is from the traveller's
-/// scheduled arrival to the final verdict; its verdict label is the decision (<c>NO_VERDICT</c> when the stream ends
-/// OK without one; the status name when it fails); its message count is the open messages plus the probes sent, so the
-/// report's message rate is the lanes' probe traffic. Each stream carries its budget plus 5 s as its deadline.
+/// seeded subject and sends probes as the edge agent does (docs/LOADTEST.md, "The lane model"): the first at once, each
+/// further one only after the matcher's RETRY for the previous, on the next camera frame (<c>fps</c>) at least
+/// <see cref="MinShotInterval"/> after the previous probe, at most <c>maxProbes</c> in all; at the final verdict it
+/// half-closes the stream. So a lane never has more than one probe unanswered, and a matcher that falls behind slows
+/// the lanes' probes instead of receiving more of them. The step's latency is from the traveller's scheduled arrival to
+/// the final verdict; its verdict label is the decision (<c>NO_VERDICT</c> when the stream ends OK without one; the
+/// status name when it fails); its message count is the open messages plus the probes sent, so the report's message
+/// rate is the lanes' probe traffic. Each stream carries its budget plus 5 s as its deadline.
 /// A session that its matcher could not finish (the stream could not start, was reset, or its connection was lost) is
 /// opened again on another matcher (<c>--target</c>) with what is left of the lane's budget, at most once per matcher,
 /// and counted (<see cref="SessionRecovery"/>). Thread-safe.
@@ -23,13 +26,16 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
 {
     private const int ProbesPerTraveller = 4;
 
+    /// <summary>The edge agent's least time between two shots of one traveller (its BestShotSelector, docs/EDGE.md).</summary>
+    private static readonly TimeSpan MinShotInterval = TimeSpan.FromMilliseconds(150);
+
     /// <summary>The matcher's smallest budget_ms (docs/MATCHER.md): with less left, a session is not re-opened.</summary>
     private const int MinBudgetMs = 100;
 
     private (Claim Claim, byte[][] Probes)[] _travellers = [];
 
     /// <inheritdoc />
-    public string Description => $"{client.Connection.Address} Matcher/GateSession ({lanes} lanes, {fps:0.#} probes/s, budget {budgetMs} ms, {subjects:N0} subjects, {genuineShare:P0} genuine)";
+    public string Description => $"{client.Connection.Address} Matcher/GateSession ({lanes} lanes, {fps:0.#} frames/s, a probe per RETRY, at most {maxProbes} probes, budget {budgetMs} ms, {subjects:N0} subjects, {genuineShare:P0} genuine)";
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
@@ -124,8 +130,18 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
             return (null, stream.Label, stream.Started, 0);
         }
 
-        using var verdictSeen = new CancellationTokenSource();
-        var writer = WriteProbesAsync(stream, probes, firstProbe, verdictSeen.Token);
+        // The first probe goes with the open message (the edge opens the session at the first usable face).
+        var sent = 1;
+        var next = firstProbe;
+        var frame = TimeSpan.FromSeconds(1 / fps);
+        var first = Stopwatch.GetTimestamp();
+        var last = TimeSpan.Zero;
+        if (next < maxProbes && stream.TryWrite(probes[next % probes.Length]))
+        {
+            next++;
+            sent++;
+        }
+
         string? verdict = null;
         while (await stream.MoveNextAsync().ConfigureAwait(false))
         {
@@ -135,33 +151,35 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
                 verdict = update.Verdict is { } v ? EnumLabel<Decision>.Of(v.Decision) : "FINAL";
                 break;
             }
-        }
 
-        // The verdict came (or the call ended): stop streaming probes and half-close; the matcher then ends the call
-        // with OK, and the lean client recycles the stream when its trailers arrive (after this step has ended).
-        await verdictSeen.CancelAsync().ConfigureAwait(false);
-        var sent = 1 + await writer.ConfigureAwait(false);
-        stream.CompleteRequests();
-        return (verdict, verdict is null ? (stream.Status == 0 ? "NO_VERDICT" : stream.Label) : "OK", stream.Started, sent);
-    }
-
-    /// <summary>Probes at <c>fps</c> until <paramref name="stop"/> or <c>maxProbes</c> in all; returns how many were sent.</summary>
-    private async Task<int> WriteProbesAsync(GrpcStream stream, byte[][] probes, int firstProbe, CancellationToken stop)
-    {
-        var frame = TimeSpan.FromSeconds(1 / fps);
-        var sent = 0;
-        for (var p = firstProbe; p < maxProbes && !stop.IsCancellationRequested; p++)
-        {
-            if (!stream.TryWrite(probes[p % probes.Length]))
+            // A RETRY: the lane's next shot is the next frame at least MinShotInterval after its last one (the edge agent
+            // sends nothing further unasked while the face does not improve, which a steady synthetic face never does).
+            if (next >= maxProbes)
             {
-                break; // the call ended: the reader has the outcome
+                continue;
             }
 
+            var now = Stopwatch.GetElapsedTime(first);
+            var due = last + MinShotInterval;
+            var at = TimeSpan.FromTicks((Math.Max(now.Ticks, due.Ticks) + frame.Ticks - 1) / frame.Ticks * frame.Ticks);
+            if (at > now)
+            {
+                await Task.Delay(at - now, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (!stream.TryWrite(probes[next % probes.Length]))
+            {
+                continue; // the call ended: the next read has the outcome
+            }
+
+            last = Stopwatch.GetElapsedTime(first);
+            next++;
             sent++;
-            // Woken early by the verdict; no exception for that (this runs for every traveller).
-            await Task.Delay(frame, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        return sent;
+        // The verdict came (or the call ended): half-close; the matcher then ends the call with OK, and the lean client
+        // recycles the stream when its trailers arrive (after this step has ended).
+        stream.CompleteRequests();
+        return (verdict, verdict is null ? (stream.Status == 0 ? "NO_VERDICT" : stream.Label) : "OK", stream.Started, sent);
     }
 }
