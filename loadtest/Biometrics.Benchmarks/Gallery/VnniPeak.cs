@@ -22,8 +22,8 @@ namespace Biometrics.Benchmarks.Gallery;
 /// A 512-dimension row costs 128 groups x 2 halves / 16 rows per panel = 16 instructions per query, so 1,000,000 rows
 /// are 16,000,000 per query (docs/PERFORMANCE.md, "Gallery index").
 /// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2] [--scan-mb 256] [--ahead 1,2]</c> (<c>--scan-mb 0</c> skips the scan
-/// part; <c>--ahead</c> lists the prefetch distances in panels the streaming figures are taken at, 0 = no prefetch, default
-/// <c>Int8Kernels.PrefetchPanels</c>).
+/// part; <c>--ahead</c> lists the prefetch distances in panels the streaming figures are taken at, 0 = no prefetch, default 1 as the
+/// scan does; docs/PERFORMANCE.md, "Issue 16, fourth round, second step").
 /// </summary>
 public static class VnniPeak
 {
@@ -44,7 +44,7 @@ public static class VnniPeak
         var at = Array.IndexOf(args, "--ahead");
         var aheads = at >= 0 && at + 1 < args.Length
             ? args[at + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray()
-            : [Int8Kernels.PrefetchPanels];
+            : [1];
         var perQuery = rows / 16.0 * (Dim / 4) * 2;
         Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
         Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");

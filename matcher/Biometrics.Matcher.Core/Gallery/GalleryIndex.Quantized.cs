@@ -190,7 +190,6 @@ public sealed partial class GalleryIndex
         var queryOffset = Int8Kernels.QueryOffset(bits);
         var raw = stackalloc int[Int8Kernels.MaxTile * P];
         var approx = stackalloc float[P];
-        var ahead = Int8Kernels.PrefetchPanels;
         fixed (byte* qbase = qcodes)
         {
             for (var r = start; r < end;)
@@ -209,7 +208,7 @@ public sealed partial class GalleryIndex
                     var scaleHi = Vector256.Load(scales + off + 8);
                     var offsetLo = Vector256.Load(sums + off) * queryOffset;
                     var offsetHi = Vector256.Load(sums + off + 8) * queryOffset;
-                    var next = r + (ahead * P) < segEnd ? panel + (ahead * panelBytes) : panel;
+                    var next = r + P < segEnd ? panel + panelBytes : panel;
                     for (var j = 0; j < n; j += Int8Kernels.MaxTile)
                     {
                         var t = Math.Min(Int8Kernels.MaxTile, n - j);

@@ -45,12 +45,6 @@ internal static unsafe class Int8Kernels
     /// <summary>Most queries scored together against one panel (their accumulators stay in registers).</summary>
     public const int MaxTile = 8;
 
-    /// <summary>
-    /// How many panels ahead a scan prefetches (the <c>next</c> argument of <see cref="ScorePanel(sbyte*, byte*, int, int, int*, int, sbyte*)"/>):
-    /// chosen with <c>vnni-peak</c>'s streaming phases (docs/PERFORMANCE.md, "Issue 16, fourth round, second step").
-    /// </summary>
-    public const int PrefetchPanels = 1;
-
     /// <summary>Largest dimension the quantised scan accepts: D * 127 * 127 must fit an int32 accumulator lane.</summary>
     public const int MaxDimension = 65_536;
 
@@ -201,18 +195,16 @@ internal static unsafe class Int8Kernels
 
             // The last one to three queries in one tile, so the panel is read once for them (a step of the shared scan
             // at 200 queries/s carries one to three; docs/PERFORMANCE.md, "Issue 16, fourth round").
-            // When they are the panel's only tile they prefetch the next panel too.
-            var last = j == 0 ? next : panel;
             switch (count - j)
             {
                 case 3:
-                    Tile3Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), last);
+                    Tile3Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
                     break;
                 case 2:
-                    Tile2Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), last);
+                    Tile2Vnni(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
                     break;
                 case 1:
-                    Tile1Vnni(panel, queries + (j * stride), groups, result + (j * PanelRows), last);
+                    Tile1Vnni(panel, queries + (j * stride), groups, result + (j * PanelRows));
                     break;
             }
 
@@ -703,7 +695,7 @@ internal static unsafe class Int8Kernels
 
     /// <summary>Three queries against one panel: two groups per iteration, so 12 independent accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile3Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result, sbyte* prefetch)
+    private static void Tile3Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
     {
         var s = stride / GroupDims;
         var q0 = (int*)queries;
@@ -719,8 +711,6 @@ internal static unsafe class Int8Kernels
             var y = Vector256.Load(p + 32);
             var u = Vector256.Load(p + GroupBytes);
             var v = Vector256.Load(p + GroupBytes + 32);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
-            Sse.Prefetch0(prefetch + ((g + 1) * GroupBytes));
             a0 = Dp(a0, q0[g], x);
             b0 = Dp(b0, q0[g], y);
             a1 = Dp(a1, q1[g], x);
@@ -738,7 +728,6 @@ internal static unsafe class Int8Kernels
         if (g < groups)
         {
             var p = panel + (g * GroupBytes);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
             var x = Vector256.Load(p);
             var y = Vector256.Load(p + 32);
             a0 = Dp(a0, q0[g], x);
@@ -759,7 +748,7 @@ internal static unsafe class Int8Kernels
 
     /// <summary>Two queries against one panel: two groups per iteration, so 8 independent accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile2Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result, sbyte* prefetch)
+    private static void Tile2Vnni(sbyte* panel, byte* queries, int stride, int groups, int* result)
     {
         var s = stride / GroupDims;
         var q0 = (int*)queries;
@@ -774,8 +763,6 @@ internal static unsafe class Int8Kernels
             var y = Vector256.Load(p + 32);
             var u = Vector256.Load(p + GroupBytes);
             var v = Vector256.Load(p + GroupBytes + 32);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
-            Sse.Prefetch0(prefetch + ((g + 1) * GroupBytes));
             a0 = Dp(a0, q0[g], x);
             b0 = Dp(b0, q0[g], y);
             a1 = Dp(a1, q1[g], x);
@@ -789,7 +776,6 @@ internal static unsafe class Int8Kernels
         if (g < groups)
         {
             var p = panel + (g * GroupBytes);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
             var x = Vector256.Load(p);
             var y = Vector256.Load(p + 32);
             a0 = Dp(a0, q0[g], x);
@@ -805,7 +791,7 @@ internal static unsafe class Int8Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1Vnni(sbyte* panel, byte* query, int groups, int* result, sbyte* prefetch)
+    private static void Tile1Vnni(sbyte* panel, byte* query, int groups, int* result)
     {
         // Two accumulator pairs so consecutive groups do not wait on one add chain.
         var q = (int*)query;
@@ -814,8 +800,6 @@ internal static unsafe class Int8Kernels
         for (; g + 2 <= groups; g += 2)
         {
             var p = panel + (g * GroupBytes);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
-            Sse.Prefetch0(prefetch + ((g + 1) * GroupBytes));
             a0 = Dp(a0, q[g], Vector256.Load(p));
             b0 = Dp(b0, q[g], Vector256.Load(p + 32));
             a1 = Dp(a1, q[g + 1], Vector256.Load(p + GroupBytes));
@@ -825,7 +809,6 @@ internal static unsafe class Int8Kernels
         if (g < groups)
         {
             var p = panel + (g * GroupBytes);
-            Sse.Prefetch0(prefetch + (g * GroupBytes));
             a0 = Dp(a0, q[g], Vector256.Load(p));
             b0 = Dp(b0, q[g], Vector256.Load(p + 32));
         }
