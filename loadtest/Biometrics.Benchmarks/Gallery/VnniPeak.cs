@@ -21,7 +21,9 @@ namespace Biometrics.Benchmarks.Gallery;
 /// </list>
 /// A 512-dimension row costs 128 groups x 2 halves / 16 rows per panel = 16 instructions per query, so 1,000,000 rows
 /// are 16,000,000 per query (docs/PERFORMANCE.md, "Gallery index").
-/// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2] [--scan-mb 256]</c> (<c>--scan-mb 0</c> skips the scan part).
+/// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2] [--scan-mb 256] [--ahead 1,2]</c> (<c>--scan-mb 0</c> skips the scan
+/// part; <c>--ahead</c> lists the prefetch distances in panels the streaming figures are taken at, 0 = no prefetch, default 1 as the
+/// scan does; docs/PERFORMANCE.md, "Issue 16, fourth round, second step").
 /// </summary>
 public static class VnniPeak
 {
@@ -39,6 +41,10 @@ public static class VnniPeak
         var rows = Arg(args, "--rows", 1_000_000);
         var seconds = Arg(args, "--seconds", 2);
         var scanMb = Arg(args, "--scan-mb", 256);
+        var at = Array.IndexOf(args, "--ahead");
+        var aheads = at >= 0 && at + 1 < args.Length
+            ? args[at + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray()
+            : [1];
         var perQuery = rows / 16.0 * (Dim / 4) * 2;
         Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
         Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
@@ -52,13 +58,13 @@ public static class VnniPeak
 
         if (scanMb > 0)
         {
-            Scan(scanMb, rows);
+            Scan(scanMb, rows, aheads);
         }
 
         return 0;
     }
 
-    private static unsafe void Scan(int scanMb, int galleryRows)
+    private static unsafe void Scan(int scanMb, int galleryRows, int[] aheads)
     {
         var panelBytes = Int8Kernels.PanelBytes(Dim);
         var groups = Int8Kernels.PaddedDimension(Dim) / Int8Kernels.GroupDims;
@@ -89,12 +95,13 @@ public static class VnniPeak
             var raw = stackalloc int[Int8Kernels.MaxTile * Int8Kernels.PanelRows];
             foreach (var n in new[] { 1, 2, 3, 4, 8, 16, 32 })
             {
+                foreach (var ahead in aheads)
                 foreach (var threads in new[] { 1, 2 })
                 {
-                    var t = Best(() => Parallel(threads, panels, (p0, p1) => ScoreRange(codes, panelBytes, p0, p1, queries, n, groups)));
+                    var t = Best(() => Parallel(threads, panels, (p0, p1) => ScoreRange(codes, panelBytes, p0, p1, queries, n, groups, ahead)));
                     var instr = rowsScanned * n * 16;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"kernels, {n,2} queries, streaming, threads {threads}: {t * 1e9 / rowsScanned * threads:F2} ns per row per thread, {instr / t / 1e9 / threads:F2} G vpdpbusd/s per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms, {n / (t * galleryRows / rowsScanned):F0} queries/s"));
+                        $"kernels, {n,2} queries, streaming, prefetch {ahead} ahead, threads {threads}: {t * 1e9 / rowsScanned * threads:F2} ns per row per thread, {instr / t / 1e9 / threads:F2} G vpdpbusd/s per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms, {n / (t * galleryRows / rowsScanned):F0} queries/s"));
                 }
 
                 // One panel over and over: the codes in L1, the kernel alone.
@@ -127,7 +134,7 @@ public static class VnniPeak
         }
     }
 
-    private static unsafe void ScoreRange(sbyte* codes, int panelBytes, int p0, int p1, byte* queries, int n, int groups)
+    private static unsafe void ScoreRange(sbyte* codes, int panelBytes, int p0, int p1, byte* queries, int n, int groups, int ahead)
     {
         var raw = stackalloc int[Int8Kernels.MaxTile * Int8Kernels.PanelRows];
         var sink = 0;
@@ -136,7 +143,7 @@ public static class VnniPeak
             var panel = codes + ((long)p * panelBytes);
             for (var j = 0; j < n; j += Int8Kernels.MaxTile)
             {
-                Int8Kernels.ScorePanel(panel, queries + (j * Dim), Math.Min(Int8Kernels.MaxTile, n - j), groups, raw, Int8Kernels.WideQueryBits, p + 1 < p1 ? panel + panelBytes : panel);
+                Int8Kernels.ScorePanel(panel, queries + (j * Dim), Math.Min(Int8Kernels.MaxTile, n - j), groups, raw, Int8Kernels.WideQueryBits, ahead > 0 && p + ahead < p1 ? panel + ((long)ahead * panelBytes) : panel);
                 sink += raw[0];
             }
         }
