@@ -38,9 +38,9 @@ public static class VnniPeak
             return 2;
         }
 
-        var rows = Arg(args, "--rows", 1_000_000);
-        var seconds = Arg(args, "--seconds", 2);
-        var scanMb = Arg(args, "--scan-mb", 256);
+        var rows = GalleryBench.Arg(args, "--rows", 1_000_000);
+        var seconds = GalleryBench.Arg(args, "--seconds", 2);
+        var scanMb = GalleryBench.Arg(args, "--scan-mb", 256);
         var at = Array.IndexOf(args, "--ahead");
         var aheads = at >= 0 && at + 1 < args.Length
             ? args[at + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray()
@@ -249,11 +249,5 @@ public static class VnniPeak
         }
 
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }
