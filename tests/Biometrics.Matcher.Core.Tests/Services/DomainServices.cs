@@ -35,7 +35,12 @@ public sealed class DomainServices : IAsyncDisposable
 
     public DomainServices(SessionFusionOptions? session = null, IFaceEmbedder? pipeline = null)
     {
-        Options = new MatchingOptions { Dimension = Dim, Session = session ?? new SessionFusionOptions() };
+        // The default budgets are long here: a case about a decision must not turn into budget_exhausted when a busy
+        // 2-core CI machine stalls the test for two seconds (it did, at 3 s). A case about the budget passes its own.
+        Options = new MatchingOptions
+        {
+            Dimension = Dim, Session = session ?? new SessionFusionOptions(), DefaultVerifyDeadlineMs = 60_000, DefaultSessionBudgetMs = 60_000,
+        };
         var models = Models = new ModelCatalog(Calibrated, pipeline?.ModelId);
         var faces = Faces = new FaceResolver(models, Options, pipeline);
         var pub = ECDsa.Create();
