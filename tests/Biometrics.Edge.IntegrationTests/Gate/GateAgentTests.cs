@@ -106,8 +106,9 @@ public sealed class GateAgentTests(PipelineFixture fixture) : IAsyncLifetime
         Assert.Equal(Decision.Refer, final.Verdict.Decision);
         Assert.Equal(TravellerSession.BudgetExhausted, final.Verdict.Reason);
         Assert.Equal(VerdictSource.Edge, final.Source);
-        // The budget is kept by the edge's own timer: the verdict comes at the budget, not when the matcher answers.
-        Assert.InRange(final.FaceToVerdictMs!.Value, 900, 2900);
+        // The budget is kept by the edge's own timer: the verdict comes at the budget, not when the matcher answers (10 s);
+        // 4.5 s of margin for a busy 2-core CI machine.
+        Assert.InRange(final.FaceToVerdictMs!.Value, 900, 5500);
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class GateAgentTests(PipelineFixture fixture) : IAsyncLifetime
         var final = Assert.Single(run.Finals);
         Assert.Equal(Decision.Refer, final.Verdict.Decision);
         Assert.Equal(TravellerSession.MatcherUnavailable, final.Verdict.Reason);
-        Assert.InRange(final.FaceToVerdictMs!.Value, 900, 2900);
+        Assert.InRange(final.FaceToVerdictMs!.Value, 900, 5500); // at the budget, 4.5 s of margin for a busy CI machine
         Assert.Contains("connection down", run.Console);
     }
 
@@ -154,7 +155,7 @@ public sealed class GateAgentTests(PipelineFixture fixture) : IAsyncLifetime
 
         Assert.True(run.Finals.Count == 2, run.Describe());
         Assert.Equal((Decision.Refer, TravellerSession.MatcherUnavailable), (run.Finals[0].Verdict.Decision, run.Finals[0].Verdict.Reason));
-        Assert.InRange(run.Finals[0].FaceToVerdictMs!.Value, 1100, 3100);
+        Assert.InRange(run.Finals[0].FaceToVerdictMs!.Value, 1100, 5700); // at the budget, 4.5 s of margin for a busy CI machine
         Assert.Equal(Decision.Accept, run.Finals[1].Verdict.Decision);
         Assert.Contains("connection up", run.Console);
     }
