@@ -18,8 +18,8 @@ namespace Biometrics.Matcher.IntegrationTests;
 public sealed class CheckpointRestartTests : IAsyncLifetime
 {
     private const int Subjects = 300;
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-ckpt-keys-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), "biometrics-ckpt-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-ckpt-keys-");
+    private readonly TempFolder _checkpoints = new("biometrics-ckpt-");
     private RedisServer _redis = null!;
 
     public Task InitializeAsync()
@@ -31,27 +31,19 @@ public sealed class CheckpointRestartTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _redis.Dispose();
-        foreach (var d in new[] { _keys, _checkpoints })
-        {
-            try
-            {
-                Directory.Delete(d, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
-        }
+        _keys.Dispose();
+        _checkpoints.Dispose();
 
         return Task.CompletedTask;
     }
 
-    private string CheckpointFile => Path.Combine(_checkpoints, GalleryCheckpointFile.FileName);
+    private string CheckpointFile => Path.Combine(_checkpoints.Path, GalleryCheckpointFile.FileName);
 
     private Task<MatcherInstance> StartAsync(bool checkpoint, CapturingLoggerProvider? logs = null) =>
-        MatcherInstance.StartAsync(_redis.EndPoint, _keys, pipeline: false,
+        MatcherInstance.StartAsync(_redis.EndPoint, _keys.Path, pipeline: false,
             checkpoint ? new Dictionary<string, string?>
             {
-                ["Matcher:Checkpoint:Directory"] = _checkpoints,
+                ["Matcher:Checkpoint:Directory"] = _checkpoints.Path,
                 ["Matcher:Checkpoint:ErasureRewriteSeconds"] = "2",
                 ["Logging:LogLevel:Biometrics.Matcher.Hosting"] = "Information",
             } : null,

@@ -20,14 +20,14 @@ namespace Biometrics.Matcher.IntegrationTests;
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const double Deadline = 1.0;
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-failover-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-failover-keys-");
     private RedisCluster _cluster = null!;
     private MatcherInstance _matcher = null!;
 
     public async Task InitializeAsync()
     {
         _cluster = new RedisCluster();
-        _matcher = await MatcherInstance.StartAsync(_cluster.Configuration, _keys, pipeline: false, new Dictionary<string, string?>
+        _matcher = await MatcherInstance.StartAsync(_cluster.Configuration, _keys.Path, pipeline: false, new Dictionary<string, string?>
         {
             ["Matcher:Redis:CommandTimeoutMs"] = "500",
             ["Matcher:Store:WaitForReplicas"] = "1",
@@ -39,13 +39,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     {
         if (_matcher is not null) await _matcher.DisposeAsync();
         _cluster?.Dispose();
-        try
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 
     [Fact]
@@ -142,7 +136,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     {
         const string desk = "desk-lost-answer";
         var store = _matcher.Services.GetRequiredService<ITemplateStore>();
-        var token = DevelopmentKeys.Ensure(_keys).CreateTokenIssuer().Issue(desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
+        var token = DevelopmentKeys.Ensure(_keys.Path).CreateTokenIssuer().Issue(desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
         CallOptions Desk(double seconds) => new(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(seconds));
         Task<EnrolResponse> EnrolAsync(EnrolRequest r, double seconds) => stream ? _matcher.EnrolOnStreamAsync(r, Desk(seconds)) : _matcher.Enrolment.EnrolAsync(r, Desk(seconds)).ResponseAsync;
         static EnrolRequest Request(string id, string subject, int seed) =>

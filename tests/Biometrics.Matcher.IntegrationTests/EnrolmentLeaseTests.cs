@@ -21,7 +21,7 @@ public sealed class EnrolmentLeaseTests : IAsyncLifetime
 {
     private const string Desk = "desk-lease";
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(4);
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-lease-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-lease-keys-");
     private RedisServer _redis = null!;
     private MatcherInstance _matcher = null!;
     private string _token = null!;
@@ -29,11 +29,11 @@ public sealed class EnrolmentLeaseTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = new RedisServer();
-        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys, pipeline: false, new Dictionary<string, string?>
+        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys.Path, pipeline: false, new Dictionary<string, string?>
         {
             ["Matcher:Matching:EnrolmentLeaseMs"] = ((int)Lease.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        _token = DevelopmentKeys.Ensure(_keys).CreateTokenIssuer().Issue(Desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
+        _token = DevelopmentKeys.Ensure(_keys.Path).CreateTokenIssuer().Issue(Desk, ServiceRole.Enrolment, TimeSpan.FromHours(1));
         // Warm-up: connections, scripts, the enrolment path compiled.
         Assert.Equal(EnrolStatus.Enrolled, (await EnrolAsync(Request("warm-up", "warm-up", 1), stream: false, 60)).Status);
         Assert.Equal(EnrolStatus.Enrolled, (await EnrolAsync(Request("warm-up-stream", "warm-up", 1), stream: true, 60)).Status);
@@ -43,13 +43,7 @@ public sealed class EnrolmentLeaseTests : IAsyncLifetime
     {
         if (_matcher is not null) await _matcher.DisposeAsync();
         _redis?.Dispose();
-        try
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 
     [Theory]

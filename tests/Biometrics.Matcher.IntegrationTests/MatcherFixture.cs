@@ -10,9 +10,11 @@ namespace Biometrics.Matcher.IntegrationTests;
 /// </summary>
 public sealed class MatcherFixture : IAsyncLifetime
 {
+    private readonly TempFolder _keys = new("biometrics-matcher-keys-");
+
     public RedisServer Redis { get; private set; } = null!;
 
-    public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-matcher-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    public string KeysDirectory => _keys.Path;
 
     public MatcherInstance A { get; private set; } = null!;
 
@@ -44,13 +46,7 @@ public sealed class MatcherFixture : IAsyncLifetime
         if (A is not null) await A.DisposeAsync();
         if (B is not null) await B.DisposeAsync();
         Redis?.Dispose();
-        try
-        {
-            Directory.Delete(KeysDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 }
 

@@ -8,27 +8,21 @@ namespace Biometrics.Matcher.IntegrationTests;
 /// <summary>Its own redis-server and matcher (embeddings only): the store is killed during traffic and restarted.</summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-outage-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-outage-keys-");
     private RedisServer _redis = null!;
     private MatcherInstance _matcher = null!;
 
     public async Task InitializeAsync()
     {
         _redis = new RedisServer("--appendfsync", "always");
-        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys, pipeline: false, new Dictionary<string, string?> { ["Matcher:Redis:CommandTimeoutMs"] = "500" });
+        _matcher = await MatcherInstance.StartAsync(_redis.EndPoint, _keys.Path, pipeline: false, new Dictionary<string, string?> { ["Matcher:Redis:CommandTimeoutMs"] = "500" });
     }
 
     public async Task DisposeAsync()
     {
         if (_matcher is not null) await _matcher.DisposeAsync();
         _redis?.Dispose();
-        try
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 
     [Fact]

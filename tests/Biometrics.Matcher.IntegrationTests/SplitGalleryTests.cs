@@ -31,9 +31,11 @@ public sealed class SplitGalleryTests : IClassFixture<SplitGalleryTests.Fixture>
 
     public sealed class Fixture : IAsyncLifetime
     {
+        private readonly TempFolder _keys = new("biometrics-split-keys-");
+
         public RedisServer Redis { get; private set; } = null!;
 
-        public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-split-keys-" + Guid.NewGuid().ToString("N")[..8]);
+        public string KeysDirectory => _keys.Path;
 
         /// <summary>The holders of parts 0, 1 and 2.</summary>
         public MatcherInstance[] Split { get; private set; } = [];
@@ -77,13 +79,7 @@ public sealed class SplitGalleryTests : IClassFixture<SplitGalleryTests.Fixture>
             foreach (var m in Split) await m.DisposeAsync();
             if (Whole is not null) await Whole.DisposeAsync();
             Redis?.Dispose();
-            try
-            {
-                Directory.Delete(KeysDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            _keys.Dispose();
         }
     }
 

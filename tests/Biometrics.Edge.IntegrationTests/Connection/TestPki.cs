@@ -9,21 +9,12 @@ namespace Biometrics.Edge.IntegrationTests.Connection;
 /// </summary>
 public sealed class TestPki : IDisposable
 {
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-edge-pki-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _folder = new("biometrics-edge-pki-");
 
-    public TestPki() => System.IO.Directory.CreateDirectory(Directory);
+    public string Directory => _folder.Path;
 
     /// <summary>Writes the certificate as PEM (and its private key, when it has one, as a separate PEM) and returns the paths.</summary>
     public (string Certificate, string? Key) Write(X509Certificate2 certificate, string name) => TestCertificates.WritePem(certificate, Directory, name);
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

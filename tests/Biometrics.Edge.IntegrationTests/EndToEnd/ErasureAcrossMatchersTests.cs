@@ -20,7 +20,7 @@ namespace Biometrics.Edge.IntegrationTests.EndToEnd;
 public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
 {
     private const string ModelId = "fr_feature-87aacdfe5751"; // calibration.json's model
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-erasure-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-erasure-keys-");
     private readonly List<(WebApplication App, string Address)> _matchers = [];
     private readonly int _healthPort = FreePort.Next();
     private RedisServer _redis = null!;
@@ -37,7 +37,7 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
             {
                 ["Matcher:Url"] = address,
                 ["Matcher:Security:DevelopmentMode"] = "true",
-                ["Matcher:Security:KeysDirectory"] = _keys,
+                ["Matcher:Security:KeysDirectory"] = _keys.Path,
                 ["Matcher:Redis:Configuration"] = _redis.EndPoint,
                 ["Matcher:Redis:CommandTimeoutMs"] = "2000", // a loaded 2-core machine
                 ["Matcher:Pipeline:Enabled"] = "false",
@@ -56,7 +56,7 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
             }
         }
 
-        _dev = DevelopmentKeys.Ensure(_keys);
+        _dev = DevelopmentKeys.Ensure(_keys.Path);
     }
 
     public async Task DisposeAsync()
@@ -68,13 +68,7 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        try
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 
     private MatcherConnection Connect(string address, ServiceRole role) =>

@@ -25,7 +25,7 @@ public sealed class GateTraceTests : IAsyncLifetime
     private const string ModelId = "fr_feature-87aacdfe5751"; // the model of the checked-in calibration.json
     private readonly List<Activity> _matcherSpans = [];
     private readonly List<Activity> _edgeSpans = [];
-    private readonly string _keys = Path.Combine(Path.GetTempPath(), "biometrics-trace-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempFolder _keys = new("biometrics-trace-keys-");
     private readonly int _port = FreePort.Next();
     private RedisServer _redis = null!;
     private WebApplication _app = null!;
@@ -38,7 +38,7 @@ public sealed class GateTraceTests : IAsyncLifetime
         {
             ["Matcher:Url"] = $"http://127.0.0.1:{_port}",
             ["Matcher:Security:DevelopmentMode"] = "true",
-            ["Matcher:Security:KeysDirectory"] = _keys,
+            ["Matcher:Security:KeysDirectory"] = _keys.Path,
             ["Matcher:Redis:Configuration"] = _redis.EndPoint,
             ["Matcher:Redis:CommandTimeoutMs"] = "2000",
             ["Matcher:Pipeline:Enabled"] = "false",
@@ -62,13 +62,7 @@ public sealed class GateTraceTests : IAsyncLifetime
         }
 
         _redis?.Dispose();
-        try
-        {
-            Directory.Delete(_keys, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 
     [Fact]
@@ -77,7 +71,7 @@ public sealed class GateTraceTests : IAsyncLifetime
         using var connection = new MatcherConnection(new MatcherConnectionOptions
         {
             Address = $"http://127.0.0.1:{_port}",
-            TokenFile = Path.Combine(_keys, "gate.token"),
+            TokenFile = Path.Combine(_keys.Path, "gate.token"),
         });
         var until = DateTime.UtcNow.AddSeconds(30);
         while (!await connection.CheckAsync(TimeSpan.FromSeconds(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))
@@ -88,7 +82,7 @@ public sealed class GateTraceTests : IAsyncLifetime
 
         // A subject enrolled from a template, so the session's claim is fetched from the store.
         var template = Vector(1);
-        var enrolment = new Metadata { { "authorization", "Bearer " + File.ReadAllText(Path.Combine(_keys, "enrolment.token")).Trim() } };
+        var enrolment = new Metadata { { "authorization", "Bearer " + File.ReadAllText(Path.Combine(_keys.Path, "enrolment.token")).Trim() } };
         await connection.Enrolment.EnrolAsync(new EnrolRequest { RequestId = "trace-1", SubjectId = "T-100", Template = Embed(template) },
             new CallOptions(enrolment, DateTime.UtcNow.AddSeconds(30)));
         lock (_matcherSpans) _matcherSpans.Clear();

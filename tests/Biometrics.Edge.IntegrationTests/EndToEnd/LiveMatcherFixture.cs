@@ -18,6 +18,7 @@ namespace Biometrics.Edge.IntegrationTests.EndToEnd;
 public sealed class LiveMatcherFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _enrolOnce = new(1, 1);
+    private readonly TempFolder _keys = new("biometrics-e2e-keys-");
     private WebApplication? _app;
     private bool _enrolled;
 
@@ -27,7 +28,7 @@ public sealed class LiveMatcherFixture : IAsyncLifetime
 
     public string Address => $"http://127.0.0.1:{Port}";
 
-    public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "biometrics-e2e-keys-" + Guid.NewGuid().ToString("N")[..8]);
+    public string KeysDirectory => _keys.Path;
 
     /// <summary>The matcher's development keys (role tokens, the dev QR issuer).</summary>
     public DevelopmentKeys Keys { get; private set; } = null!;
@@ -115,12 +116,6 @@ public sealed class LiveMatcherFixture : IAsyncLifetime
         await StopMatcherAsync();
         Redis?.Dispose();
         _enrolOnce.Dispose();
-        try
-        {
-            Directory.Delete(KeysDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _keys.Dispose();
     }
 }

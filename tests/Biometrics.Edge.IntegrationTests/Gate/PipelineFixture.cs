@@ -1,3 +1,4 @@
+using Biometrics.Testing;
 using Biometrics.Vision.Face;
 
 namespace Biometrics.Edge.IntegrationTests.Gate;
@@ -5,26 +6,21 @@ namespace Biometrics.Edge.IntegrationTests.Gate;
 /// <summary>The face models, loaded once for the gate tests, and a scratch folder for their videos.</summary>
 public sealed class PipelineFixture : IDisposable
 {
+    private readonly TempFolder _scratch = new("biometrics-gate-tests-");
+
     public PipelineFixture()
     {
         Pipeline = new FacePipeline(new FacePipelineOptions { IntraOpNumThreads = 1 });
-        Directory.CreateDirectory(Scratch);
     }
 
     public FacePipeline Pipeline { get; }
 
-    public string Scratch { get; } = Path.Combine(Path.GetTempPath(), "biometrics-gate-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    public string Scratch => _scratch.Path;
 
     public void Dispose()
     {
         Pipeline.Dispose();
-        try
-        {
-            Directory.Delete(Scratch, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _scratch.Dispose();
     }
 }
 
