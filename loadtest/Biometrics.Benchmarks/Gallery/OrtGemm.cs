@@ -90,7 +90,15 @@ public static class OrtGemm
                         continue; // a second set of packed sessions would hold another copy of the gallery
                     }
 
+                    var created = Stopwatch.StartNew();
                     using var step = new Step(layout, n, threads, pool, queries, constant ? gallery : null, galleryValues);
+                    if (constant)
+                    {
+                        GC.Collect(); // the model bytes are garbage once the sessions exist
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{chunks} sessions with a constant chunk each: created and packed in {created.Elapsed.TotalSeconds:F1} s; process RSS {Environment.WorkingSet / 1e6:F0} MB (the gallery's arrays: {used * Dim / 1e6:F0} MB)"));
+                    }
+
                     failed += step.Check(gallery, queries);
                     step.Pass(chunks); // warm-up: MLAS's per-thread buffers, first touch of the outputs
                     var best = (Wall: double.MaxValue, Cpu: 0.0);
