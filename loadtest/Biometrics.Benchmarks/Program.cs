@@ -15,6 +15,7 @@ public static class Program
         ["face-compare"] = Vision.FaceStageComparison.Run,
         ["gallery-bench"] = Gallery.GalleryBench.Run,
         ["vnni-peak"] = Gallery.VnniPeak.Run,
+        ["ort-gemm"] = Gallery.OrtGemm.Run,
         ["imaging-check"] = Vision.ImagingCheck.Run,
         ["int8-calibrate"] = Vision.Int8Calibration.Run,
     };
