@@ -181,7 +181,8 @@ public static class GalleryBench
     /// its own lateness is reported, with the latency from the submission (the matcher's queue, search and hop, without the
     /// load generator's lateness). Each query's time is split into: the arrival thread's lateness (scheduled to
     /// submitted), the queue (submitted to the start of the batch that answered it), the search (that batch), and the hop
-    /// to the caller's continuation (a thread-pool thread); with the GC's collections and pauses, and each thread's wait
+    /// to the caller's continuation (a thread-pool thread); for the shared scan instead: the queue to joining it, the wait for
+    /// its first step, its steps (with its longest step and the queries in flight in them), the re-rank, and the hop; with the GC's collections and pauses, and each thread's wait
     /// in the OS run queue (<c>/proc/self/task/*/schedstat</c>) over the run. The same open loop runs for
     /// <see cref="OpenLoopSettings.WarmSeconds"/> first, unreported, so the JIT's tier-up and the thread pool's threads
     /// are settled before the measurement (a matcher runs for hours; 4,000 queries in one burst left the tier-up inside it).
