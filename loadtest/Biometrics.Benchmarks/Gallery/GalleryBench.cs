@@ -11,7 +11,7 @@ namespace Biometrics.Benchmarks.Gallery;
 /// latency from the scheduled arrival, as a load generator measures it). Every phase also reports the process CPU time
 /// per query, which stays meaningful when other work shares the machine.
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
-/// (<c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
+/// (<c>--callers 1,2,4,32</c> runs the closed loop once per count of callers, <c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
 /// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages,
 /// <c>--min-batch N --max-wait-us U --workers W</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain
@@ -31,7 +31,10 @@ public static class GalleryBench
     {
         var rows = Arg(args, "--rows", 1_000_000);
         var seconds = Arg(args, "--seconds", 10);
-        var callers = Arg(args, "--callers", 32);
+        var callerIndex = Array.IndexOf(args, "--callers");
+        var callers = callerIndex >= 0 && callerIndex + 1 < args.Length
+            ? args[callerIndex + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
+            : [32];
         var rate = Arg(args, "--rate", 200);
         var exact = Arg(args, "--exact", 1) != 0;
         var queryBits = Arg(args, "--query-bits", new GalleryIndexOptions().QueryBits);
@@ -112,7 +115,11 @@ public static class GalleryBench
             }
         }
 
-        RunBatcherAsync(index, queries, exactTop, callers, seconds).GetAwaiter().GetResult();
+        foreach (var c in callers)
+        {
+            RunBatcherAsync(index, queries, exactTop, c, seconds).GetAwaiter().GetResult();
+        }
+
         if (rate > 0)
         {
             var batching = new GallerySearchBatcherOptions();
@@ -174,7 +181,8 @@ public static class GalleryBench
     /// its own lateness is reported, with the latency from the submission (the matcher's queue, search and hop, without the
     /// load generator's lateness). Each query's time is split into: the arrival thread's lateness (scheduled to
     /// submitted), the queue (submitted to the start of the batch that answered it), the search (that batch), and the hop
-    /// to the caller's continuation (a thread-pool thread); with the GC's collections and pauses, and each thread's wait
+    /// to the caller's continuation (a thread-pool thread); for the shared scan instead: the queue to joining it, the wait for
+    /// its first step, its steps (with its longest step and the queries in flight in them), the re-rank, and the hop; with the GC's collections and pauses, and each thread's wait
     /// in the OS run queue (<c>/proc/self/task/*/schedstat</c>) over the run. The same open loop runs for
     /// <see cref="OpenLoopSettings.WarmSeconds"/> first, unreported, so the JIT's tier-up and the thread pool's threads
     /// are settled before the measurement (a matcher runs for hours; 4,000 queries in one burst left the tier-up inside it).
@@ -320,15 +328,27 @@ public static class GalleryBench
             fifo));
         var tail = Percentile(sorted, 0.99);
         var slow = Enumerable.Range(0, total).Where(i => latency[i] >= tail).ToArray();
-        // Only the plain batch path stamps a query's start and end; a query answered by the shared scan (the
-        // 1,000,000-row gallery) keeps zeros, which would read as the machine's uptime, so its split is left out.
+        // A plain batch stamps its start and end; the shared scan (the 1,000,000-row gallery) stamps when a query joined
+        // it, when its first step began, when its last step ended and when it was answered after the re-rank.
         var stamped = stamps.All(s => s.Finished != 0);
-        var split = stamped
-            ? new[] { ("from submission", fromSubmit), ("arrival lateness", late), ("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop) }
-            : new[] { ("from submission", fromSubmit), ("arrival lateness", late) };
-        if (!stamped)
+        var shared = stamped && stamps.All(s => s.Joined != 0);
+        var split = new List<(string, double[])> { ("from submission", fromSubmit), ("arrival lateness", late) };
+        if (shared)
         {
-            Console.WriteLine("  (shared scan: no batch stamps, so no split into queue wait, search and hop)");
+            split.Add(("queue (to joining)", stamps.Select((s, i) => Ms(s.Joined - submitted[i])).ToArray()));
+            split.Add(("wait for 1st step", stamps.Select(s => Ms(s.Started - s.Joined)).ToArray()));
+            split.Add(("scan (its steps)", stamps.Select(s => Ms(s.ScanEnd - s.Started)).ToArray()));
+            split.Add(("re-rank, answer", stamps.Select(s => Ms(s.Finished - s.ScanEnd)).ToArray()));
+            split.Add(("longest step", stamps.Select(s => Ms(s.LongestStep)).ToArray()));
+            split.Add(("hop to continuation", hop));
+        }
+        else if (stamped)
+        {
+            split.AddRange([("queue wait", queued), ("search (its batch)", search), ("hop to continuation", hop)]);
+        }
+        else
+        {
+            Console.WriteLine("  (not every query was stamped: no split into queue wait, search and hop)");
         }
 
         foreach (var (name, values) in split)
@@ -346,9 +366,39 @@ public static class GalleryBench
                 slow.Average(i => values[i])));
         }
 
-        var batchSizes = stamps.Where(s => s.Finished != 0).GroupBy(s => Math.Min(s.Batch, 9)).OrderBy(g => g.Key)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key == 9 ? "9+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count() * 100.0 / total:F0} % ({g.Average(s => Ms(s.Finished - s.Started)):F2} ms)"));
-        Console.WriteLine($"  queries by the size of the batch that answered them (mean search time): {string.Join(", ", batchSizes)}");
+        if (shared)
+        {
+            // Queries by the mean number of queries in their steps: how long one round over the gallery takes with 1, 2,
+            // 3-4, 5-8 and more queries in flight, and how the round's steps were shared between the two workers.
+            static string Bucket(double q) => q < 1.5 ? "1" : q < 2.5 ? "2" : q < 4.5 ? "3-4" : q < 8.5 ? "5-8" : "9+";
+            var rounds = stamps.Select(s => (Queries: (double)s.StepQueries / s.Steps, ScanMs: Ms(s.ScanEnd - s.Started))).ToArray();
+            var byQueries = rounds.GroupBy(r => Bucket(r.Queries)).OrderBy(g => g.Min(r => r.Queries))
+                .Select(g =>
+                {
+                    var v = g.Select(r => r.ScanMs).Order().ToList();
+                    return string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {g.Count() * 100.0 / total:F0} % (p50 {v[v.Count / 2]:F1} ms, p99 {Percentile(v, 0.99):F1})");
+                });
+            Console.WriteLine($"  queries by the mean queries in flight in their steps (their scan's time): {string.Join(", ", byQueries)}");
+            var share = stamps.Select(s => (double)s.StepsWorker0 / s.Steps).ToArray();
+            Console.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "  steps per query: mean {0:F1} (one round: {1}); worker 0's share of a query's steps: p1 {2:F2} p50 {3:F2} p99 {4:F2}, slowest 1 % mean {5:F2}; queries whose steps one worker ran >= 75 %: {6:F1} %",
+                stamps.Average(s => s.Steps),
+                stamps.Min(s => s.Steps),
+                Percentile(share.Order().ToList(), 0.01),
+                Percentile(share.Order().ToList(), 0.50),
+                Percentile(share.Order().ToList(), 0.99),
+                slow.Average(i => share[i]),
+                share.Count(x => x >= 0.75 || x <= 0.25) * 100.0 / total));
+        }
+
+        if (!shared)
+        {
+            var batchSizes = stamps.Where(s => s.Finished != 0).GroupBy(s => Math.Min(s.Batch, 9)).OrderBy(g => g.Key)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key == 9 ? "9+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count() * 100.0 / total:F0} % ({g.Average(s => Ms(s.Finished - s.Started)):F2} ms)"));
+            Console.WriteLine($"  queries by the size of the batch that answered them (mean search time): {string.Join(", ", batchSizes)}");
+        }
+
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
             "  GC ({0}): {1} gen0, {2} gen1, {3} gen2 collections, {4:F1} ms paused in all; thread pool: {5} threads, {6} work items",

@@ -61,6 +61,9 @@ internal sealed class GalleryScanQuery
     /// <summary>The gallery changed under the scan: the query is answered by a fresh search instead.</summary>
     public bool Stale { get; set; }
 
+    /// <summary>Where the query's time goes (benchmarks; null otherwise): the batcher stamps its steps.</summary>
+    public SearchStamps? Stamps { get; set; }
+
     /// <summary>Taken by the worker that finishes the query (guarded by the batcher's lock).</summary>
     public bool Claimed { get; set; }
 

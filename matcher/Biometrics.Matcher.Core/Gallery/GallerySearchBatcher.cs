@@ -312,6 +312,12 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 {
                     r.Scan = _index.StartSharedScan(r.Query.Span, r.K, _workers);
                     r.Scan.Join = _cursor;
+                    if (r.Stamps is { } stamps)
+                    {
+                        r.Scan.Stamps = stamps;
+                        stamps.Joined = System.Diagnostics.Stopwatch.GetTimestamp();
+                    }
+
                     _active.Add(r);
                 }
                 catch (Exception ex)
@@ -338,7 +344,9 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _index.RunSharedScanStep(scans, worker, sequence);
+            Stamp(scans, worker, started);
             Interlocked.Increment(ref _scanSteps);
             if ((sequence + 1) % scans[0].Steps == 0)
             {
@@ -359,6 +367,45 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 }
 
                 Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Adds a finished step (begun at <paramref name="started"/>) to the stamps of the queries that carry them (benchmarks).</summary>
+    private static void Stamp(List<GalleryScanQuery> scans, int worker, long started)
+    {
+        var ended = 0L;
+        foreach (var scan in scans)
+        {
+            if (scan.Stamps is not { } s)
+            {
+                continue;
+            }
+
+            ended = ended == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : ended;
+            Interlocked.CompareExchange(ref s.Started, started, 0);
+            InterlockedMax(ref s.ScanEnd, ended);
+            InterlockedMax(ref s.LongestStep, ended - started);
+            Interlocked.Increment(ref s.Steps);
+            Interlocked.Add(ref s.StepQueries, scans.Count);
+            if (worker == 0)
+            {
+                Interlocked.Increment(ref s.StepsWorker0);
+            }
+        }
+
+        static void InterlockedMax(ref long target, long value)
+        {
+            var seen = Volatile.Read(ref target);
+            while (value > seen)
+            {
+                var was = Interlocked.CompareExchange(ref target, value, seen);
+                if (was == seen)
+                {
+                    return;
+                }
+
+                seen = was;
             }
         }
     }
@@ -396,6 +443,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             {
                 r.Restarts++;
                 restart.Join = _cursor;
+                restart.Stamps = r.Stamps;
                 r.Scan = restart;
                 Monitor.PulseAll(_gate);
                 return;
@@ -417,9 +465,17 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         {
             r.Completion.TrySetException(error);
         }
-        else if (result is not null && r.Completion.TrySetResult(result.Length > r.K ? result[..r.K] : result))
+        else if (result is not null)
         {
-            Interlocked.Increment(ref _queries);
+            if (r.Stamps is { } stamps)
+            {
+                stamps.Finished = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
+            if (r.Completion.TrySetResult(result.Length > r.K ? result[..r.K] : result))
+            {
+                Interlocked.Increment(ref _queries);
+            }
         }
 
         r.Registration.Dispose();
@@ -505,7 +561,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     }
 }
 
-/// <summary>Where one query's time went in a plain batch (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for benchmarks.</summary>
+/// <summary>
+/// Where one query's time went (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for benchmarks. A plain batch
+/// sets Started and Finished around the batch; the shared scan sets Joined (admitted to the scan), Started (its first step
+/// began), ScanEnd (its last step ended), Finished (answered after the re-rank) and the step counters.
+/// </summary>
 internal sealed class SearchStamps
 {
     public long Queued;
@@ -513,4 +573,10 @@ internal sealed class SearchStamps
     public long Finished;
     public int Batch;
     public int Worker;
+    public long Joined;
+    public long ScanEnd;
+    public long LongestStep;
+    public int Steps;
+    public int StepQueries;
+    public int StepsWorker0;
 }

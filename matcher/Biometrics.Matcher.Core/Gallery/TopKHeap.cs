@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Biometrics.Matcher.Gallery;
 
 /// <summary>
@@ -32,6 +34,9 @@ internal sealed class TopKHeap
     public ReadOnlySpan<int> RowSlots => _rows.AsSpan(0, Count);
 
     /// <summary>Offers an entry; ties keep the lower row slot so results are deterministic.</summary>
+    /// <remarks>Fully optimised from the first call, as the scan calling it (docs/PERFORMANCE.md, "Busy lanes": a cold
+    /// matcher still ran the heap at tier 0 10-20 s after SERVING).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Offer(float score, int row)
     {
         if (Capacity == 0)
@@ -68,6 +73,7 @@ internal sealed class TopKHeap
         SiftDownFromRoot(score, row);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDownFromRoot(float score, int row)
     {
         var i = 0;
