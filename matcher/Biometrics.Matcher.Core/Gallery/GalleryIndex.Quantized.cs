@@ -178,10 +178,7 @@ public sealed partial class GalleryIndex
     /// <summary>
     /// Scores rows [start, end) (start a multiple of 16) against the first <paramref name="n"/> queries, panel by panel: each 16-row panel is
     /// scored against up to eight queries at a time while it is in L1, the raw integer sums are corrected for the query
-    /// offset, scaled by the rows' scales, and compared sixteen rows at a time with each query's limit (its heap threshold
-    /// divided by its scale, less a margin, kept per query and renewed only when its heap changes); only rows past the
-    /// limit get the query's own scale and the exact threshold compare, so the candidates offered are the same as with a
-    /// compare of fully scaled scores (docs/PERFORMANCE.md, "Issue 16, fifth round").
+    /// offset, scaled, and compared with each query's heap threshold sixteen rows at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void QuantizedRange(byte[] qcodes, float[] qscale, TopKHeap[] heaps, int n, int start, int end)
@@ -193,12 +190,6 @@ public sealed partial class GalleryIndex
         var queryOffset = Int8Kernels.QueryOffset(bits);
         var raw = stackalloc int[Int8Kernels.MaxTile * P];
         var approx = stackalloc float[P];
-        var limits = n <= 64 ? stackalloc float[n] : new float[n];
-        for (var j = 0; j < n; j++)
-        {
-            limits[j] = Limit(heaps[j], qscale[j]);
-        }
-
         fixed (byte* qbase = qcodes)
         {
             for (var r = start; r < end;)
@@ -224,21 +215,20 @@ public sealed partial class GalleryIndex
                         Int8Kernels.ScorePanel(panel, qbase + ((nint)j * dp), t, groups, raw, bits, j == 0 ? next : panel);
                         for (var jj = 0; jj < t; jj++)
                         {
-                            var rawLo = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P)) - offsetLo);
-                            var rawHi = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P) + 8) - offsetHi);
-                            var limit = Vector256.Create(limits[j + jj]);
-                            var mask = (Vector256.GreaterThan(rawLo * scaleLo, limit).ExtractMostSignificantBits()
-                                | (Vector256.GreaterThan(rawHi * scaleHi, limit).ExtractMostSignificantBits() << 8)) & valid;
+                            var h = heaps[j + jj];
+                            var sq = qscale[j + jj];
+                            var lo = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P)) - offsetLo) * (scaleLo * sq);
+                            var hi = Vector256.ConvertToSingle(Vector256.Load(raw + (jj * P) + 8) - offsetHi) * (scaleHi * sq);
+                            var th = Vector256.Create(h.Threshold);
+                            var mask = (Vector256.GreaterThan(lo, th).ExtractMostSignificantBits()
+                                | (Vector256.GreaterThan(hi, th).ExtractMostSignificantBits() << 8)) & valid;
                             if (mask == 0)
                             {
                                 continue;
                             }
 
-                            // The scores as before this limit existed (same products, same rounding), for the exact compare.
-                            var h = heaps[j + jj];
-                            var sq = qscale[j + jj];
-                            (rawLo * (scaleLo * sq)).Store(approx);
-                            (rawHi * (scaleHi * sq)).Store(approx + 8);
+                            lo.Store(approx);
+                            hi.Store(approx + 8);
                             while (mask != 0)
                             {
                                 var i = BitOperations.TrailingZeroCount(mask);
@@ -249,23 +239,10 @@ public sealed partial class GalleryIndex
                                     h.Offer(a, r + i);
                                 }
                             }
-
-                            limits[j + jj] = Limit(h, sq);
                         }
                     }
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The pre-filter of <see cref="QuantizedRange"/> for one query: its heap threshold divided by the query's scale, less
-    /// a relative margin of 1e-6 (about 16 float roundings), so that a row whose fully scaled score beats the threshold
-    /// always passes it (rows that pass are compared exactly).
-    /// </summary>
-    private static float Limit(TopKHeap heap, float queryScale)
-    {
-        var t = heap.Threshold / queryScale;
-        return t - (Math.Abs(t) * 1e-6f) - 1e-30f;
     }
 }
