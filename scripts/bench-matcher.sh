@@ -31,6 +31,7 @@
 # LOAD names another load generator (e.g. an older commit's biometrics-load) and LOAD_ARGS adds arguments to the verify
 # runs' load generator (e.g. LOAD_ARGS="--connections 1"), for before/after comparisons of the load generator.
 # MATCHER_ARGS: extra matcher arguments, e.g. MATCHER_ARGS=--Telemetry:MetricsPort=0 (the telemetry cost, docs/PERFORMANCE.md).
+# MATCHER_ENV: extra environment of the matcher alone, e.g. MATCHER_ENV="DOTNET_TieredPGO=0" (runtime settings, before/after).
 # DATA=<dir> keeps Redis's data and the matcher's keys there instead of in a temporary folder and seeds only when
 # DATA/seeded does not name the same SUBJECTS and WATCHLIST, so restarts can be timed again without seeding a million
 # templates each time (e.g. DATA=.data/bench-1m SUBJECTS=1000000 RUNS=restart); remove the folder to start afresh.
@@ -93,7 +94,7 @@ wait_serving() { $PY scripts/lib/wait_serving.py "127.0.0.1:$MATCHER_PORT" "$1";
 start_matcher() {
   local t0; t0=$(date +%s.%N)
   # The gen0 budget run.sh gives the matcher (docs/PERFORMANCE.md, "gRPC stack").
-  DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
+  env ${MATCHER_ENV:-} DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000} dotnet "$MATCHER_DLL" serve --Matcher:Security:DevelopmentMode=true --Matcher:Security:KeysDirectory="$KEYS" \
     --Matcher:Redis:Configuration="127.0.0.1:$REDIS_PORT" --Matcher:Url="$T" --Logging:LogLevel:Default=Warning \
     ${MATCHER_ARGS:-} >>"$OUT/matcher.log" 2>&1 &
   MATCHER_PID=$!
@@ -106,7 +107,7 @@ log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_
   echo "# Matcher benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
-  echo "- command: \`${MATCHER_ARGS:+MATCHER_ARGS=\"$MATCHER_ARGS\" }SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
+  echo "- command: \`${MATCHER_ENV:+MATCHER_ENV=\"$MATCHER_ENV\" }${MATCHER_ARGS:+MATCHER_ARGS=\"$MATCHER_ARGS\" }SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
   echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
   ((reuse)) && read -r first serving <"$work/start" && printf -- '- first start, %s templates already in Redis: first Health answer %.1f s, SERVING %.1f s\n' "$SUBJECTS" "$first" "$serving"
   echo

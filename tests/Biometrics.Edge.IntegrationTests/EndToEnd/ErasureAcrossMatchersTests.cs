@@ -98,6 +98,12 @@ public sealed class ErasureAcrossMatchersTests : IAsyncLifetime
         {
             return null;
         }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound)
+        {
+            // gallery_unknown: the store was empty at start, and the first enrolment has not reached this matcher's
+            // change stream yet (a loaded machine), so it has no residents gallery: not there yet.
+            return false;
+        }
     }
 
     [Fact]
