@@ -50,7 +50,14 @@ public sealed class MatcherFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// The classes on <see cref="MatcherFixture"/>. They run after the other classes and alone: a matcher's metrics provider
+/// listens to the instruments of every host's meter factory in this process (Microsoft.Extensions.Diagnostics matches
+/// any factory's meter as "local") and merges same-named instruments into one stream, so another class stopping its
+/// matcher ended the streams <see cref="OperationsMetricsTests"/> scrapes (only <c>System.Runtime</c> was left, now and
+/// then). A deployment runs one matcher per process.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MatcherCollection : ICollectionFixture<MatcherFixture>
 {
     public const string Name = "matcher";
