@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
@@ -19,34 +20,39 @@ public sealed partial class RedisTemplateStore
     public async Task<StoredTemplate?> GetByKeyAsync(SubjectKey subjectKey, string? requiredModelId = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(subjectKey.Bucket), subjectKey.Hex), cancellationToken).ConfigureAwait(false);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(_bucketKeys[subjectKey.Bucket], subjectKey.Hex), cancellationToken).ConfigureAwait(false);
         return lease is null ? null : OpenEntry(subjectKey, lease.Span, requiredModelId);
     }
 
     /// <inheritdoc />
-    /// <remarks>The same <c>HGET</c> as <see cref="GetByKeyAsync"/>; of the plaintext only the vector is read, in the pooled
-    /// buffer, so a Verify allocates no template (docs/PERFORMANCE.md, "Verify at peak").</remarks>
+    /// <remarks>The same <c>HGET</c> as <see cref="GetByKeyAsync"/>, with one timer for both bounds (the caller's
+    /// <paramref name="timeout"/> and the command timeout); of the plaintext only the vector is read, in the pooled
+    /// buffer, and the entry's model_id is compared as bytes, so a Verify allocates no template and no string for it
+    /// (docs/PERFORMANCE.md, "Verify at peak").</remarks>
     public async Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score,
-        CancellationToken cancellationToken = default)
+        TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(score);
         var key = GetSubjectKey(subjectId);
         cancellationToken.ThrowIfCancellationRequested();
-        using var lease = await Bounded(_db.HashGetLeaseAsync(BucketKey(key.Bucket), key.Hex), cancellationToken).ConfigureAwait(false);
+        var read = _db.HashGetLeaseAsync(_bucketKeys[key.Bucket], key.Hex);
+        using var lease = await (read.IsCompleted ? read : read.WaitAsync(timeout < _options.CommandTimeout ? timeout : _options.CommandTimeout, cancellationToken))
+            .ConfigureAwait(false);
         return lease is null ? null : ScoreEntry(key, lease.Span, probe.Span, probeModelId, score);
     }
 
     private TemplateScore ScoreEntry(SubjectKey key, ReadOnlySpan<byte> value, ReadOnlySpan<float> probe, string probeModelId, VectorScore score)
     {
-        var blob = ParseBucket(value, key, out var version, out _, out var modelId);
+        var blob = ParseBucket(value, key, out var version, out ReadOnlySpan<byte> model);
         var length = TemplateProtector.PlaintextLength(blob);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             // Authenticated whatever its model, as GetAsync does: a tampered entry is an integrity failure, not a mismatch.
-            _protector.Unprotect(key, modelId, version, blob, buffer.AsSpan(0, length));
-            var same = string.Equals(modelId, probeModelId, StringComparison.Ordinal);
-            return new TemplateScore(key, same ? probeModelId : modelId, same ? score(probe, TemplatePayload.Vector(buffer.AsSpan(0, length), key)) : null);
+            _protector.Unprotect(key, model, version, blob, buffer.AsSpan(0, length));
+            var same = Ascii.Equals(model, probeModelId) || Encoding.UTF8.GetString(model) == probeModelId;
+            return new TemplateScore(key, same ? probeModelId : Encoding.UTF8.GetString(model),
+                same ? score(probe, TemplatePayload.Vector(buffer.AsSpan(0, length), key)) : null);
         }
         finally
         {

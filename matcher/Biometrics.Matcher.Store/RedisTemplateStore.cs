@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +30,9 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     /// <summary>Shard hash tags (<c>{0}</c>..<c>{63}</c>) and per-shard key prefixes, computed once.</summary>
     private readonly string[] _shardPrefixes;
 
+    /// <summary>Every snapshot bucket's key, encoded once: a Verify's <c>HGET</c> makes no key string (docs/PERFORMANCE.md, "Verify at peak").</summary>
+    private readonly RedisKey[] _bucketKeys;
+
     /// <summary>
     /// Creates the store; validates the options and loads the keys (throws <see cref="InvalidOperationException"/> when
     /// they are unusable). <paramref name="writeConnection"/> (optional) carries enrolment writes and their
@@ -57,6 +61,9 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
         {
             _shardPrefixes[s] = _prefix + ":{" + s.ToString(CultureInfo.InvariantCulture) + "}:";
         }
+
+        _bucketKeys = new RedisKey[SubjectKey.BucketCount];
+        for (var b = 0; b < _bucketKeys.Length; b++) _bucketKeys[b] = Encoding.UTF8.GetBytes(BucketKey(b));
     }
 
     /// <summary>

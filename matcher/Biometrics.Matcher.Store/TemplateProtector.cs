@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,12 +18,17 @@ internal sealed class TemplateProtector : IDisposable
     private static readonly byte[] s_aadLabel = "biometrics.template.v1"u8.ToArray();
 
     private readonly byte[] _pseudonymisationKey;
+
+    /// <summary>One keyed HMAC per thread: the key's pads are set once, not on every call (HMACSHA256.HashData makes a
+    /// new OpenSSL context per call; docs/PERFORMANCE.md, "Verify at peak").</summary>
+    private readonly ThreadLocal<IncrementalHash> _mac;
     private readonly EncryptionKey _current;
     private readonly EncryptionKey[] _all;
 
     public TemplateProtector(byte[] pseudonymisationKey, byte[] encryptionKey, IEnumerable<byte[]> previousKeys)
     {
         _pseudonymisationKey = pseudonymisationKey;
+        _mac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _pseudonymisationKey), trackAllValues: true);
         _current = new EncryptionKey(encryptionKey);
         _all = [_current, .. previousKeys.Select(k => new EncryptionKey(k))];
     }
@@ -42,10 +48,23 @@ internal sealed class TemplateProtector : IDisposable
     public SubjectKey Pseudonymise(string subjectId) => new(Mac("subject", subjectId));
 
     /// <summary>A keyed hash for other identifiers (nonces, request ids) so Redis never holds them in clear.</summary>
+    /// <remarks>HMAC-SHA256 of UTF-8(<paramref name="domain"/> + "\0" + <paramref name="value"/>), written as hex; the
+    /// input is encoded on the stack (a pooled buffer beyond 512 bytes) and wiped, only the hex string is allocated.</remarks>
     public string Mac(string domain, string value)
     {
-        var input = Encoding.UTF8.GetBytes(domain + "\0" + value);
-        return Convert.ToHexStringLower(HMACSHA256.HashData(_pseudonymisationKey, input));
+        var max = Encoding.UTF8.GetMaxByteCount(domain.Length + 1 + value.Length);
+        byte[]? rented = null;
+        var input = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        Span<byte> mac = stackalloc byte[32];
+        var used = Encoding.UTF8.GetBytes(domain, input);
+        input[used++] = 0;
+        used += Encoding.UTF8.GetBytes(value, input[used..]);
+        var hmac = _mac.Value!;
+        hmac.AppendData(input[..used]);
+        hmac.GetHashAndReset(mac);
+        CryptographicOperations.ZeroMemory(input[..used]);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        return Convert.ToHexStringLower(mac);
     }
 
     public byte[] Protect(SubjectKey subject, string modelId, long version, ReadOnlySpan<byte> plaintext)
@@ -139,6 +158,8 @@ internal sealed class TemplateProtector : IDisposable
 
     public void Dispose()
     {
+        foreach (var h in _mac.Values) h.Dispose();
+        _mac.Dispose();
         foreach (var k in _all) k.Dispose();
         CryptographicOperations.ZeroMemory(_pseudonymisationKey);
     }

@@ -46,7 +46,7 @@ public abstract class TemplateIntegrityTests(IRedisTarget target)
         foreach (var model in new[] { Record("T1s", 3).ModelId, "another-model" })
         {
             await Assert.ThrowsAsync<TemplateIntegrityException>(() =>
-                store.ScoreAsync("T1s", Vector(3), model, static (p, r) => 0f).WaitAsync(Limit));
+                store.ScoreAsync("T1s", Vector(3), model, static (p, r) => 0f, Limit).WaitAsync(Limit));
         }
     }
 

@@ -34,6 +34,23 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
     }
 
     [Fact]
+    public async Task GetSubjectKey_ShortAndLongIds_AreTheHmacOfDomainAndId()
+    {
+        await using var mux = await ConnectAsync(target);
+        var key = NewKey();
+        using var store = new RedisTemplateStore(mux, Options(key));
+        // The stored pseudonyms (docs/REDIS.md): HMAC-SHA256 of UTF-8 "subject\0" + id, hex; the same for request ids.
+        foreach (var id in new[] { "P1", "é-" + new string('x', 600) })
+        {
+            Assert.Equal(Mac(key, "subject\0" + id), store.GetSubjectKey(id).Hex);
+            Assert.Equal(Mac(key, "request\0" + id), store.GetRequestPseudonym(id));
+        }
+
+        static string Mac(string key, string input) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(key), Encoding.UTF8.GetBytes(input)));
+    }
+
+    [Fact]
     public async Task Score_Enrolled_ScoresTheStoredVectorWithoutReturningIt()
     {
         await using var mux = await ConnectAsync(target);
@@ -43,7 +60,7 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
         var probe = Vector(2);
         var stored = (await store.GetAsync("V1").WaitAsync(Limit))!.Vector;
 
-        var scored = await store.ScoreAsync("V1", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot).WaitAsync(Limit);
+        var scored = await store.ScoreAsync("V1", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot, Limit).WaitAsync(Limit);
         Assert.NotNull(scored);
         Assert.Equal(store.GetSubjectKey("V1"), scored.SubjectKey);
         Assert.Equal(record.ModelId, scored.ModelId);
@@ -51,9 +68,9 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
         Assert.Equal(System.Numerics.Tensors.TensorPrimitives.Dot(probe, stored), scored.Score.Value, 5); // the pooled buffer may sum in another order
 
         // Another model: authenticated, not scored; unknown subject: null.
-        var other = await store.ScoreAsync("V1", probe, "another-model", static (p, r) => throw new InvalidOperationException("scored")).WaitAsync(Limit);
+        var other = await store.ScoreAsync("V1", probe, "another-model", static (p, r) => throw new InvalidOperationException("scored"), Limit).WaitAsync(Limit);
         Assert.Equal((record.ModelId, (float?)null), (other!.ModelId, other.Score));
-        Assert.Null(await store.ScoreAsync("unknown", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot).WaitAsync(Limit));
+        Assert.Null(await store.ScoreAsync("unknown", probe, record.ModelId, System.Numerics.Tensors.TensorPrimitives.Dot, Limit).WaitAsync(Limit));
     }
 
     [Fact]

@@ -28,6 +28,18 @@ public sealed record FaceInput(ReadOnlyMemory<float> Values, string ModelId, Rea
     public static FaceInput FromOwnedEmbedding(float[] values, string modelId, ProbeQuality? quality = null) =>
         new(values, modelId ?? string.Empty, ReadOnlyMemory<byte>.Empty, quality ?? ProbeQuality.Unmeasured) { OwnsValues = values.Length > 0 };
 
+    /// <summary>
+    /// True when <see cref="Values"/> is a whole array rented from <c>ArrayPool&lt;float&gt;.Shared</c> for this input
+    /// alone (it owns its values too): <see cref="VerificationService"/> returns it once nothing can read the probe any
+    /// more, one 2 KB array fewer per Verify (docs/PERFORMANCE.md, "Verify at peak", fifth round); a path that cannot
+    /// tell leaves it to the garbage collector.
+    /// </summary>
+    public bool Pooled { get; private init; }
+
+    /// <summary>An embedding input in a rented array (see <see cref="Pooled"/>).</summary>
+    public static FaceInput FromPooledEmbedding(float[] rented, string modelId, ProbeQuality? quality = null) =>
+        FromOwnedEmbedding(rented, modelId, quality) with { Pooled = rented.Length > 0 };
+
     /// <summary>An image input.</summary>
     public static FaceInput FromImage(ReadOnlyMemory<byte> image) =>
         new(ReadOnlyMemory<float>.Empty, string.Empty, image, ProbeQuality.Unmeasured);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Biometrics.Matcher.Policy;
 using Microsoft.Extensions.Logging;
 
@@ -140,6 +142,13 @@ public sealed partial class VerificationService
         var verdict = _policy.Decide(new DecisionInput(probe?.Quality ?? ProbeQuality.Unmeasured, comparison.Score, threshold, hits, left, unavailable, comparison.ModelMismatch));
         _audit.Record(command.Actor, "Verify", DecisionNames.Of(verdict.Decision), verdict.Score, modelId, transactionId, claim?.SubjectKey, command.RequestId);
         var policyMs = Stopwatch.GetElapsedTime(policyStart).TotalMilliseconds;
+        // A rented probe array goes back only when every task given the probe has finished: none was left behind by a
+        // timeout (store, watchlist) or by an exception on the way here (docs/PERFORMANCE.md, "Verify at peak").
+        if (command.Probe.Pooled && unavailable is null && !budgetGone && MemoryMarshal.TryGetArray(command.Probe.Values, out var rented))
+        {
+            ArrayPool<float>.Shared.Return(rented.Array!);
+        }
+
         var times = new StageTimes(claim?.ClaimMs ?? 0, pipelineMs, compareMs, watchlistMs, policyMs, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return new VerificationResult(verdict, modelId, transactionId, times);
     }

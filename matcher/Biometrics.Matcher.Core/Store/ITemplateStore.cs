@@ -30,8 +30,12 @@ public interface ITemplateStore
     /// as by <see cref="GetAsync"/>, but into pooled memory, scored there with <paramref name="score"/> when it is of
     /// <paramref name="probeModelId"/>, and wiped. Null if not enrolled.
     /// </summary>
+    /// <param name="timeout">The caller's bound on the fetch (the store's own command limit applies too, whichever is shorter):
+    /// one bound for both, so the read needs one timer.</param>
     /// <exception cref="TemplateIntegrityException">The stored template failed authentication.</exception>
-    Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default);
+    /// <exception cref="TimeoutException">The store did not answer within <paramref name="timeout"/>.</exception>
+    Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, TimeSpan timeout,
+        CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Erases a subject from the store and every gallery, and blanks every enrolment request record that names it

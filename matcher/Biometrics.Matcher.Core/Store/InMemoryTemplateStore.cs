@@ -90,10 +90,11 @@ public sealed class InMemoryTemplateStore : ITemplateStore
     }
 
     /// <inheritdoc />
-    public async Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default)
+    public async Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, TimeSpan timeout,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(score);
-        var t = await GetAsync(subjectId, null, cancellationToken).ConfigureAwait(false);
+        var t = await GetAsync(subjectId, null, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         return t is null ? null : new TemplateScore(t.SubjectKey, t.ModelId, string.Equals(t.ModelId, probeModelId, StringComparison.Ordinal) ? score(probe.Span, t.Vector) : null);
     }
 

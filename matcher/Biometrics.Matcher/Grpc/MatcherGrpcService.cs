@@ -22,7 +22,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
             throw RpcErrors.ToRpc(MatcherException.Invalid("field_length", "gate_id, lane_id and request_id are at most 64 characters."));
         }
 
-        var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToFace(request.Probe), CallerIdentity.Actor(context),
+        var command = new VerifyCommand(ProtoMapping.ToClaim(request.Claim), ProtoMapping.ToPooledFace(request.Probe), CallerIdentity.Actor(context),
             request.GateId, request.LaneId, request.RequestId, request.SkipWatchlist);
         var result = await verification.VerifyAsync(command, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         telemetry.Verdict("verify", result, final: true, request.GateId, request.LaneId);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using Biometrics.Matcher.Services;
 using Biometrics.Protos.V1;
 using PolicyDecision = Biometrics.Contract.Decision;
@@ -19,6 +21,20 @@ public static class ProtoMapping
             Probe.FaceOneofCase.Image => FaceInput.FromImage(probe.Image.Data.Memory),
             _ => FaceInput.FromImage(ReadOnlyMemory<byte>.Empty),
         };
+    }
+
+    /// <summary>
+    /// A unary Verify's probe: as <see cref="ToFace(Probe?)"/>, but an embedding's values go into an array rented from
+    /// <c>ArrayPool&lt;float&gt;.Shared</c> when the pool has one of exactly their length (FaceInput.Pooled).
+    /// </summary>
+    public static FaceInput ToPooledFace(Probe? probe)
+    {
+        if (probe?.FaceCase != Probe.FaceOneofCase.Embedding) return ToFace(probe);
+        var list = probe.Embedding.Values;
+        if (list.Count < 16 || !BitOperations.IsPow2(list.Count)) return ToFace(probe); // the pool's arrays are 16 << n long
+        var array = ArrayPool<float>.Shared.Rent(list.Count);
+        list.CopyTo(array, 0);
+        return FaceInput.FromPooledEmbedding(array, probe.Embedding.ModelId, ToQuality(probe.Quality));
     }
 
     /// <summary>A wire embedding as a domain face input.</summary>

@@ -39,8 +39,9 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
         Call("get", () => Inner.GetByKeyAsync(subjectKey, requiredModelId, cancellationToken));
 
     /// <inheritdoc />
-    public Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, CancellationToken cancellationToken = default) =>
-        Call("get", () => Inner.ScoreAsync(subjectId, probe, probeModelId, score, cancellationToken));
+    public Task<TemplateScore?> ScoreAsync(string subjectId, ReadOnlyMemory<float> probe, string probeModelId, VectorScore score, TimeSpan timeout,
+        CancellationToken cancellationToken = default) =>
+        Call("get", () => Inner.ScoreAsync(subjectId, probe, probeModelId, score, timeout, cancellationToken));
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string subjectId, CancellationToken cancellationToken = default) =>
@@ -121,7 +122,8 @@ public sealed class InstrumentedTemplateStore(ITemplateStore inner, MatcherTelem
     // append_audit counts records, each with the duration of the append that carried it).
     private async Task<T> Call<T>(string operation, Func<Task<T>> call, int records = 1)
     {
-        using var activity = MatcherTelemetry.Source.StartActivity("store " + operation, ActivityKind.Client);
+        // The span's name only when something listens: no string per store call otherwise.
+        using var activity = MatcherTelemetry.Source.HasListeners() ? MatcherTelemetry.Source.StartActivity("store " + operation, ActivityKind.Client) : null;
         activity?.SetTag("db.system.name", "redis");
         activity?.SetTag("db.operation.name", operation);
         var started = Stopwatch.GetTimestamp();
