@@ -13,7 +13,8 @@ namespace Biometrics.Benchmarks.Gallery;
 /// Usage: <c>GalleryBench.Run(["--rows", "1000000", "--seconds", "6", "--callers", "32", "--rate", "200"])</c>
 /// (<c>--callers 1,2,4,32</c> runs the closed loop once per count of callers, <c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
-/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages,
+/// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages, <c>--scan-chunk R</c> sets
+/// the shared scan's rows per step (32,768),
 /// <c>--min-batch N --max-wait-us U --workers W</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain
 /// batches, <c>--warm-seconds S</c> its unreported warm-up at the same rate (2), <c>--arrival-fifo 1</c> runs its arrival thread
 /// under SCHED_FIFO, as the network that it stands for, which no thread of the matcher delays; needs root or CAP_SYS_NICE).
@@ -41,6 +42,7 @@ public static class GalleryBench
         var gaussian = Arg(args, "--gaussian", 0) != 0;
         var hugePages = Arg(args, "--huge-pages", 0) != 0;
         var minCandidates = Arg(args, "--min-candidates", new GalleryIndexOptions().MinCandidates);
+        var scanChunk = Arg(args, "--scan-chunk", new GalleryIndexOptions().ScanChunkRows);
         var exportIndex = Array.IndexOf(args, "--export");
         var export = exportIndex >= 0 && exportIndex + 1 < args.Length ? args[exportIndex + 1] : null;
         Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
@@ -53,7 +55,7 @@ public static class GalleryBench
         }
 
         var ids = Enumerable.Range(0, rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits, HugePages = hugePages, MinCandidates = minCandidates });
+        using var index = new GalleryIndex("bench", "bench-model", options: new GalleryIndexOptions { QueryBits = queryBits, HugePages = hugePages, MinCandidates = minCandidates, ScanChunkRows = scanChunk });
         var sw = Stopwatch.StartNew();
         index.AddRange(ids, data);
         Console.WriteLine($"bulk load (AddRange): {sw.Elapsed.TotalSeconds:F2} s");
