@@ -35,9 +35,7 @@ public sealed partial class RedisTemplateStore
         ArgumentNullException.ThrowIfNull(score);
         var key = GetSubjectKey(subjectId);
         cancellationToken.ThrowIfCancellationRequested();
-        var read = _db.HashGetLeaseAsync(_bucketKeys[key.Bucket], key.Hex);
-        using var lease = await (read.IsCompleted ? read : read.WaitAsync(timeout < _options.CommandTimeout ? timeout : _options.CommandTimeout, cancellationToken))
-            .ConfigureAwait(false);
+        using var lease = await Bounded(_db.HashGetLeaseAsync(_bucketKeys[key.Bucket], key.Hex), cancellationToken, timeout).ConfigureAwait(false);
         return lease is null ? null : ScoreEntry(key, lease.Span, probe.Span, probeModelId, score);
     }
 

@@ -114,11 +114,12 @@ public sealed partial class RedisTemplateStore : ITemplateStore, IDisposable
     private string GalleriesKey(int shard) => _shardPrefixes[shard] + "galleries";
 
     /// <summary>
-    /// Bounds a call by <see cref="TemplateStoreOptions.CommandTimeout"/> and the caller's token: a late reply is
-    /// dropped (the library's own timeout is only a backstop) and the caller gets a <see cref="TimeoutException"/>.
+    /// Bounds a call by <see cref="TemplateStoreOptions.CommandTimeout"/> (or the caller's shorter <paramref name="limit"/>)
+    /// and the caller's token, with one timer: a late reply is dropped (the library's own timeout is only a backstop) and
+    /// the caller gets a <see cref="TimeoutException"/>.
     /// </summary>
-    private Task<T> Bounded<T>(Task<T> call, CancellationToken cancellationToken)
-        => call.IsCompleted ? call : call.WaitAsync(_options.CommandTimeout, cancellationToken);
+    private Task<T> Bounded<T>(Task<T> call, CancellationToken cancellationToken, TimeSpan? limit = null)
+        => call.IsCompleted ? call : call.WaitAsync(limit < _options.CommandTimeout ? limit.Value : _options.CommandTimeout, cancellationToken);
 
     private Task Bounded(Task call, CancellationToken cancellationToken)
         => call.IsCompleted ? call : call.WaitAsync(_options.CommandTimeout, cancellationToken);
