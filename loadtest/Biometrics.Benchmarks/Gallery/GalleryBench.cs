@@ -32,10 +32,7 @@ public static class GalleryBench
     {
         var rows = Arg(args, "--rows", 1_000_000);
         var seconds = Arg(args, "--seconds", 10);
-        var callerIndex = Array.IndexOf(args, "--callers");
-        var callers = callerIndex >= 0 && callerIndex + 1 < args.Length
-            ? args[callerIndex + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray()
-            : [32];
+        var callers = Args(args, "--callers", [32]);
         var rate = Arg(args, "--rate", 200);
         var exact = Arg(args, "--exact", 1) != 0;
         var queryBits = Arg(args, "--query-bits", new GalleryIndexOptions().QueryBits);
@@ -382,19 +379,19 @@ public static class GalleryBench
                 });
             Console.WriteLine($"  queries by the mean queries in flight in their steps (their scan's time): {string.Join(", ", byQueries)}");
             var share = stamps.Select(s => (double)s.StepsWorker0 / s.Steps).ToArray();
+            var shares = share.Order().ToList();
             Console.WriteLine(string.Format(
                 CultureInfo.InvariantCulture,
                 "  steps per query: mean {0:F1} (one round: {1}); worker 0's share of a query's steps: p1 {2:F2} p50 {3:F2} p99 {4:F2}, slowest 1 % mean {5:F2}; queries whose steps one worker ran >= 75 %: {6:F1} %",
                 stamps.Average(s => s.Steps),
                 stamps.Min(s => s.Steps),
-                Percentile(share.Order().ToList(), 0.01),
-                Percentile(share.Order().ToList(), 0.50),
-                Percentile(share.Order().ToList(), 0.99),
+                Percentile(shares, 0.01),
+                Percentile(shares, 0.50),
+                Percentile(shares, 0.99),
                 slow.Average(i => share[i]),
                 share.Count(x => x >= 0.75 || x <= 0.25) * 100.0 / total));
         }
-
-        if (!shared)
+        else
         {
             var batchSizes = stamps.Where(s => s.Finished != 0).GroupBy(s => Math.Min(s.Batch, 9)).OrderBy(g => g.Key)
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{(g.Key == 9 ? "9+" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count() * 100.0 / total:F0} % ({g.Average(s => Ms(s.Finished - s.Started)):F2} ms)"));
@@ -486,5 +483,12 @@ public static class GalleryBench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>The comma-separated integers after <paramref name="name"/> (e.g. <c>--callers 1,2,4,32</c>), else <paramref name="fallback"/>.</summary>
+    internal static int[] Args(string[] args, string name, int[] fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : fallback;
     }
 }

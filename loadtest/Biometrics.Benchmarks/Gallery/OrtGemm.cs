@@ -41,10 +41,7 @@ public static class OrtGemm
         var chunk = GalleryBench.Arg(args, "--chunk", 16_384);
         var constant = GalleryBench.Arg(args, "--constant", 0) != 0;
         var galleryIsA = GalleryBench.Arg(args, "--gallery-a", 0) != 0;
-        var at = Array.IndexOf(args, "--queries");
-        var counts = at >= 0 && at + 1 < args.Length
-            ? args[at + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray()
-            : [32, 4];
+        var counts = GalleryBench.Args(args, "--queries", [32, 4]);
         if (counts.Any(n => n < 1 || n > MaxQueries) || chunk < 16 || rows < chunk || (constant && galleryIsA))
         {
             Console.Error.WriteLine($"ort-gemm: --queries must be 1-{MaxQueries}, --rows at least --chunk (at least 16), and --constant only with the gallery as B");

@@ -41,10 +41,7 @@ public static class VnniPeak
         var rows = GalleryBench.Arg(args, "--rows", 1_000_000);
         var seconds = GalleryBench.Arg(args, "--seconds", 2);
         var scanMb = GalleryBench.Arg(args, "--scan-mb", 256);
-        var at = Array.IndexOf(args, "--ahead");
-        var aheads = at >= 0 && at + 1 < args.Length
-            ? args[at + 1].Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray()
-            : [1];
+        var aheads = GalleryBench.Args(args, "--ahead", [1]);
         var perQuery = rows / 16.0 * (Dim / 4) * 2;
         Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
         Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
