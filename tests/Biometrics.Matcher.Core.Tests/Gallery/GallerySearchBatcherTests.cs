@@ -274,4 +274,128 @@ public sealed class GallerySearchBatcherTests
         Assert.Same(cancelled, done);
         Assert.True(cancelled.IsCanceled || (await cancelled.WaitAsync(TimeSpan.FromSeconds(30)))[0].SubjectId == "s0");
     }
+
+    [Fact]
+    public async Task SearchAsync_StepHeldByItsWorker_AnotherWorkerRunsItAndTheLateResultIsDropped()
+    {
+        var (g, v) = SharedScanGallery(40);
+        using var _ = g;
+        var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { Workers = 2, RescueAfter = TimeSpan.Zero });
+        using var release = new ManualResetEventSlim();
+        GalleryScanStep? held = null;
+        batcher.StepScored = (step, rescue) =>
+        {
+            if (!rescue && Interlocked.CompareExchange(ref held, step, null) is null)
+            {
+                release.Wait(TimeSpan.FromSeconds(30)); // its owner off its core: scored, not yet counted
+            }
+        };
+
+        var rng = new Random(41);
+        var probe = RandomVectors.Near(rng, v.AsSpan(1234 * Dim, Dim), 0.5f);
+        var first = await batcher.SearchAsync(probe, 3).WaitAsync(TimeSpan.FromSeconds(30)); // while the owner holds its step
+        Assert.True(held!.Rescued);
+        Assert.Equal(g.Search(probe, 3, GallerySearchMode.Exact)[0], first[0]);
+        release.Set();
+
+        // The owner's late result is dropped: no step counts twice, and its heaps stay whole for the next queries.
+        for (var i = 0; i < 20; i++)
+        {
+            var p = RandomVectors.Near(rng, v.AsSpan(i * 211 * Dim, Dim), 0.5f);
+            var hit = await batcher.SearchAsync(p, 2).WaitAsync(TimeSpan.FromSeconds(30)); // one at a time: five steps each
+            Assert.Equal(g.Search(p, 2, GallerySearchMode.Exact)[0], hit[0]);
+        }
+
+        await batcher.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(batcher.StepsRescued >= 1);
+        Assert.Equal(5 * (batcher.QueriesRun + g.QuantizedRetries), batcher.ScanSteps); // each step counted once
+    }
+
+    [Fact]
+    public async Task SearchAsync_RescueFinishesLast_ItsResultIsDropped()
+    {
+        var (g, v) = SharedScanGallery(42);
+        using var _ = g;
+        var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { Workers = 2, RescueAfter = TimeSpan.Zero });
+        using var rescueScored = new ManualResetEventSlim();
+        GalleryScanStep? held = null;
+        batcher.StepScored = (step, rescue) =>
+        {
+            if (!rescue && Interlocked.CompareExchange(ref held, step, null) is null)
+            {
+                rescueScored.Wait(TimeSpan.FromSeconds(30)); // the owner finishes once the rescue has scored the step too
+            }
+            else if (rescue && step == Volatile.Read(ref held))
+            {
+                rescueScored.Set();
+                SpinWait.SpinUntil(() => !step.IsRunning, TimeSpan.FromSeconds(30)); // then the owner counts it first
+            }
+        };
+
+        var probe = RandomVectors.Near(new Random(43), v.AsSpan(4321 * Dim, Dim), 0.5f);
+        var result = await batcher.SearchAsync(probe, 3).WaitAsync(TimeSpan.FromSeconds(30));
+        await batcher.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(rescueScored.IsSet);
+        Assert.False(held!.Rescued);
+        Assert.True(batcher.RescuesLost >= 1);
+        Assert.Equal(g.Search(probe, 3, GallerySearchMode.Exact)[0], result[0]);
+        Assert.Equal(5 * (1 + g.QuantizedRetries), batcher.ScanSteps);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SearchAsync_OwnersAndRescuesRacing_Top1IdenticalToExact(int workers)
+    {
+        // Every step of another worker is fair game at once, and some owners are slow: owners and rescues race for steps.
+        var (g, v) = SharedScanGallery(44);
+        using var _ = g;
+        await using var batcher = new GallerySearchBatcher(g, new GallerySearchBatcherOptions { Workers = workers, MaxBatch = 8, RescueAfter = TimeSpan.Zero });
+        var scored = 0;
+        batcher.StepScored = (_, rescue) =>
+        {
+            if (!rescue && Interlocked.Increment(ref scored) % 3 == 0)
+            {
+                Thread.Sleep(2);
+            }
+        };
+
+        var rng = new Random(45);
+        var probes = Enumerable.Range(0, 60).Select(i => i % 5 == 4 ? RandomVectors.Unit(rng, 1, Dim) : RandomVectors.Near(rng, v.AsSpan(i * 83 * Dim, Dim), 0.5f)).ToArray();
+        var tasks = new List<Task<GalleryMatch[]>>();
+        for (var i = 0; i < probes.Length; i++)
+        {
+            tasks.Add(batcher.SearchAsync(probes[i], 1 + (i % 3)));
+            if (i % 6 == 0)
+            {
+                await Task.Delay(1).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < probes.Length; i++)
+        {
+            var exact = g.Search(probes[i], 1 + (i % 3), GallerySearchMode.Exact);
+            Assert.Equal(exact.Length, results[i].Length);
+            Assert.Equal(exact[0], results[i][0]);
+        }
+
+        Assert.True(batcher.StepsRescued + batcher.RescuesLost > 0, "no step was run twice");
+    }
+
+    [Fact]
+    public void Constructor_NegativeRescueAfter_Throws()
+    {
+        using var g = new GalleryIndex("residents", "m1");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GallerySearchBatcher(g, new GallerySearchBatcherOptions { RescueAfter = TimeSpan.FromMilliseconds(-2) }));
+    }
+
+    /// <summary>5,000 random rows in five shared-scan steps of 1,024 (the last one partial).</summary>
+    private static (GalleryIndex Gallery, float[] Vectors) SharedScanGallery(int seed)
+    {
+        var g = new GalleryIndex("residents", "m1", options: new GalleryIndexOptions { QuantizedMinRows = 0, ParallelMinRows = 0, ScanChunkRows = 1024 });
+        var v = RandomVectors.Unit(new Random(seed), 5000, Dim);
+        g.AddRange(Enumerable.Range(0, 5000).Select(i => $"s{i}").ToArray(), v);
+        return (g, v);
+    }
 }
