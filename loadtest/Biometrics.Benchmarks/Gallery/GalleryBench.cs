@@ -14,8 +14,7 @@ namespace Biometrics.Benchmarks.Gallery;
 /// (<c>--callers 1,2,4,32</c> runs the closed loop once per count of callers, <c>--rate 0</c> skips the open-loop run, <c>--min-candidates N</c> sets the candidates each worker keeps, <c>--exact 0</c> skips the exact float phases, <c>--query-bits 7</c> selects
 /// the finer query code, <c>--gaussian 1</c> draws normal instead of uniform components: queries with no mate, as
 /// strangers at a gate, certify with less margin there), <c>--huge-pages 1</c> backs the codes with huge pages, <c>--scan-chunk R</c> sets
-/// the shared scan's rows per step (32,768), <c>--rescue-after-us U</c> how long a step may be held before another worker runs it
-/// once more (<see cref="GallerySearchBatcherOptions.RescueAfter"/>, 2,000; -1 turns rescues off),
+/// the shared scan's rows per step (32,768),
 /// <c>--min-batch N --max-wait-us U --workers W</c> set the open loop's <see cref="GallerySearchBatcherOptions"/> for plain
 /// batches, <c>--warm-seconds S</c> its unreported warm-up at the same rate (2), <c>--arrival-fifo 1</c> runs its arrival thread
 /// under SCHED_FIFO, as the network that it stands for, which no thread of the matcher delays; needs root or CAP_SYS_NICE).
@@ -41,8 +40,6 @@ public static class GalleryBench
         var hugePages = Arg(args, "--huge-pages", 0) != 0;
         var minCandidates = Arg(args, "--min-candidates", new GalleryIndexOptions().MinCandidates);
         var scanChunk = Arg(args, "--scan-chunk", new GalleryIndexOptions().ScanChunkRows);
-        var rescueUs = Arg(args, "--rescue-after-us", (int)new GallerySearchBatcherOptions().RescueAfter.TotalMicroseconds);
-        var rescueAfter = rescueUs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMicroseconds(rescueUs);
         var exportIndex = Array.IndexOf(args, "--export");
         var export = exportIndex >= 0 && exportIndex + 1 < args.Length ? args[exportIndex + 1] : null;
         Console.WriteLine($"gallery bench: {rows:N0} x {Dim} rows, ISA {GalleryIndex.QuantizedIsa}, {queryBits}-bit queries, {(gaussian ? "Gaussian" : "uniform")} components{(hugePages ? ", huge pages" : "")}, at least {minCandidates} candidates per worker, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
@@ -119,7 +116,7 @@ public static class GalleryBench
 
         foreach (var c in callers)
         {
-            RunBatcherAsync(index, queries, exactTop, c, seconds, rescueAfter).GetAwaiter().GetResult();
+            RunBatcherAsync(index, queries, exactTop, c, seconds).GetAwaiter().GetResult();
         }
 
         if (rate > 0)
@@ -130,7 +127,6 @@ public static class GalleryBench
                 MinBatch = Arg(args, "--min-batch", batching.MinBatch),
                 MaxWait = TimeSpan.FromMicroseconds(Arg(args, "--max-wait-us", (int)batching.MaxWait.TotalMicroseconds)),
                 Workers = Arg(args, "--workers", batching.Workers),
-                RescueAfter = rescueAfter,
             };
             var openLoop = new OpenLoopSettings(rate, seconds, Arg(args, "--warm-seconds", 2), Arg(args, "--arrival-fifo", 0) != 0);
             RunOpenLoopAsync(index, queries, exactTop, openLoop, batching).GetAwaiter().GetResult();
@@ -140,9 +136,9 @@ public static class GalleryBench
         return 0;
     }
 
-    private static async Task RunBatcherAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int callers, int seconds, TimeSpan rescueAfter)
+    private static async Task RunBatcherAsync(GalleryIndex index, float[] queries, GalleryMatch[] exactTop, int callers, int seconds)
     {
-        await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32, RescueAfter = rescueAfter });
+        await using var batcher = new GallerySearchBatcher(index, new GallerySearchBatcherOptions { MaxBatch = 32 });
         var stop = Stopwatch.StartNew();
         var cpu0 = CpuMs();
         var latencies = new List<double>[callers];
@@ -167,17 +163,14 @@ public static class GalleryBench
         var all = latencies.SelectMany(l => l).Order().ToList();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "batcher, {0} closed-loop callers: {1:F0} queries/s, latency p50 {2:F1} ms p99 {3:F1} ms, mean batch {4:F1}, CPU {5:F2} ms per query, top-1 not exact: {6}; steps {7}, rescued {8}, rescues lost {9}",
+            "batcher, {0} closed-loop callers: {1:F0} queries/s, latency p50 {2:F1} ms p99 {3:F1} ms, mean batch {4:F1}, CPU {5:F2} ms per query, top-1 not exact: {6}",
             callers,
             all.Count / elapsed,
             all[all.Count / 2],
             Percentile(all, 0.99),
             (double)batcher.QueriesRun / Math.Max(1, batcher.BatchesRun),
             (CpuMs() - cpu0) / all.Count,
-            wrong,
-            batcher.ScanSteps,
-            batcher.StepsRescued,
-            batcher.RescuesLost));
+            wrong));
     }
 
     /// <summary>
@@ -235,7 +228,6 @@ public static class GalleryBench
         var sched0 = RunQueueWaits();
         var batches0 = batcher.BatchesRun;
         var queries0 = batcher.QueriesRun;
-        var (rescued0, lost0) = (batcher.StepsRescued, batcher.RescuesLost);
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         var cpu0 = CpuMs();
         var arrivals = new Thread(() =>
@@ -390,18 +382,14 @@ public static class GalleryBench
             var shares = share.Order().ToList();
             Console.WriteLine(string.Format(
                 CultureInfo.InvariantCulture,
-                "  steps per query: mean {0:F1} (one round: {1}); worker 0's share of a query's steps: p1 {2:F2} p50 {3:F2} p99 {4:F2}, slowest 1 % mean {5:F2}; queries whose steps one worker ran >= 75 %: {6:F1} %; queries with a rescued step: {7:F1} % (slowest 1 %: {8:F0} %); steps rescued {9}, rescues lost {10}",
+                "  steps per query: mean {0:F1} (one round: {1}); worker 0's share of a query's steps: p1 {2:F2} p50 {3:F2} p99 {4:F2}, slowest 1 % mean {5:F2}; queries whose steps one worker ran >= 75 %: {6:F1} %",
                 stamps.Average(s => s.Steps),
                 stamps.Min(s => s.Steps),
                 Percentile(shares, 0.01),
                 Percentile(shares, 0.50),
                 Percentile(shares, 0.99),
                 slow.Average(i => share[i]),
-                share.Count(x => x >= 0.75 || x <= 0.25) * 100.0 / total,
-                stamps.Count(s => s.StepsRescued > 0) * 100.0 / total,
-                slow.Count(i => stamps[i].StepsRescued > 0) * 100.0 / slow.Length,
-                batcher.StepsRescued - rescued0,
-                batcher.RescuesLost - lost0));
+                share.Count(x => x >= 0.75 || x <= 0.25) * 100.0 / total));
         }
         else
         {

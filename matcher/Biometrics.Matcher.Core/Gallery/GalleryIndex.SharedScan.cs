@@ -68,94 +68,62 @@ public sealed partial class GalleryIndex
     }
 
     /// <summary>
-    /// Runs <paramref name="step"/> (rows of its sequence number mod Steps) on its worker for every query of it still at the
-    /// gallery's version (the others are marked stale), into that worker's heap of each, after saving each heap as it was
-    /// (<see cref="GalleryScanQuery.SaveBefore"/>) for a rescue. Returns the queries scored; the caller counts the step
-    /// done for them only if it finished first (<see cref="GalleryScanStep.TryFinish"/>). Different workers run different
-    /// steps at the same time (they touch different heaps of a query).
+    /// Runs the step with sequence number <paramref name="sequence"/> (rows of step sequence mod Steps) on worker
+    /// <paramref name="worker"/> for every query of <paramref name="queries"/>, counting it done for each. Different
+    /// workers run different steps at the same time (they touch different heaps of a query).
     /// </summary>
-    internal List<GalleryScanQuery> RunSharedScanStep(GalleryScanStep step)
-    {
-        var live = new List<GalleryScanQuery>(step.Queries.Length);
-        ScoreSharedScanStep(step, live, null);
-        return live;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="step"/>, which its worker has held too long, once more on the calling thread: into a copy of
-    /// each query's heap as it was before the step (spares), never into the heaps the late worker may still be writing.
-    /// Returns the spares by query (null for a query now stale), to replace Heaps[step.Worker] if the rescue finishes
-    /// first; or null when a saved heap is gone (the query was finished meanwhile: the owner finished the step).
-    /// </summary>
-    internal TopKHeap?[]? RescueSharedScanStep(GalleryScanStep step)
-    {
-        var spares = new TopKHeap?[step.Queries.Length];
-        return ScoreSharedScanStep(step, null, spares) ? spares : null;
-    }
-
-    /// <summary>The owner's step (<paramref name="live"/> set) or a rescue of it (<paramref name="spares"/> set).</summary>
-    private bool ScoreSharedScanStep(GalleryScanStep step, List<GalleryScanQuery>? live, TopKHeap?[]? spares)
+    internal void RunSharedScanStep(IReadOnlyList<GalleryScanQuery> queries, int worker, long sequence)
     {
         var dp = Int8Kernels.PaddedDimension(Dimension);
-        var worker = step.Worker;
         _lock.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var count = _idByRow.Count;
-            var queries = step.Queries;
-            // The running thread's scratch (a step never runs inside another search on the same thread).
-            var scratch = SearchScratch.ForCurrentThread();
-            scratch.EnsureQueries(queries.Length, dp);
-            var codes = scratch.QueryCodes;
-            var scales = scratch.QueryScale;
-            var heaps = scratch.Final;
-            var n = 0;
-            for (var i = 0; i < queries.Length; i++)
+            var live = new List<GalleryScanQuery>(queries.Count);
+            foreach (var q in queries)
             {
-                var q = queries[i];
-                if (q.Stale || q.Version != _version)
+                if (q.Version != _version)
                 {
-                    q.Stale = true; // needs no more steps
-                    continue;
-                }
-
-                if (spares is null)
-                {
-                    q.SaveBefore(worker);
-                    heaps[n] = q.Heaps[worker];
-                    live!.Add(q);
+                    q.Stale = true;
                 }
                 else
                 {
-                    var before = q.Before[worker];
-                    if (before is null)
-                    {
-                        return false;
-                    }
-
-                    heaps[n] = spares[i] = new TopKHeap(before);
+                    live.Add(q);
                 }
-
-                q.Code.CopyTo(codes, n * dp);
-                scales[n] = q.Scale;
-                n++;
             }
 
-            if (spares is null)
+            if (live.Count == 0)
             {
-                step.MarkReady();
+                return;
             }
 
             var chunk = _options.ScanChunkRows;
-            var start = (int)(step.Sequence % Steps(count)) * chunk;
+            var start = (int)(sequence % Steps(count)) * chunk;
             var stop = Math.Min(count, start + chunk);
-            if (n > 0 && stop > start)
+            if (stop > start)
             {
+                var n = live.Count;
+                // The worker thread's scratch (a step never runs inside another search on the same thread).
+                var scratch = SearchScratch.ForCurrentThread();
+                scratch.EnsureQueries(n, dp);
+                var codes = scratch.QueryCodes;
+                var scales = scratch.QueryScale;
+                var heaps = scratch.Final;
+                for (var j = 0; j < n; j++)
+                {
+                    live[j].Code.CopyTo(codes, j * dp);
+                    scales[j] = live[j].Scale;
+                    heaps[j] = live[j].Heaps[worker];
+                }
+
                 QuantizedRange(codes, scales, heaps, n, start, stop);
             }
 
-            return true;
+            foreach (var q in live)
+            {
+                q.StepDone();
+            }
         }
         finally
         {

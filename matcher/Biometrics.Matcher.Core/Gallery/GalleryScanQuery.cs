@@ -7,14 +7,11 @@ namespace Biometrics.Matcher.Gallery;
 /// <remarks>
 /// The scan hands out steps in order (sequence numbers 0, 1, 2, ..., step = sequence mod <see cref="Steps"/>); a query
 /// that joins when the next sequence number is J takes part in J .. J + Steps - 1, which cover every row once. Worker w
-/// alone touches Heaps[w] during a step; the batcher's lock orders joining, claiming and finishing. A step that another
-/// worker runs once more (<see cref="GalleryScanStep"/>) fills a copy of Before[w] instead, which replaces Heaps[w] if
-/// it finishes first; the late worker's heap is then dropped.
+/// alone touches Heaps[w] during a step; the batcher's lock orders joining, claiming and finishing.
 /// </remarks>
 internal sealed class GalleryScanQuery
 {
     private int _completed;
-    private TopKHeap[] _heaps = [];
 
     public GalleryScanQuery(float[] normalized, byte[] code, float scale, float residual, int k, TopKHeap[] heaps, int steps, long version)
     {
@@ -43,19 +40,8 @@ internal sealed class GalleryScanQuery
     /// <summary>Matches wanted (at most the gallery size when the scan started).</summary>
     public int K { get; }
 
-    /// <summary>Candidate heap of each scan worker (setting it also forgets <see cref="Before"/>).</summary>
-    public TopKHeap[] Heaps
-    {
-        get => _heaps;
-        set
-        {
-            _heaps = value;
-            Before = new TopKHeap?[value.Length];
-        }
-    }
-
-    /// <summary>Each worker's heap as it was when its step in flight began (<see cref="SaveBefore"/>), where a rescue of that step starts.</summary>
-    public TopKHeap?[] Before { get; private set; } = [];
+    /// <summary>Candidate heap of each scan worker.</summary>
+    public TopKHeap[] Heaps { get; set; }
 
     /// <summary>Steps of one round over the gallery (at the version the scan started at).</summary>
     public int Steps { get; }
@@ -86,21 +72,6 @@ internal sealed class GalleryScanQuery
 
     /// <summary>Whether the step with sequence number <paramref name="sequence"/> is one of this query's.</summary>
     public bool TakesPart(long sequence) => !Stale && !Claimed && sequence >= Join && sequence < Join + Steps;
-
-    /// <summary>Copies Heaps[<paramref name="worker"/>] to Before[<paramref name="worker"/>] (the worker, as its step begins).</summary>
-    public void SaveBefore(int worker)
-    {
-        var heap = _heaps[worker];
-        var before = Before[worker];
-        if (before is null || before.Capacity != heap.Capacity)
-        {
-            Before[worker] = new TopKHeap(heap);
-        }
-        else
-        {
-            before.CopyFrom(heap);
-        }
-    }
 
     /// <summary>Counts one finished step (a full fence: the heap updates are visible before the count).</summary>
     public void StepDone() => Interlocked.Increment(ref _completed);

@@ -27,7 +27,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     private readonly object _gate = new();
     private readonly List<Request> _pending = [];
     private readonly List<Request> _active = [];
-    private readonly List<GalleryScanStep> _inFlight = []; // shared-scan steps claimed and not yet left by their owner (guarded by _gate)
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Rounds a query may restart because the gallery changed under it before a plain search answers it.</summary>
     private const int MaxStaleRestarts = 2;
@@ -37,15 +36,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
     private int _idle; // workers asleep in Loop, waiting for queries (guarded by _gate)
     private bool _timing; // a worker sleeps until the oldest queued query has waited MaxWait (guarded by _gate)
     private readonly long _maxWaitTicks;
-    private readonly long _rescueAfterTicks; // -1: no rescues
-    private long _typicalStepTicks; // moving average of a step's time, its owner's (written racily: a rough figure)
     private long _cursor;
     private bool _completed;
     private long _batches;
     private long _queries;
     private long _scanSteps;
-    private long _stepsRescued;
-    private long _rescuesLost;
 
     /// <summary>Starts the worker threads over <paramref name="index"/> (which the caller keeps owning).</summary>
     public GallerySearchBatcher(GalleryIndex index, GallerySearchBatcherOptions? options = null)
@@ -57,13 +52,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxWait, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.Workers);
-        if (_options.RescueAfter != Timeout.InfiniteTimeSpan)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(_options.RescueAfter, TimeSpan.Zero);
-        }
-
         _maxWaitTicks = (long)(_options.MaxWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        _rescueAfterTicks = _options.RescueAfter == Timeout.InfiniteTimeSpan ? -1 : (long)(_options.RescueAfter.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var workers = _options.Workers > 0 ? _options.Workers : Math.Max(1, index.SharedScanWorkers);
         _workers = workers;
         _running = workers;
@@ -82,15 +71,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
     /// <summary>Shared-scan steps run so far, all workers together (tests).</summary>
     internal long ScanSteps => Interlocked.Read(ref _scanSteps);
-
-    /// <summary>Shared-scan steps that a rescue finished first (their owner's late result dropped).</summary>
-    internal long StepsRescued => Interlocked.Read(ref _stepsRescued);
-
-    /// <summary>Rescues whose step its owner finished first (the rescue's result dropped).</summary>
-    internal long RescuesLost => Interlocked.Read(ref _rescuesLost);
-
-    /// <summary>Called after a step's rows were scored, before it is counted (tests): the step, and whether a rescue scored them.</summary>
-    internal Action<GalleryScanStep, bool>? StepScored { get; set; }
 
     /// <summary>Queues one query; completes with its top-<paramref name="k"/> matches, best first.</summary>
     /// <remarks>The batcher reads <paramref name="query"/> until the task completes (as a stream reads the buffer given to
@@ -201,25 +181,16 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         var plain = new List<Request>(_options.MaxBatch);
         var finish = new List<Request>();
         var queries = new float[_options.MaxBatch * _index.Dimension];
-        GalleryScanStep? held = null;
         while (true)
         {
             mine.Clear();
             plain.Clear();
             finish.Clear();
-            GalleryScanStep? step = null;
-            GalleryScanStep? rescue = null;
+            long sequence = -1;
             lock (_gate)
             {
-                if (held is not null)
-                {
-                    _inFlight.Remove(held);
-                    held = null;
-                }
-
                 while (true)
                 {
-                    var rescueWait = Timeout.Infinite;
                     Admit(plain);
                     _active.RemoveAll(static r => r.Completion.Task.IsCompleted && !r.Scan!.Claimed && Release(r)); // cancelled
                     foreach (var r in _active)
@@ -234,32 +205,22 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
 
                     if (finish.Count == 0)
                     {
-                        // Run a step another worker has held too long once more, ahead of new steps: every query in it
-                        // waits for it. Otherwise take the next step if any query in flight takes part in it.
-                        rescue = Stalled(worker, out rescueWait);
-                        if (rescue is not null)
+                        // Take the next step if any query in flight takes part in it.
+                        foreach (var r in _active)
                         {
-                            rescue.Rescuing = true;
+                            if (r.Scan!.TakesPart(_cursor))
+                            {
+                                mine.Add(r.Scan);
+                            }
                         }
-                        else
-                        {
-                            foreach (var r in _active)
-                            {
-                                if (r.Scan!.TakesPart(_cursor))
-                                {
-                                    mine.Add(r.Scan);
-                                }
-                            }
 
-                            if (mine.Count > 0)
-                            {
-                                held = step = new GalleryScanStep([.. mine], worker, _cursor++, System.Diagnostics.Stopwatch.GetTimestamp());
-                                _inFlight.Add(step);
-                            }
+                        if (mine.Count > 0)
+                        {
+                            sequence = _cursor++;
                         }
                     }
 
-                    if (step is not null || rescue is not null || plain.Count > 0 || finish.Count > 0)
+                    if (mine.Count > 0 || plain.Count > 0 || finish.Count > 0)
                     {
                         break;
                     }
@@ -282,7 +243,7 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                     }
                     else
                     {
-                        Monitor.Wait(_gate, rescueWait); // until another worker's step would be held too long
+                        Monitor.Wait(_gate);
                     }
 
                     _idle--;
@@ -300,51 +261,11 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
                 Finish(r);
             }
 
-            if (step is not null)
+            if (mine.Count > 0)
             {
-                RunStep(step);
-            }
-
-            if (rescue is not null)
-            {
-                Rescue(rescue, worker);
+                RunStep(mine, worker, sequence);
             }
         }
-    }
-
-    /// <summary>
-    /// A step of another worker held longer than the rescue threshold (<see cref="GallerySearchBatcherOptions.RescueAfter"/>,
-    /// at least three typical steps) and not yet taken up, or null; then <paramref name="wait"/> is the milliseconds until
-    /// the first step in flight would be (Infinite: none). Under the gate.
-    /// </summary>
-    private GalleryScanStep? Stalled(int worker, out int wait)
-    {
-        wait = Timeout.Infinite;
-        if (_rescueAfterTicks < 0 || _inFlight.Count == 0)
-        {
-            return null;
-        }
-
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        var after = Math.Max(_rescueAfterTicks, 3 * Volatile.Read(ref _typicalStepTicks));
-        foreach (var s in _inFlight)
-        {
-            if (s.Worker == worker || s.Rescuing || !s.IsRunning)
-            {
-                continue;
-            }
-
-            var left = s.Started + after - now;
-            if (left <= 0 && s.Ready)
-            {
-                return s;
-            }
-
-            var ms = Math.Max(1, (int)Math.Ceiling(left * 1000.0 / System.Diagnostics.Stopwatch.Frequency));
-            wait = wait == Timeout.Infinite ? ms : Math.Min(wait, ms);
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -418,37 +339,27 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>One step of the shared scan for every query that takes part in it, counted done for them unless a rescue finished it first.</summary>
-    private void RunStep(GalleryScanStep step)
+    /// <summary>One step of the shared scan for every query that takes part in it.</summary>
+    private void RunStep(List<GalleryScanQuery> scans, int worker, long sequence)
     {
         try
         {
-            var live = _index.RunSharedScanStep(step);
-            StepScored?.Invoke(step, false);
-            if (!step.TryFinish(rescuer: false))
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            _index.RunSharedScanStep(scans, worker, sequence);
+            Stamp(scans, worker, started);
+            Interlocked.Increment(ref _scanSteps);
+            if ((sequence + 1) % scans[0].Steps == 0)
             {
-                return; // rescued meanwhile: this worker's heaps of the step's queries were replaced, its result is dropped
+                Interlocked.Increment(ref _batches); // one more full pass over the gallery
             }
-
-            foreach (var q in live)
-            {
-                q.StepDone();
-            }
-
-            var took = System.Diagnostics.Stopwatch.GetTimestamp() - step.Started;
-            var typical = Volatile.Read(ref _typicalStepTicks);
-            // A moving average over about eight steps; one step counts at most twice the average, so stalls do not lift it.
-            Volatile.Write(ref _typicalStepTicks, typical == 0 ? took : typical + ((Math.Min(took, 2 * typical) - typical) / 8));
-            Counted(live, step, step.Worker);
         }
         catch (Exception ex)
         {
-            step.TryFinish(rescuer: false); // no rescue of it either
             lock (_gate)
             {
                 foreach (var r in _active)
                 {
-                    if (Array.IndexOf(step.Queries, r.Scan!) >= 0)
+                    if (scans.Contains(r.Scan!))
                     {
                         r.Completion.TrySetException(ex);
                         r.Scan!.Stale = true; // nothing more to scan; a worker releases it
@@ -460,70 +371,8 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="step"/>, held too long by its owner, once more into spare heaps; if this finishes first the
-    /// spares replace the owner's heaps of its queries and the step counts done for them (the owner's result is dropped),
-    /// otherwise the spares are dropped. A failure leaves the step to its owner.
-    /// </summary>
-    private void Rescue(GalleryScanStep step, int worker)
-    {
-        TopKHeap?[]? spares;
-        try
-        {
-            spares = _index.RescueSharedScanStep(step);
-            StepScored?.Invoke(step, true);
-        }
-        catch (Exception)
-        {
-            spares = null;
-        }
-
-        var live = new List<GalleryScanQuery>(step.Queries.Length);
-        var won = false;
-        lock (_gate)
-        {
-            // Under the gate: the owner, having lost, claims its next step only after its heaps were replaced.
-            if (spares is not null && step.TryFinish(rescuer: true))
-            {
-                won = true;
-                for (var i = 0; i < spares.Length; i++)
-                {
-                    if (spares[i] is { } spare)
-                    {
-                        var q = step.Queries[i];
-                        q.Heaps[step.Worker] = spare;
-                        q.StepDone();
-                        live.Add(q);
-                    }
-                }
-            }
-        }
-
-        if (won)
-        {
-            Interlocked.Increment(ref _stepsRescued);
-            Counted(live, step, worker);
-        }
-        else
-        {
-            Interlocked.Increment(ref _rescuesLost);
-        }
-    }
-
-    /// <summary>Counts a finished step (run by <paramref name="worker"/>) and stamps it on its queries.</summary>
-    private void Counted(List<GalleryScanQuery> scans, GalleryScanStep step, int worker)
-    {
-        Interlocked.Increment(ref _scanSteps);
-        if (scans.Count > 0 && (step.Sequence + 1) % scans[0].Steps == 0)
-        {
-            Interlocked.Increment(ref _batches); // one more full pass over the gallery
-        }
-
-        Stamp(scans, worker, step.Started, step.Rescued);
-    }
-
     /// <summary>Adds a finished step (begun at <paramref name="started"/>) to the stamps of the queries that carry them (benchmarks).</summary>
-    private static void Stamp(List<GalleryScanQuery> scans, int worker, long started, bool rescued)
+    private static void Stamp(List<GalleryScanQuery> scans, int worker, long started)
     {
         var ended = 0L;
         foreach (var scan in scans)
@@ -542,11 +391,6 @@ public sealed class GallerySearchBatcher : IAsyncDisposable
             if (worker == 0)
             {
                 Interlocked.Increment(ref s.StepsWorker0);
-            }
-
-            if (rescued)
-            {
-                Interlocked.Increment(ref s.StepsRescued);
             }
         }
 
@@ -735,5 +579,4 @@ internal sealed class SearchStamps
     public int Steps;
     public int StepQueries;
     public int StepsWorker0;
-    public int StepsRescued;
 }

@@ -26,14 +26,6 @@ public sealed record GallerySearchBatcherOptions
     /// </summary>
     public int Workers { get; init; }
 
-    /// <summary>
-    /// A worker of the shared scan that finds a step of another worker held this long, and at least three times a typical
-    /// step, runs it once more itself into spare heaps; whichever finishes first counts, the other's result is dropped.
-    /// A worker that loses its core for 7-15 ms while holding a step every query in flight needs was the 200/s tail at
-    /// 1,000,000 rows (docs/PERFORMANCE.md, "Issue 16, sixth round"). <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
-    /// </summary>
-    public TimeSpan RescueAfter { get; init; } = TimeSpan.FromMilliseconds(2);
-
     /// <summary>Scan mode of every batch.</summary>
     public GallerySearchMode Mode { get; init; } = GallerySearchMode.Auto;
 }

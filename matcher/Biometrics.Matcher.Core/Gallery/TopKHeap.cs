@@ -18,10 +18,6 @@ internal sealed class TopKHeap
         Capacity = capacity;
     }
 
-    /// <summary>A copy of <paramref name="source"/> (its capacity and entries).</summary>
-    public TopKHeap(TopKHeap source)
-        : this(source.Capacity) => CopyFrom(source);
-
     public int Capacity { get; }
 
     public int Count { get; private set; }
@@ -32,16 +28,6 @@ internal sealed class TopKHeap
     public float Threshold => Count == Capacity ? _scores[0] : float.NegativeInfinity;
 
     public void Clear() => Count = 0;
-
-    /// <summary>Makes this heap (of the same capacity) hold the entries of <paramref name="source"/>.</summary>
-    public void CopyFrom(TopKHeap source)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(source.Capacity, Capacity);
-        var n = source.Count;
-        Array.Copy(source._scores, _scores, n);
-        Array.Copy(source._rows, _rows, n);
-        Count = n;
-    }
 
     public ReadOnlySpan<float> Scores => _scores.AsSpan(0, Count);
 

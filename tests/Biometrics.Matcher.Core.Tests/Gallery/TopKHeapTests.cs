@@ -28,20 +28,4 @@ public sealed class TopKHeapTests
         heap.Offer(0.5f, 5);
         Assert.Equal([3, 5], heap.RowSlots.ToArray().Order());
     }
-
-    [Fact]
-    public void CopyFrom_AnotherHeap_HoldsItsEntriesAndStaysIndependent()
-    {
-        var source = new TopKHeap(3);
-        source.Offer(0.1f, 1);
-        source.Offer(0.3f, 2);
-        var copy = new TopKHeap(source);
-        source.Offer(0.9f, 3);
-        source.Offer(0.8f, 4);
-        Assert.Equal([1, 2], copy.RowSlots.ToArray().Order());
-        copy.CopyFrom(source);
-        Assert.Equal([2, 3, 4], copy.RowSlots.ToArray().Order());
-        Assert.Equal(0.3f, copy.Threshold);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TopKHeap(2).CopyFrom(source));
-    }
 }
