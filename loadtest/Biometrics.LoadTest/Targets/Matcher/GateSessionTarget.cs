@@ -145,10 +145,10 @@ public sealed class GateSessionTarget(MatcherClient client, long subjects, int l
         string? verdict = null;
         while (await stream.MoveNextAsync().ConfigureAwait(false))
         {
-            var (final, decision) = GateUpdateReader.Read(stream.Current.Span);
-            if (final)
+            var update = GateSessionResponse.Parser.ParseFrom(stream.Current.Span);
+            if (update.Final)
             {
-                verdict = decision is { } d ? EnumLabel<Decision>.Of(d) : "FINAL";
+                verdict = update.Verdict is { } v ? EnumLabel<Decision>.Of(v.Decision) : "FINAL";
                 break;
             }
 
