@@ -30,9 +30,9 @@ public sealed record FaceInput(ReadOnlyMemory<float> Values, string ModelId, Rea
 
     /// <summary>
     /// True when <see cref="Values"/> is a whole array rented from <c>ArrayPool&lt;float&gt;.Shared</c> for this input
-    /// alone (it owns its values too): <see cref="VerificationService"/> and <see cref="GateSessionStream"/> return it
-    /// once nothing can read the probe any more, one 2 KB array fewer per Verify or gate probe (docs/PERFORMANCE.md,
-    /// "Verify at peak", fifth round); a path that cannot tell leaves it to the garbage collector.
+    /// alone (it owns its values too): <see cref="VerificationService"/> returns it once nothing can read the probe any
+    /// more, one 2 KB array fewer per Verify (docs/PERFORMANCE.md, "Verify at peak", fifth round); a path that cannot
+    /// tell leaves it to the garbage collector.
     /// </summary>
     public bool Pooled { get; private init; }
 

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Biometrics.Matcher.Policy;
 
@@ -26,10 +24,7 @@ public sealed class GateSessionStream : IAsyncDisposable
     private readonly SessionCounter _open;
     private readonly string _actor;
     private readonly CancellationToken _cancellationToken;
-    // Synchronous continuations: the drain writes an update on the thread that posted it (the read loop's or the budget
-    // timer's) instead of a thread-pool work item per update (docs/PERFORMANCE.md, "Busy lanes (issue 16)", sixth round).
-    private readonly Channel<GateSessionUpdate> _updates = Channel.CreateUnbounded<GateSessionUpdate>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+    private readonly Channel<GateSessionUpdate> _updates = Channel.CreateUnbounded<GateSessionUpdate>(new UnboundedChannelOptions { SingleReader = true });
     private Session? _current;
     private int _sessions;
 
@@ -129,9 +124,6 @@ public sealed class GateSessionStream : IAsyncDisposable
             var c = Stopwatch.GetTimestamp();
             comparison = FaceComparer.Compare(face, session.Claim!.Reference);
             compareMs = Stopwatch.GetElapsedTime(c).TotalMilliseconds;
-            // Nothing reads the probe after the screening (which finished) and the compare: a rented array goes back
-            // (docs/PERFORMANCE.md, "Busy lanes (issue 16)", sixth round); on an exception it is left to the collector.
-            if (probe.Pooled && MemoryMarshal.TryGetArray(probe.Values, out var rented)) ArrayPool<float>.Shared.Return(rented.Array!);
         }
 
         PolicyVerdict verdict;

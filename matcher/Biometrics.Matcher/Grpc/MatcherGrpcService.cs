@@ -139,7 +139,7 @@ public sealed partial class MatcherGrpcService(VerificationService verification,
                 await stream.OpenAsync(new Services.GateSessionOpen(o.GateId, o.LaneId, ProtoMapping.ToClaim(o.Claim), o.BudgetMs, o.SessionId)).ConfigureAwait(false);
                 break;
             case GateSessionRequest.KindOneofCase.Probe:
-                await stream.ProbeAsync(ProtoMapping.ToPooledFace(message.Probe)).ConfigureAwait(false);
+                await stream.ProbeAsync(ProtoMapping.ToFace(message.Probe)).ConfigureAwait(false);
                 break;
             case GateSessionRequest.KindOneofCase.Cancel:
                 stream.Cancel();

@@ -24,7 +24,7 @@ public static class ProtoMapping
     }
 
     /// <summary>
-    /// A Verify's or a gate session's probe: as <see cref="ToFace(Probe?)"/>, but an embedding's values go into an array rented from
+    /// A unary Verify's probe: as <see cref="ToFace(Probe?)"/>, but an embedding's values go into an array rented from
     /// <c>ArrayPool&lt;float&gt;.Shared</c> when the pool has one of exactly their length (FaceInput.Pooled).
     /// </summary>
     public static FaceInput ToPooledFace(Probe? probe)

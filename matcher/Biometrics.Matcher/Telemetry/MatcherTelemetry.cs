@@ -25,10 +25,6 @@ public sealed class MatcherTelemetry
     private static readonly double[] s_buckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    // The "final" tag's values, boxed once instead of on every verdict.
-    private static readonly object s_true = true;
-    private static readonly object s_false = false;
-
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _budgetMisses;
     private readonly Counter<long> _watchlistHits;
@@ -79,7 +75,7 @@ public sealed class MatcherTelemetry
         ArgumentNullException.ThrowIfNull(result);
         var v = result.Verdict;
         var decision = DecisionNames.Of(v.Decision);
-        _verdicts.Add(1, new("rpc", rpc), new("decision", decision), new("reason", v.Reason), new("final", final ? s_true : s_false));
+        _verdicts.Add(1, new("rpc", rpc), new("decision", decision), new("reason", v.Reason), new("final", final));
         if (final && v.Reason == ReasonCodes.BudgetExhausted) _budgetMisses.Add(1, new KeyValuePair<string, object?>("rpc", rpc));
         foreach (var hit in v.WatchlistHits) _watchlistHits.Add(1, new KeyValuePair<string, object?>("gallery", hit.Gallery));
         var t = result.Timings;
