@@ -339,29 +339,19 @@ public sealed partial class RedisTemplateStore
     /// <summary>Splits a bucket value <c>version:changeId:modelLength:model</c> + blob.</summary>
     private static ReadOnlySpan<byte> ParseBucket(ReadOnlySpan<byte> value, SubjectKey key, out long version, out string changeId, out string modelId)
     {
-        if (!Utf8Parser.TryParse(value, out version, out var used) || used >= value.Length || value[used] != (byte)':' || version <= 0)
-        {
-            throw Incomplete(key);
-        }
-
-        value = value[(used + 1)..];
-        var colon = value.IndexOf((byte)':');
-        if (colon <= 0) throw Incomplete(key);
-        changeId = Encoding.ASCII.GetString(value[..colon]);
-        value = value[(colon + 1)..];
-        if (!Utf8Parser.TryParse(value, out int modelLength, out used) || used >= value.Length || value[used] != (byte)':'
-            || modelLength <= 0 || modelLength > value.Length - used - 1)
-        {
-            throw Incomplete(key);
-        }
-
-        value = value[(used + 1)..];
-        modelId = Encoding.UTF8.GetString(value[..modelLength]);
-        return value[modelLength..];
+        var blob = SplitBucket(value, key, out version, out var change, out var model);
+        changeId = Encoding.ASCII.GetString(change);
+        modelId = Encoding.UTF8.GetString(model);
+        return blob;
     }
 
-    /// <summary>Splits a bucket value as above for the bulk path: the change id is checked, not kept; the model_id stays bytes.</summary>
+    /// <summary>Splits a bucket value as above for the bulk path and Verify's read: the model_id stays bytes.</summary>
     private static ReadOnlySpan<byte> ParseBucket(ReadOnlySpan<byte> value, SubjectKey key, out long version, out ReadOnlySpan<byte> modelId)
+        => SplitBucket(value, key, out version, out _, out modelId);
+
+    /// <summary>Splits a bucket value into its version, change id, model_id and blob, each as bytes of the value.</summary>
+    private static ReadOnlySpan<byte> SplitBucket(ReadOnlySpan<byte> value, SubjectKey key, out long version, out ReadOnlySpan<byte> changeId,
+        out ReadOnlySpan<byte> modelId)
     {
         if (!Utf8Parser.TryParse(value, out version, out var used) || used >= value.Length || value[used] != (byte)':' || version <= 0)
         {
@@ -371,6 +361,7 @@ public sealed partial class RedisTemplateStore
         value = value[(used + 1)..];
         var colon = value.IndexOf((byte)':');
         if (colon <= 0) throw Incomplete(key);
+        changeId = value[..colon];
         value = value[(colon + 1)..];
         if (!Utf8Parser.TryParse(value, out int modelLength, out used) || used >= value.Length || value[used] != (byte)':'
             || modelLength <= 0 || modelLength > value.Length - used - 1)
