@@ -395,6 +395,20 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
     }
 
     [Fact]
+    public async Task Audit_RecordsLargerThanTheEntryEstimate_WrittenWhole()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        // Actors of 3,000 characters, some escaped in JSON: the entry's buffer grows several times while it is written.
+        var written = Enumerable.Range(0, 5).Select(i => new AuditRecord(new string((char)('a' + i), 3000) + "\"\n" + i, "Verify", when, "ACCEPT", 0.5, null, $"txn-{i}")).ToList();
+        await store.AppendAuditAsync(written).WaitAsync(Limit);
+        await store.AppendAuditAsync(written[..1]).WaitAsync(Limit);
+
+        Assert.Equal(written[..1].Concat(Enumerable.Reverse(written)), await store.ReadAuditAsync(10).WaitAsync(Limit));
+    }
+
+    [Fact]
     public async Task ReadAudit_EntriesOfOneRecordWrittenBefore_ReadWithTheNewOnes()
     {
         await using var mux = await ConnectAsync(target);
