@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace Biometrics.Matcher.Store;
@@ -114,81 +113,5 @@ public sealed partial class RedisTemplateStore
 
         if (value is [(byte)'E']) return new RequestRecord(RequestState.Erased, null, null);
         throw new InvalidDataException("An enrolment request record in Redis has an unknown format.");
-    }
-
-    /// <inheritdoc />
-    public Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (records.Count == 0) return Task.CompletedTask;
-        var entries = new NameValueEntry[records.Count][];
-        for (var i = 0; i < entries.Length; i++) entries[i] = AuditEntry(records[i]);
-        // One XADD per record, written together (a batch is sent as one write): Redis reads them at once and, with
-        // appendfsync always, syncs its append-only file once for them (docs/PERFORMANCE.md, "Verify at peak").
-        // Only the last XADD has a reply task: the connection answers in order, so its reply comes after the others',
-        // and a failure of the connection or of the stream fails it too (every record of the append is then counted
-        // failed); no task and promise per record (docs/PERFORMANCE.md, "Verify at peak", fifth round).
-        // Not bounded by a timer of its own: nobody waits for the append (AuditTrail only observes its failure), and the
-        // command timeout still ends it when Redis does not answer.
-        var batch = _db.CreateBatch();
-        var last = entries.Length - 1;
-        for (var i = 0; i < last; i++)
-        {
-            _ = batch.StreamAddAsync(_auditKey, entries[i], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
-        }
-
-        var appended = batch.StreamAddAsync(_auditKey, entries[last], maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true);
-        batch.Execute();
-        return appended.WaitAsync(cancellationToken);
-    }
-
-    private NameValueEntry[] AuditEntry(AuditRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentException.ThrowIfNullOrEmpty(record.Actor);
-        ArgumentException.ThrowIfNullOrEmpty(record.Action);
-        ArgumentException.ThrowIfNullOrEmpty(record.Decision);
-        // One array of the entry's exact size (the fields and their order as ReadAuditAsync and operators read them).
-        var count = 4 + (record.Score is null ? 0 : 1) + (record.ModelId is null ? 0 : 1) + (record.TransactionId is null ? 0 : 1)
-            + (record.SubjectKey is null ? 0 : 1) + (record.RequestId is null ? 0 : 1);
-        var fields = new NameValueEntry[count];
-        fields[0] = new("who", record.Actor);
-        fields[1] = new("what", record.Action);
-        fields[2] = new("when", record.Timestamp.ToUnixTimeMilliseconds());
-        fields[3] = new("decision", record.Decision);
-        var n = 4;
-        if (record.Score is { } score) fields[n++] = new("score", score);
-        if (record.ModelId is not null) fields[n++] = new("model_id", record.ModelId);
-        if (record.TransactionId is not null) fields[n++] = new("txn", record.TransactionId);
-        if (record.SubjectKey is not null) fields[n++] = new("sk", record.SubjectKey);
-        // The caller's request id only as its pseudonym: Redis never holds a request id in clear.
-        if (record.RequestId is not null) fields[n] = new("rid", GetRequestPseudonym(record.RequestId));
-        return fields;
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(int count, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        cancellationToken.ThrowIfCancellationRequested();
-        var entries = await Bounded(_db.StreamRangeAsync(_auditKey, "-", "+", count, Order.Descending), cancellationToken).ConfigureAwait(false);
-        var records = new AuditRecord[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var e = entries[i];
-            records[i] = new AuditRecord(
-                (string?)e["who"] ?? string.Empty,
-                (string?)e["what"] ?? string.Empty,
-                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string?)e["when"] ?? "0", CultureInfo.InvariantCulture)),
-                (string?)e["decision"] ?? string.Empty,
-                (string?)e["score"] is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : null,
-                (string?)e["model_id"],
-                (string?)e["txn"],
-                (string?)e["sk"],
-                (string?)e["rid"]);
-        }
-
-        return records;
     }
 }

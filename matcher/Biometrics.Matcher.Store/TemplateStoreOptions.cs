@@ -41,7 +41,10 @@ public sealed class TemplateStoreOptions
     /// <summary>Approximate cap (<c>MAXLEN ~</c>) of the change stream. A replica further behind than this must reload the snapshot.</summary>
     public long ChangeStreamMaxLength { get; set; } = 1_000_000;
 
-    /// <summary>Approximate cap (<c>MAXLEN ~</c>) of the audit stream.</summary>
+    /// <summary>
+    /// Approximate cap (<c>MAXLEN ~</c>) of the audit stream, in entries: an entry holds one append of the audit trail, 1 to
+    /// <see cref="RedisTemplateStore.AuditRecordsPerEntry"/> records, so the stream keeps this many records at least.
+    /// </summary>
     public long AuditStreamMaxLength { get; set; } = 10_000_000;
 
     /// <summary>Run <c>CONFIG SET appendonly yes</c> and <c>CONFIG SET appendfsync always</c> in <see cref="RedisTemplateStore.InitializeAsync"/>.</summary>

@@ -351,10 +351,11 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
     }
 
     [Fact]
-    public async Task Audit_AppendedTogether_ReadBackOneEntryEachNewestFirst()
+    public async Task Audit_AppendedTogether_OneEntryPerAppendReadBackOneRecordEachNewestFirst()
     {
         await using var mux = await ConnectAsync(target);
-        using var store = new RedisTemplateStore(mux, Options());
+        var options = Options();
+        using var store = new RedisTemplateStore(mux, options);
         var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
         await store.AppendAuditAsync([new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab")]).WaitAsync(Limit);
         await store.AppendAuditAsync([new AuditRecord("gate-7", "Verify", when, "REJECT", 0.2, "fr_feature-87aacdfe", "txn-2", "cd"),
@@ -365,6 +366,62 @@ public abstract class TemplateStoreRoundTripTests(IRedisTarget target, Xunit.Abs
         Assert.Equal("txn-2", records[1].TransactionId);
         Assert.Null(records[0].Score);
         Assert.Equal(new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab"), records[2]);
+        Assert.Equal(records.Take(2), await store.ReadAuditAsync(2).WaitAsync(Limit));
+
+        // One stream entry per append, its records in one field as a JSON array, oldest first (docs/REDIS.md, "Audit stream").
+        var entries = await mux.GetDatabase().StreamRangeAsync(options.KeyPrefix + ":audit").WaitAsync(Limit);
+        Assert.Equal(2, entries.Length);
+        Assert.Equal(["records"], entries[1].Values.Select(v => (string)v.Name!));
+        Assert.Equal("""[{"who":"gate-7","what":"Verify","when":1790000000123,"decision":"REJECT","score":0.2,"model_id":"fr_feature-87aacdfe","txn":"txn-2","sk":"cd"},"""
+            + """{"who":"gate-7","what":"Verify","when":1790000000123,"decision":"REFER"}]""", (string?)entries[1]["records"]);
+    }
+
+    [Fact]
+    public async Task Audit_AppendLongerThanAnEntry_CutIntoEntriesReadBackInOrder()
+    {
+        await using var mux = await ConnectAsync(target);
+        var options = Options();
+        using var store = new RedisTemplateStore(mux, options);
+        var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        var written = Enumerable.Range(0, (2 * RedisTemplateStore.AuditRecordsPerEntry) + 1)
+            .Select(i => new AuditRecord("gate-7", "Verify", when, "ACCEPT", i / 10_000.0, "fr_feature-87aacdfe", $"txn-{i}", "ab", i % 2 == 0 ? $"req-{i}" : null))
+            .ToList();
+        await store.AppendAuditAsync(written).WaitAsync(Limit);
+
+        Assert.Equal(3, await mux.GetDatabase().StreamLengthAsync(options.KeyPrefix + ":audit").WaitAsync(Limit));
+        var expected = written.Select(r => r with { RequestId = r.RequestId is null ? null : store.GetRequestPseudonym(r.RequestId) }).Reverse().ToList();
+        Assert.Equal(expected, await store.ReadAuditAsync(10_000).WaitAsync(Limit));
+        Assert.Equal(expected.Take(1500), await store.ReadAuditAsync(1500).WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task Audit_RecordsLargerThanTheEntryEstimate_WrittenWhole()
+    {
+        await using var mux = await ConnectAsync(target);
+        using var store = new RedisTemplateStore(mux, Options());
+        var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        // Actors of 3,000 characters, some escaped in JSON: the entry's buffer grows several times while it is written.
+        var written = Enumerable.Range(0, 5).Select(i => new AuditRecord(new string((char)('a' + i), 3000) + "\"\n" + i, "Verify", when, "ACCEPT", 0.5, null, $"txn-{i}")).ToList();
+        await store.AppendAuditAsync(written).WaitAsync(Limit);
+        await store.AppendAuditAsync(written[..1]).WaitAsync(Limit);
+
+        Assert.Equal(written[..1].Concat(Enumerable.Reverse(written)), await store.ReadAuditAsync(10).WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task ReadAudit_EntriesOfOneRecordWrittenBefore_ReadWithTheNewOnes()
+    {
+        await using var mux = await ConnectAsync(target);
+        var options = Options();
+        using var store = new RedisTemplateStore(mux, options);
+        var when = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_123);
+        // The former layout: one entry per record, its fields as the entry's fields.
+        await mux.GetDatabase().StreamAddAsync(options.KeyPrefix + ":audit", [new("who", "gate-7"), new("what", "Verify"), new("when", when.ToUnixTimeMilliseconds()),
+            new("decision", "ACCEPT"), new("score", 0.61), new("model_id", "fr_feature-87aacdfe"), new("txn", "txn-1"), new("sk", "ab"), new("rid", "r1")]).WaitAsync(Limit);
+        await store.AppendAuditAsync([new AuditRecord("gate-7", "Verify", when, "REFER", null, null, "txn-2")]).WaitAsync(Limit);
+
+        Assert.Equal([new AuditRecord("gate-7", "Verify", when, "REFER", null, null, "txn-2"),
+            new AuditRecord("gate-7", "Verify", when, "ACCEPT", 0.61, "fr_feature-87aacdfe", "txn-1", "ab", "r1")], await store.ReadAuditAsync(10).WaitAsync(Limit));
     }
 
     [Fact]

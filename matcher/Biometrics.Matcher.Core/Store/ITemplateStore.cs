@@ -110,8 +110,8 @@ public interface ITemplateStore
     Task<bool> TryConsumeNonceAsync(string nonce, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Appends decisions to the audit stream (capped with <c>MAXLEN ~</c>), one entry each, in order and in one round
-    /// trip; faults when any append failed (the others may be stored).
+    /// Appends decisions to the audit stream (capped with <c>MAXLEN ~</c>), in order and in one round trip (the Redis
+    /// store writes them as one stream entry); faults when any append failed (the others may be stored).
     /// </summary>
     Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
 
