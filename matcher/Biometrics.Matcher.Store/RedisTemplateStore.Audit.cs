@@ -17,6 +17,9 @@ public sealed partial class RedisTemplateStore
     // Entries read per XREVRANGE while ReadAuditAsync collects records.
     private const int AuditReadPage = 64;
 
+    // Running mean of records per entry (AuditEntryCap): plain reads and writes of a double, a lost update is harmless.
+    private double _auditRecordsPerEntry = 1;
+
     /// <inheritdoc />
     public Task AppendAuditAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
     {
@@ -55,8 +58,24 @@ public sealed partial class RedisTemplateStore
             writer.WriteEndArray();
         }
 
-        return db.StreamAddAsync(_auditKey, AuditRecordsField, json.WrittenMemory, maxLength: _options.AuditStreamMaxLength, useApproximateMaxLength: true, flags: flags);
+        _auditRecordsPerEntry = NextAuditRecordsPerEntry(_auditRecordsPerEntry, count);
+        var cap = AuditEntryCap(_options.AuditStreamMaxLength, _auditRecordsPerEntry);
+        return db.StreamAddAsync(_auditKey, AuditRecordsField, json.WrittenMemory, maxLength: cap, useApproximateMaxLength: true, flags: flags);
     }
+
+    /// <summary>
+    /// The running mean of records per audit entry after an entry of <paramref name="count"/> records: each entry moves it
+    /// 1/64 of the way, so it follows the rate within a second of appends and one odd append does not swing it.
+    /// </summary>
+    public static double NextAuditRecordsPerEntry(double mean, int count) => mean + ((count - mean) / 64);
+
+    /// <summary>
+    /// <c>MAXLEN ~</c> in entries for a stream of about <paramref name="maxRecords"/> records
+    /// (<see cref="TemplateStoreOptions.AuditStreamMaxLength"/>) when an entry holds <paramref name="recordsPerEntry"/> on
+    /// average: the cap stays one of records, whatever the rate, so the stream's memory stays what it was sized for.
+    /// </summary>
+    public static long AuditEntryCap(long maxRecords, double recordsPerEntry) =>
+        Math.Max(1, (long)(maxRecords / Math.Max(1, recordsPerEntry)));
 
     // The record's fields under the names an entry of one record had (docs/REDIS.md), absent ones left out.
     private void WriteAuditRecord(Utf8JsonWriter writer, AuditRecord record)

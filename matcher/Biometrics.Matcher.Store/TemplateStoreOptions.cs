@@ -42,8 +42,9 @@ public sealed class TemplateStoreOptions
     public long ChangeStreamMaxLength { get; set; } = 1_000_000;
 
     /// <summary>
-    /// Approximate cap (<c>MAXLEN ~</c>) of the audit stream, in entries: an entry holds one append of the audit trail, 1 to
-    /// <see cref="RedisTemplateStore.AuditRecordsPerEntry"/> records, so the stream keeps this many records at least.
+    /// Approximate cap of the audit stream, in records. An entry holds one append of the audit trail (1 to
+    /// <see cref="RedisTemplateStore.AuditRecordsPerEntry"/> records), so each <c>XADD</c> trims to <c>MAXLEN ~</c> this
+    /// divided by the running mean of records per entry (docs/REDIS.md, "Audit stream").
     /// </summary>
     public long AuditStreamMaxLength { get; set; } = 10_000_000;
 
