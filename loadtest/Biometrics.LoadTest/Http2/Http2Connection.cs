@@ -55,6 +55,23 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         Authority = authority;
     }
 
+    /// <summary>The runtime's switch that runs socket completions on the sockets' event threads (Linux, read once, at the first socket).</summary>
+    public const string InlineSocketCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// Asks the runtime to run socket completions on its event threads instead of handing each to the thread pool, unless
+    /// the environment says otherwise: a read of a connection, the frames in it and the calls they complete then cost no
+    /// thread wake-up of their own (docs/LOADTEST.md, "HTTP/2 client"). Nothing that runs there may block: the read
+    /// loop's continuations do not. Call it before the process makes its first socket.
+    /// </summary>
+    public static void PreferInlineSocketCompletions()
+    {
+        if (Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineSocketCompletionsVariable, "1");
+        }
+    }
+
     /// <summary>host:port as sent in <c>:authority</c>.</summary>
     public string Authority { get; }
 
