@@ -526,11 +526,11 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// </summary>
     private void WriteDataLocked(Http2Call call)
     {
-        var bytes = call.RequestBytes;
-        while (call.BodySent < bytes.Length || (call.RequestEnded && !call.EndStreamSent))
+        var length = call.RequestLength;
+        while (call.BodySent < length || (call.RequestEnded && !call.EndStreamSent))
         {
-            var n = (int)Math.Min(Math.Min(bytes.Length - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
-            if (n <= 0 && call.BodySent < bytes.Length)
+            var n = (int)Math.Min(Math.Min(length - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
+            if (n <= 0 && call.BodySent < length)
             {
                 if (!call.Blocked)
                 {
@@ -542,10 +542,10 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             }
 
             n = Math.Max(n, 0); // an empty DATA frame carries a late END_STREAM
-            var end = call.RequestEnded && call.BodySent + n == bytes.Length;
+            var end = call.RequestEnded && call.BodySent + n == length;
             var frame = Reserve(Http2FrameHeader.Size + n);
             Http2FrameHeader.Write(frame, n, Http2FrameType.Data, end ? Http2Flags.EndStream : (byte)0, call.StreamId);
-            bytes.Slice(call.BodySent, n).CopyTo(frame[Http2FrameHeader.Size..]);
+            call.CopyRequest(call.BodySent, frame[Http2FrameHeader.Size..]);
             call.BodySent += n;
             call.SendWindow -= n;
             _sendWindow -= n;
