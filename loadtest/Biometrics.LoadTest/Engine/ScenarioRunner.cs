@@ -6,9 +6,9 @@ namespace Biometrics.LoadTest.Engine;
 /// Runs one scenario. Open model: a dedicated scheduler thread walks the <see cref="ArrivalSchedule"/>, sleeps
 /// (never spins) until the next arrival is due, then starts every due step itself, in batches of up to
 /// <see cref="BatchSize"/> whose deferred work (the requests' socket writes) it runs after each batch
-/// (<see cref="StepBatch"/>), so no other thread is woken to send them. A step is started at its due time whether or not earlier steps have
-/// answered, and its latency is measured from the due time, so a slow target shows as growing latency
-/// rather than as a lower sending rate (no coordinated omission). Steps due while
+/// (<see cref="StepBatch"/>), so no other thread is woken to send them. A step is started at its due time whether
+/// or not earlier steps have answered, and its latency is measured from the due time, so a slow target shows as
+/// growing latency rather than as a lower sending rate (no coordinated omission). Steps due while
 /// <see cref="Scenario.MaxInFlight"/> are outstanding are dropped and counted. Closed model: a fixed number
 /// of asynchronous callers loop back-to-back. Not reusable: one instance per run.
 /// </summary>

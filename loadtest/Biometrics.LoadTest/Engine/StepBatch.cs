@@ -14,9 +14,6 @@ public static class StepBatch
     [ThreadStatic]
     private static bool t_open;
 
-    /// <summary>Whether a batch is being started on this thread.</summary>
-    public static bool IsOpen => t_open;
-
     /// <summary>Defers <paramref name="work"/> to the end of this thread's batch; false when no batch is open (queue it instead).</summary>
     public static bool TryDefer(IThreadPoolWorkItem work)
     {
