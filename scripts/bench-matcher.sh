@@ -29,7 +29,8 @@
 #   restart    SIGTERM the matcher, start it again, time until Health says SERVING (target 10 s)
 # DURATION (30s), WARMUP (10s), SKIP_BUILD=1, OUT (reports/bench-matcher-<UTC time>).
 # LOAD names another load generator (e.g. an older commit's biometrics-load) and LOAD_ARGS adds arguments to the verify
-# runs' load generator (e.g. LOAD_ARGS="--connections 1"), for before/after comparisons of the load generator.
+# runs' load generator (e.g. LOAD_ARGS="--connections 1"), for before/after comparisons of the load generator; LOAD_ENV is
+# extra environment of the load generator alone (e.g. LOAD_ENV="DOTNET_PerfMapEnabled=1" to profile it).
 # MATCHER_ARGS: extra matcher arguments, e.g. MATCHER_ARGS=--Telemetry:MetricsPort=0 (the telemetry cost, docs/PERFORMANCE.md).
 # MATCHER_ENV: extra environment of the matcher alone, e.g. MATCHER_ENV="DOTNET_TieredPGO=0" (runtime settings, before/after).
 # DATA=<dir> keeps Redis's data and the matcher's keys there instead of in a temporary folder and seeds only when
@@ -107,7 +108,7 @@ log "redis-server pid $REDIS_PID on 127.0.0.1:$REDIS_PORT, matcher pid $MATCHER_
   echo "# Matcher benchmark $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
-  echo "- command: \`${MATCHER_ENV:+MATCHER_ENV=\"$MATCHER_ENV\" }${MATCHER_ARGS:+MATCHER_ARGS=\"$MATCHER_ARGS\" }SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
+  echo "- command: \`${MATCHER_ENV:+MATCHER_ENV=\"$MATCHER_ENV\" }${LOAD_ENV:+LOAD_ENV=\"$LOAD_ENV\" }${MATCHER_ARGS:+MATCHER_ARGS=\"$MATCHER_ARGS\" }SUBJECTS=$SUBJECTS WATCHLIST=$WATCHLIST RUNS=\"$RUNS\" DURATION=$DURATION WARMUP=$WARMUP scripts/bench-matcher.sh\`"
   echo "- redis-server 7 (AOF, appendfsync always) and the matcher (Release, development mode) on loopback; the load generator on the same machine"
   ((reuse)) && read -r first serving <"$work/start" && printf -- '- first start, %s templates already in Redis: first Health answer %.1f s, SERVING %.1f s\n' "$SUBJECTS" "$first" "$serving"
   echo
@@ -120,7 +121,7 @@ measure() { # name, then the command; records CPU of each process and the load a
   m0=$(cpu_seconds "$MATCHER_PID"); r0=$(cpu_seconds "$REDIS_PID"); l0=$(uptime | sed 's/.*load average: //')
   log "$name: $*"
   set +e
-  /usr/bin/time -o "$work/time" -f '%U %S %e' "$@"
+  /usr/bin/time -o "$work/time" -f '%U %S %e' env ${LOAD_ENV:-} "$@"
   local rc=$?
   set -e
   l1=$(uptime | sed 's/.*load average: //')

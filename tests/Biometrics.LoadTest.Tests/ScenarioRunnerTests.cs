@@ -164,6 +164,50 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_StepsDueTogether_StartOnTheSchedulerThreadAndTheirDeferredWorkRunsAfterEachBatch()
+    {
+        // 50 steps due per millisecond: the scheduler starts them itself, 16 at a time, and runs what they deferred
+        // (a connection's write) after each 16, on its own thread.
+        var events = new System.Collections.Concurrent.ConcurrentQueue<char>();
+        var deferredOutsideABatch = 0;
+        var otherThreads = 0;
+        var target = new FunctionTarget("deferring no-op", (_, _) =>
+        {
+            if (Thread.CurrentThread.Name?.StartsWith("load-scheduler:", StringComparison.Ordinal) != true)
+            {
+                Interlocked.Increment(ref otherThreads);
+            }
+
+            events.Enqueue('S');
+            if (!StepBatch.TryDefer(new Deferred(events)))
+            {
+                Interlocked.Increment(ref deferredOutsideABatch);
+            }
+
+            return new ValueTask<StepResult>(StepResult.Ok());
+        });
+        var scenario = new Scenario("batches", target, [new LoadSimulation.Inject(50_000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.2))]);
+
+        var report = (await RunAsync(scenario)).Scenarios[0];
+
+        Assert.Equal(10_000, report.Ok);
+        Assert.Equal(0, otherThreads);
+        Assert.Equal(0, deferredOutsideABatch);
+        Assert.False(StepBatch.TryDefer(new Deferred(events)), "no batch is open on the test's thread");
+        var sequence = new string([.. events]);
+        Assert.Equal(10_000, sequence.Count(c => c == 'D'));
+        Assert.StartsWith("S", sequence, StringComparison.Ordinal);
+        var runs = sequence.Split('D', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Length).ToArray();
+        Assert.All(runs, r => Assert.InRange(r, 1, ScenarioRunner.BatchSize));
+        Assert.Contains(ScenarioRunner.BatchSize, runs);
+    }
+
+    private sealed class Deferred(System.Collections.Concurrent.ConcurrentQueue<char> events) : IThreadPoolWorkItem
+    {
+        public void Execute() => events.Enqueue('D');
+    }
+
+    [Fact]
     public void Validate_MixedOpenAndClosedPhases_Throws()
     {
         var scenario = new Scenario("bad", new Targets.NoOpTarget(),

@@ -4,19 +4,20 @@ namespace Biometrics.LoadTest.Engine;
 
 /// <summary>
 /// Runs one scenario. Open model: a dedicated scheduler thread walks the <see cref="ArrivalSchedule"/>, sleeps
-/// (never spins) until the next arrival is due, then hands every due step to the thread pool in batches of
-/// up to <see cref="BatchSize"/>. A step is started at its due time whether or not earlier steps have
-/// answered, and its latency is measured from the due time, so a slow target shows as growing latency
-/// rather than as a lower sending rate (no coordinated omission). Steps due while
+/// (never spins) until the next arrival is due, then starts every due step itself, in batches of up to
+/// <see cref="BatchSize"/> whose deferred work (the requests' socket writes) it runs after each batch
+/// (<see cref="StepBatch"/>), so no other thread is woken to send them. A step is started at its due time whether
+/// or not earlier steps have answered, and its latency is measured from the due time, so a slow target shows as
+/// growing latency rather than as a lower sending rate (no coordinated omission). Steps due while
 /// <see cref="Scenario.MaxInFlight"/> are outstanding are dropped and counted. Closed model: a fixed number
 /// of asynchronous callers loop back-to-back. Not reusable: one instance per run.
 /// </summary>
 public sealed partial class ScenarioRunner
 {
-    /// <summary>Most steps handed to one thread-pool work item.</summary>
+    /// <summary>Most steps started before the work they deferred (their requests' writes) is run.</summary>
     public const int BatchSize = 16;
 
-    /// <summary>Shortest sleep of the scheduler thread, bounding its wake-ups (and its hand-offs to the thread pool) to 1,000 per second.</summary>
+    /// <summary>Shortest sleep of the scheduler thread, bounding its wake-ups to 1,000 per second.</summary>
     public static readonly long MinimumSleepNanoseconds = 1_000_000;
 
     private static readonly double s_ticksPerNs = Stopwatch.Frequency / 1e9;
@@ -101,7 +102,6 @@ public sealed partial class ScenarioRunner
     {
         var schedule = new ArrivalSchedule(_scenario.Simulations, _scenario.Arrival, _scenario.Seed);
         var max = _scenario.MaxInFlight;
-        Batch? batch = null;
         while (!token.IsCancellationRequested && schedule.TryPeek(out var offset))
         {
             var now = Stopwatch.GetTimestamp();
@@ -113,39 +113,41 @@ public sealed partial class ScenarioRunner
             }
 
             var n = 0;
-            do
+            var started = 0;
+            StepBatch.Begin();
+            try
             {
-                schedule.Advance();
-                var sequence = _sequence++;
-                var inFlight = Interlocked.Increment(ref _inFlight);
-                if (inFlight > max)
+                do
                 {
-                    Interlocked.Decrement(ref _inFlight);
-                    Statistics.OnDropped(due);
-                }
-                else
-                {
-                    Statistics.OnInFlight(due, inFlight);
-                    batch ??= new Batch(this);
-                    batch.Add(sequence, due);
-                    if (batch.Count == BatchSize)
+                    schedule.Advance();
+                    var sequence = _sequence++;
+                    var inFlight = Interlocked.Increment(ref _inFlight);
+                    if (inFlight > max)
                     {
-                        ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
-                        batch = null;
+                        Interlocked.Decrement(ref _inFlight);
+                        Statistics.OnDropped(due);
+                    }
+                    else
+                    {
+                        Statistics.OnInFlight(due, inFlight);
+                        Start(sequence, due);
+                        if (++started % BatchSize == 0)
+                        {
+                            StepBatch.End();
+                            StepBatch.Begin();
+                        }
+                    }
+
+                    if ((++n & 255) == 0)
+                    {
+                        now = Stopwatch.GetTimestamp();
                     }
                 }
-
-                if ((++n & 255) == 0)
-                {
-                    now = Stopwatch.GetTimestamp();
-                }
+                while (schedule.TryPeek(out offset) && (due = _start + (long)(offset * s_ticksPerNs)) <= now);
             }
-            while (schedule.TryPeek(out offset) && (due = _start + (long)(offset * s_ticksPerNs)) <= now);
-
-            if (batch is not null)
+            finally
             {
-                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
-                batch = null;
+                StepBatch.End();
             }
         }
     }

@@ -7,8 +7,9 @@ namespace Biometrics.LoadTest.Http2;
 /// The state of one call on one stream, pooled by <see cref="Http2GrpcClient"/>: a unary call (one request message,
 /// END_STREAM at once, one response message) or a streaming call (request messages written while the stream is open,
 /// END_STREAM when the caller half-closes, response messages read one by one). Request side: the framed messages not
-/// yet sent (5-byte prefix + message each), the send progress and windows. Response side: statuses and the received
-/// bytes. Its fields change only under its connection's lock until it is completed; a unary call is then read-only
+/// yet sent (5-byte prefix + message each; a unary call's message is sent from the caller's bytes, not copied), the
+/// send progress and windows. Response side: statuses and the received bytes. Its fields change only under its
+/// connection's lock until it is completed; a unary call is then read-only
 /// until <see cref="Release"/> returns it to the pool. It is the <see cref="IValueTaskSource{TResult}"/> behind a unary
 /// call's <see cref="ValueTask{TResult}"/> and behind a streaming call's reads.
 /// Thread-safety: not thread-safe by itself; its connection's lock and the complete-then-release order make it safe.
@@ -20,6 +21,7 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
     private ManualResetValueTaskSourceCore<bool> _read; // a streaming call's pending read, likewise
     private byte[] _body = new byte[256];
     private byte[] _request = new byte[256];
+    private ReadOnlyMemory<byte> _message; // a unary call's message, the caller's bytes after the prefix in _request
     private bool _released = true;
     private bool _readResult;
     private bool _readAnswered;
@@ -41,10 +43,10 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
 
     public int StreamId { get; set; }
 
-    /// <summary>Framed request bytes (prefix + message, each) waiting in <see cref="RequestBytes"/>, sent or not.</summary>
+    /// <summary>Framed request bytes (prefix + message, each) to send, sent or not (<see cref="CopyRequest"/>).</summary>
     public int RequestLength { get; private set; }
 
-    /// <summary>Bytes of <see cref="RequestBytes"/> sent so far.</summary>
+    /// <summary>Request bytes sent so far.</summary>
     public int BodySent { get; set; }
 
     /// <summary>The caller has no more messages: END_STREAM goes with (or after) the last byte.</summary>
@@ -52,8 +54,6 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
 
     /// <summary>END_STREAM has been written.</summary>
     public bool EndStreamSent { get; set; }
-
-    public ReadOnlySpan<byte> RequestBytes => _request.AsSpan(0, RequestLength);
 
     public long SendWindow { get; set; }
 
@@ -93,12 +93,39 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
     /// <summary>The response message without its prefix (validated when the call completed).</summary>
     public ReadOnlyMemory<byte> Payload => BodyLength >= 5 ? _body.AsMemory(5, BodyLength - 5) : ReadOnlyMemory<byte>.Empty;
 
-    /// <summary>Readies a unary call: the framed request is copied here, and END_STREAM goes with it.</summary>
-    public void Prepare(GrpcMethod method, ReadOnlySpan<byte> message, long deadlineTimestamp)
+    /// <summary>
+    /// Readies a unary call: its one message goes out from <paramref name="message"/>, which must not change until the
+    /// call has completed (only the 5-byte prefix is written here), and END_STREAM goes with it.
+    /// </summary>
+    public void Prepare(GrpcMethod method, ReadOnlyMemory<byte> message, long deadlineTimestamp)
     {
         Reset(method, deadlineTimestamp, streaming: false);
-        AppendMessage(message);
+        _request[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(_request.AsSpan(1), (uint)message.Length);
+        _message = message;
+        RequestLength = 5 + message.Length;
         RequestEnded = true;
+    }
+
+    /// <summary>Copies the request bytes from <paramref name="offset"/> on into <paramref name="destination"/> (its length of them).</summary>
+    public void CopyRequest(int offset, Span<byte> destination)
+    {
+        var message = _message.Span; // empty for a streaming call: everything is in _request
+        var own = RequestLength - message.Length;
+        if (offset < own)
+        {
+            var n = Math.Min(own - offset, destination.Length);
+            _request.AsSpan(offset, n).CopyTo(destination);
+            if (n == destination.Length)
+            {
+                return;
+            }
+
+            offset += n;
+            destination = destination[n..];
+        }
+
+        message.Slice(offset - own, destination.Length).CopyTo(destination);
     }
 
     /// <summary>Readies a streaming call: messages follow with <see cref="AppendMessage"/>.</summary>
@@ -283,6 +310,7 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
         Registration = default;
         Connection = null;
         Current = default;
+        _message = default;
         if (_body.Length > 64 * 1024)
         {
             _body = new byte[256]; // do not keep a large response alive in the pool
@@ -321,6 +349,7 @@ internal sealed class Http2Call : IValueTaskSource<GrpcResponse>, IValueTaskSour
         Registration = default;
         StreamId = 0;
         RequestLength = 0;
+        _message = default;
         BodySent = 0;
         RequestEnded = false;
         EndStreamSent = false;

@@ -59,24 +59,36 @@ internal sealed partial class Http2Connection : IHpackHeaderSink
                 }
 
                 end += n;
-                while (end - start >= Http2FrameHeader.Size)
+
+                // The frames of one read, and the continuations of the calls they complete, are one batch: what they
+                // write (a gate session's next probe, WINDOW_UPDATE) goes out in one write at its end.
+                Engine.StepBatch.Begin();
+                try
                 {
-                    var header = Http2FrameHeader.Read(buffer.AsSpan(start));
-                    if (header.Length > MaxReceiveFrame)
+                    while (end - start >= Http2FrameHeader.Size)
                     {
-                        throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, $"a {header.Type} frame of {header.Length} bytes exceeds SETTINGS_MAX_FRAME_SIZE");
+                        var header = Http2FrameHeader.Read(buffer.AsSpan(start));
+                        if (header.Length > MaxReceiveFrame)
+                        {
+                            throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, $"a {header.Type} frame of {header.Length} bytes exceeds SETTINGS_MAX_FRAME_SIZE");
+                        }
+
+                        if (end - start < Http2FrameHeader.Size + header.Length)
+                        {
+                            break;
+                        }
+
+                        ProcessFrame(header, buffer.AsSpan(start + Http2FrameHeader.Size, header.Length));
+                        start += Http2FrameHeader.Size + header.Length;
                     }
 
-                    if (end - start < Http2FrameHeader.Size + header.Length)
-                    {
-                        break;
-                    }
-
-                    ProcessFrame(header, buffer.AsSpan(start + Http2FrameHeader.Size, header.Length));
-                    start += Http2FrameHeader.Size + header.Length;
+                    SignalCompleted();
+                }
+                finally
+                {
+                    Engine.StepBatch.End();
                 }
 
-                SignalCompleted();
                 if (start == end)
                 {
                     start = end = 0;

@@ -26,9 +26,13 @@ internal sealed partial class Http2Connection
         if (!_flushScheduled && (_outLength > 0 || _closeAfterFlush))
         {
             _flushScheduled = true;
-            // On this thread's local queue: it runs once the current work item (say, a batch of calls) is done, so
-            // everything the batch appended goes out in one write, and no other thread has to be woken for it.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            // At the end of the batch of steps this thread is starting (the scheduler's, or the calls a read completed):
+            // everything the batch appended goes out in one write, and no other thread is woken for it. Otherwise on this
+            // thread's local queue, to run once the current work item is done.
+            if (!Engine.StepBatch.TryDefer(this))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            }
         }
     }
 

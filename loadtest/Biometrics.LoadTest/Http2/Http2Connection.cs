@@ -55,6 +55,23 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
         Authority = authority;
     }
 
+    /// <summary>The runtime's switch that runs socket completions on the sockets' event threads (Linux, read once, at the first socket).</summary>
+    public const string InlineSocketCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// Asks the runtime to run socket completions on its event threads instead of handing each to the thread pool, unless
+    /// the environment says otherwise: a read of a connection, the frames in it and the calls they complete then cost no
+    /// thread wake-up of their own (docs/LOADTEST.md, "HTTP/2 client"). Nothing that runs there may block: the read
+    /// loop's continuations do not. Call it before the process makes its first socket.
+    /// </summary>
+    public static void PreferInlineSocketCompletions()
+    {
+        if (Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineSocketCompletionsVariable, "1");
+        }
+    }
+
     /// <summary>host:port as sent in <c>:authority</c>.</summary>
     public string Authority { get; }
 
@@ -509,11 +526,11 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
     /// </summary>
     private void WriteDataLocked(Http2Call call)
     {
-        var bytes = call.RequestBytes;
-        while (call.BodySent < bytes.Length || (call.RequestEnded && !call.EndStreamSent))
+        var length = call.RequestLength;
+        while (call.BodySent < length || (call.RequestEnded && !call.EndStreamSent))
         {
-            var n = (int)Math.Min(Math.Min(bytes.Length - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
-            if (n <= 0 && call.BodySent < bytes.Length)
+            var n = (int)Math.Min(Math.Min(length - call.BodySent, _peerMaxFrame), Math.Min(_sendWindow, call.SendWindow));
+            if (n <= 0 && call.BodySent < length)
             {
                 if (!call.Blocked)
                 {
@@ -525,10 +542,10 @@ internal sealed partial class Http2Connection : IThreadPoolWorkItem
             }
 
             n = Math.Max(n, 0); // an empty DATA frame carries a late END_STREAM
-            var end = call.RequestEnded && call.BodySent + n == bytes.Length;
+            var end = call.RequestEnded && call.BodySent + n == length;
             var frame = Reserve(Http2FrameHeader.Size + n);
             Http2FrameHeader.Write(frame, n, Http2FrameType.Data, end ? Http2Flags.EndStream : (byte)0, call.StreamId);
-            bytes.Slice(call.BodySent, n).CopyTo(frame[Http2FrameHeader.Size..]);
+            call.CopyRequest(call.BodySent, frame[Http2FrameHeader.Size..]);
             call.BodySent += n;
             call.SendWindow -= n;
             _sendWindow -= n;

@@ -89,13 +89,13 @@ public sealed class Http2GrpcClient : IAsyncDisposable
 
     /// <summary>
     /// Calls a unary method: sends <paramref name="message"/> (protobuf bytes; the 5-byte gRPC prefix is added
-    /// here; the bytes are copied before this returns) and returns the outcome with the response message. Dispose the response when done with it. Never throws for call failures: they are statuses.
+    /// here; they are sent from where they are, so they must not change until the call has completed) and returns the outcome with the response message. Dispose the response when done with it. Never throws for call failures: they are statuses.
     /// </summary>
     public ValueTask<GrpcResponse> UnaryAsync(GrpcMethod method, ReadOnlyMemory<byte> message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var call = Rent();
         var deadline = timeout is { } t ? Stopwatch.GetTimestamp() + Math.Max(1, (long)(t.TotalSeconds * Stopwatch.Frequency)) : 0;
-        call.Prepare(method, message.Span, deadline);
+        call.Prepare(method, message, deadline);
         if (cancellationToken.IsCancellationRequested || _disposed)
         {
             call.Fail(_disposed ? 14 : 1, _disposed ? "the client is disposed" : "cancelled");
