@@ -303,6 +303,7 @@ internal static unsafe class Int8Kernels
     /// registers of AVX2 beside the group and the query, the JIT kept five on the stack and it ran at half the rate of
     /// two 4-query tiles (docs/PERFORMANCE.md, "Seventh round (2026-12-06): the AVX2 kernel").
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ScorePanelAvx2(sbyte* panel, byte* queries, int count, int groups, int* result, sbyte* next)
     {
         var stride = groups * GroupDims;
