@@ -297,12 +297,11 @@ internal static unsafe class Int8Kernels
 
     /// <summary>
     /// The AVX2 path of <see cref="ScorePanelMultiplyAdd(sbyte*, byte*, int, int, int*, int, sbyte*)"/> (any query
-    /// width up to 7 bits), callable directly so tests cover it on CPUs that take another path. Tiles of 4 queries,
-    /// each loaded group used for all four, the first of a panel prefetching <paramref name="next"/>; the last 1-3
-    /// queries one at a time. No 8-query tile: its 16 accumulators do not fit the 16 ymm registers of AVX2 beside the
-    /// group and the query (the JIT kept five on the stack), and it measured no faster than two 4-query tiles; 2- and
-    /// 3-query tiles measured no faster than one query at a time (docs/PERFORMANCE.md, "Seventh round (2026-12-06): the
-    /// AVX2 kernel").
+    /// width up to 7 bits), callable directly so tests cover it on CPUs that take another path. Tiles of 4, then the
+    /// last 3, 2 or 1 queries in one tile, each loaded group used for every query of the tile, and the first 4-query
+    /// tile of a panel prefetches <paramref name="next"/>. No 8-query tile: its 16 accumulators do not fit the 16 ymm
+    /// registers of AVX2 beside the group and the query (the JIT kept five on the stack), and it measured no faster
+    /// than two 4-query tiles (docs/PERFORMANCE.md, "Seventh round (2026-12-06): the AVX2 kernel").
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ScorePanelAvx2(sbyte* panel, byte* queries, int count, int groups, int* result, sbyte* next)
@@ -314,9 +313,17 @@ internal static unsafe class Int8Kernels
             Tile4Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), j == 0 ? next : panel);
         }
 
-        for (; j < count; j++)
+        switch (count - j)
         {
-            Tile1Avx2(panel, queries + (j * stride), groups, result + (j * PanelRows));
+            case 3:
+                Tile3Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                break;
+            case 2:
+                Tile2Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                break;
+            case 1:
+                Tile1Avx2(panel, queries + (j * stride), groups, result + (j * PanelRows));
+                break;
         }
     }
 
@@ -889,6 +896,66 @@ internal static unsafe class Int8Kernels
         b2.Store(result + 40);
         a3.Store(result + 48);
         b3.Store(result + 56);
+    }
+
+    /// <summary>Three queries against one panel with AVX2: 6 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile3Avx2(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector256.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            var c = Vector256.Create(q0[g]).AsByte();
+            a0 = Madd(a0, c, x, ones);
+            b0 = Madd(b0, c, y, ones);
+            c = Vector256.Create(q1[g]).AsByte();
+            a1 = Madd(a1, c, x, ones);
+            b1 = Madd(b1, c, y, ones);
+            c = Vector256.Create(q2[g]).AsByte();
+            a2 = Madd(a2, c, x, ones);
+            b2 = Madd(b2, c, y, ones);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+        a2.Store(result + 32);
+        b2.Store(result + 40);
+    }
+
+    /// <summary>Two queries against one panel with AVX2: 4 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2Avx2(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector256.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            var c = Vector256.Create(q0[g]).AsByte();
+            a0 = Madd(a0, c, x, ones);
+            b0 = Madd(b0, c, y, ones);
+            c = Vector256.Create(q1[g]).AsByte();
+            a1 = Madd(a1, c, x, ones);
+            b1 = Madd(b1, c, y, ones);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
