@@ -21,6 +21,10 @@ namespace Biometrics.Benchmarks.Gallery;
 /// </list>
 /// A 512-dimension row costs 128 groups x 2 halves / 16 rows per panel = 16 instructions per query, so 1,000,000 rows
 /// are 16,000,000 per query (docs/PERFORMANCE.md, "Gallery index").
+/// On a CPU without AVX-VNNI the same figures are taken for the AVX2 path: its unit is a "madd", <c>vpmaddubsw</c> +
+/// <c>vpmaddwd</c> (ones) + <c>vpaddd</c> on a 256-bit half of a group (32 multiply-adds, the work of one <c>vpdpbusd</c>),
+/// 4 queries x 2 halves = 8 accumulators in registers as the 4-query tile holds them (docs/PERFORMANCE.md, "Seventh
+/// round (2026-12-06): the AVX2 kernel").
 /// Usage: <c>vnni-peak [--rows 1000000] [--seconds 2] [--scan-mb 256] [--ahead 1,2]</c> (<c>--scan-mb 0</c> skips the scan
 /// part; <c>--ahead</c> lists the prefetch distances in panels the streaming figures are taken at, 0 = no prefetch, default 1 as the
 /// scan does; docs/PERFORMANCE.md, "Issue 16, fourth round, second step").
@@ -29,12 +33,12 @@ public static class VnniPeak
 {
     private const int Dim = 512;
 
-    /// <summary>Runs the measurement and prints a report; returns 0 (2 when the CPU has no AVX-VNNI).</summary>
+    /// <summary>Runs the measurement and prints a report; returns 0 (2 when the CPU has neither AVX-VNNI nor AVX2).</summary>
     public static int Run(string[] args)
     {
-        if (!AvxVnni.IsSupported)
+        if (!AvxVnni.IsSupported && !Avx2.IsSupported)
         {
-            Console.WriteLine("AVX-VNNI is not available on this CPU: the scan uses vpmaddubsw + vpmaddwd");
+            Console.WriteLine("neither AVX-VNNI nor AVX2 on this CPU: the scan is scalar");
             return 2;
         }
 
@@ -43,25 +47,40 @@ public static class VnniPeak
         var scanMb = GalleryBench.Arg(args, "--scan-mb", 256);
         var aheads = GalleryBench.Args(args, "--ahead", [1]);
         var perQuery = rows / 16.0 * (Dim / 4) * 2;
-        Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
-        Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
-        Burst(1_000_000); // compile the loop before timing it
-        foreach (var threads in new[] { 1, Environment.ProcessorCount, 1, Environment.ProcessorCount })
+        if (AvxVnni.IsSupported)
         {
-            var rate = Measure(threads, seconds);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"threads {threads}: {rate / 1e9:F2} G vpdpbusd/s ({rate * 32 / 1e9:F0} GMAC/s), {rate / threads / 1e9:F2} G/s per thread; at most {rate / perQuery:F0} queries/s if these threads did nothing but the kernel"));
+            Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; 256-bit vpdpbusd, 12 accumulators in registers");
+            Console.WriteLine($"Avx10v1 (512-bit vpdpbusd in .NET 10): {Avx10v1.V512.IsSupported}; vpdpbusd per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
+            Peak(seconds, perQuery, Burst, 12, "vpdpbusd", string.Empty);
+        }
+        else
+        {
+            Console.WriteLine($"# vnni-peak {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}; no AVX-VNNI: the AVX2 path, a madd = vpmaddubsw + vpmaddwd + vpaddd on a 256-bit half, 8 accumulators in registers");
+            Console.WriteLine($"ISA {Int8Kernels.Isa}; madds per query against {rows:N0} rows x {Dim}: {perQuery:N0}");
+            Peak(seconds, perQuery, BurstAvx2, 8, "madd", ", 7-bit queries");
         }
 
         if (scanMb > 0)
         {
-            Scan(scanMb, rows, aheads);
+            Scan(scanMb, rows, aheads, AvxVnni.IsSupported ? "vpdpbusd" : "madd");
         }
 
         return 0;
     }
 
-    private static unsafe void Scan(int scanMb, int galleryRows, int[] aheads)
+    /// <summary>Prints the in-register rate of <paramref name="burst"/> on one thread and on one thread per core, twice.</summary>
+    private static void Peak(int seconds, double perQuery, Func<long, int> burst, int perIteration, string op, string form)
+    {
+        burst(1_000_000); // compile the loop before timing it
+        foreach (var threads in new[] { 1, Environment.ProcessorCount, 1, Environment.ProcessorCount })
+        {
+            var rate = Measure(threads, seconds, burst, perIteration);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"threads {threads}: {rate / 1e9:F2} G {op}/s ({rate * 32 / 1e9:F0} GMAC/s), {rate / threads / 1e9:F2} G/s per thread; at most {rate / perQuery:F0} queries/s{form} if these threads did nothing but the kernel"));
+        }
+    }
+
+    private static unsafe void Scan(int scanMb, int galleryRows, int[] aheads, string op)
     {
         var panelBytes = Int8Kernels.PanelBytes(Dim);
         var groups = Int8Kernels.PaddedDimension(Dim) / Int8Kernels.GroupDims;
@@ -98,7 +117,7 @@ public static class VnniPeak
                     var t = Best(() => Parallel(threads, panels, (p0, p1) => ScoreRange(codes, panelBytes, p0, p1, queries, n, groups, ahead)));
                     var instr = rowsScanned * n * 16;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"kernels, {n,2} queries, streaming, prefetch {ahead} ahead, threads {threads}: {t * 1e9 / rowsScanned * threads:F2} ns per row per thread, {instr / t / 1e9 / threads:F2} G vpdpbusd/s per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms, {n / (t * galleryRows / rowsScanned):F0} queries/s"));
+                        $"kernels, {n,2} queries, streaming, prefetch {ahead} ahead, threads {threads}: {t * 1e9 / rowsScanned * threads:F2} ns per row per thread, {instr / t / 1e9 / threads:F2} G {op}/s per thread; a pass over {galleryRows:N0} rows {t * galleryRows / rowsScanned * 1e3:F1} ms, {n / (t * galleryRows / rowsScanned):F0} queries/s"));
                 }
 
                 // One panel over and over: the codes in L1, the kernel alone.
@@ -121,7 +140,7 @@ public static class VnniPeak
                     return sw.Elapsed.TotalSeconds;
                 });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"kernels, {n,2} queries, from L1, threads 1: {tl * 1e9 / (Repeats * 16.0):F2} ns per row, {Repeats * 16.0 * n * 16 / tl / 1e9:F2} G vpdpbusd/s"));
+                    $"kernels, {n,2} queries, from L1, threads 1: {tl * 1e9 / (Repeats * 16.0):F2} ns per row, {Repeats * 16.0 * n * 16 / tl / 1e9:F2} G {op}/s"));
             }
         }
         finally
@@ -193,9 +212,9 @@ public static class VnniPeak
         return best;
     }
 
-    private static double Measure(int threads, int seconds)
+    private static double Measure(int threads, int seconds, Func<long, int> burst, int perIteration)
     {
-        const long Iterations = 50_000_000; // 600 M instructions per burst: a fraction of a second
+        const long Iterations = 50_000_000; // 400-600 M instructions per burst: a fraction of a second
         var bursts = new long[threads];
         var until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * seconds);
         var sw = Stopwatch.StartNew();
@@ -203,7 +222,7 @@ public static class VnniPeak
         {
             while (Stopwatch.GetTimestamp() < until)
             {
-                Burst(Iterations);
+                burst(Iterations);
                 bursts[t]++;
             }
         })).ToArray();
@@ -217,7 +236,7 @@ public static class VnniPeak
             w.Join();
         }
 
-        return bursts.Sum() * Iterations * 12.0 / sw.Elapsed.TotalSeconds;
+        return bursts.Sum() * Iterations * (double)perIteration / sw.Elapsed.TotalSeconds;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -246,5 +265,36 @@ public static class VnniPeak
         }
 
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int BurstAvx2(long iterations)
+    {
+        // 4 queries x 2 halves = 8 accumulators, as Tile4Avx2 holds them. The halves change every iteration (one vpaddb
+        // each, not a multiply) so the JIT cannot hoist the products out of the loop.
+        var ones = Vector256.Create((short)1);
+        var step = Vector256.Create((sbyte)1);
+        var q0 = Vector256.Create((byte)3);
+        var q1 = Vector256.Create((byte)5);
+        var q2 = Vector256.Create((byte)7);
+        var q3 = Vector256.Create((byte)9);
+        var x = Vector256.Create((sbyte)11);
+        var y = Vector256.Create((sbyte)-13);
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, x), ones));
+            b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q0, y), ones));
+            a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, x), ones));
+            b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q1, y), ones));
+            a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q2, x), ones));
+            b2 = Avx2.Add(b2, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q2, y), ones));
+            a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q3, x), ones));
+            b3 = Avx2.Add(b3, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(q3, y), ones));
+            x = Avx2.Add(x, step);
+            y = Avx2.Add(y, step);
+        }
+
+        return (a0 + b0 + a1 + b1 + a2 + b2 + a3 + b3).ToScalar();
     }
 }

@@ -211,7 +211,7 @@ internal static unsafe class Int8Kernels
             return;
         }
 
-        ScorePanelMultiplyAdd(panel, queries, count, groups, result, bits);
+        ScorePanelMultiplyAdd(panel, queries, count, groups, result, bits, next);
     }
 
     /// <summary>
@@ -219,7 +219,15 @@ internal static unsafe class Int8Kernels
     /// The same inputs and outputs; the path of CPUs without VNNI, callable directly so tests cover it on any CPU.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ScorePanelMultiplyAdd(sbyte* panel, byte* queries, int count, int groups, int* result, int bits)
+    public static void ScorePanelMultiplyAdd(sbyte* panel, byte* queries, int count, int groups, int* result, int bits) =>
+        ScorePanelMultiplyAdd(panel, queries, count, groups, result, bits, panel);
+
+    /// <summary>
+    /// <see cref="ScorePanelMultiplyAdd(sbyte*, byte*, int, int, int*, int)"/> that prefetches <paramref name="next"/>
+    /// as <see cref="ScorePanel(sbyte*, byte*, int, int, int*, int, sbyte*)"/> does (on the AVX2 path).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScorePanelMultiplyAdd(sbyte* panel, byte* queries, int count, int groups, int* result, int bits, sbyte* next)
     {
         var stride = groups * GroupDims;
         if (Avx512BW.IsSupported && bits <= NarrowQueryBits)
@@ -280,15 +288,43 @@ internal static unsafe class Int8Kernels
 
         if (Avx2.IsSupported)
         {
-            for (var j = 0; j < count; j++)
-            {
-                Tile1Avx2(panel, queries + (j * stride), groups, result + (j * PanelRows));
-            }
-
+            ScorePanelAvx2(panel, queries, count, groups, result, next);
             return;
         }
 
         ScorePanelScalar(panel, queries, count, groups, result);
+    }
+
+    /// <summary>
+    /// The AVX2 path of <see cref="ScorePanelMultiplyAdd(sbyte*, byte*, int, int, int*, int, sbyte*)"/> (any query
+    /// width up to 7 bits), callable directly so tests cover it on CPUs that take another path. Tiles of 4, then the
+    /// last 3, 2 or 1 queries in one tile, each loaded group used for every query of the tile, and the first 4-query
+    /// tile of a panel prefetches <paramref name="next"/>. No 8-query tile: its 16 accumulators do not fit the 16 ymm
+    /// registers of AVX2 beside the group and the query (the JIT kept five on the stack), and it measured no faster
+    /// than two 4-query tiles (docs/PERFORMANCE.md, "Seventh round (2026-12-06): the AVX2 kernel").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ScorePanelAvx2(sbyte* panel, byte* queries, int count, int groups, int* result, sbyte* next)
+    {
+        var stride = groups * GroupDims;
+        var j = 0;
+        for (; j + 4 <= count; j += 4)
+        {
+            Tile4Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows), j == 0 ? next : panel);
+        }
+
+        switch (count - j)
+        {
+            case 3:
+                Tile3Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                break;
+            case 2:
+                Tile2Avx2(panel, queries + (j * stride), stride, groups, result + (j * PanelRows));
+                break;
+            case 1:
+                Tile1Avx2(panel, queries + (j * stride), groups, result + (j * PanelRows));
+                break;
+        }
     }
 
     /// <summary>The scalar reference of <see cref="ScorePanel"/> (same inputs, same outputs).</summary>
@@ -817,6 +853,111 @@ internal static unsafe class Int8Kernels
         (b0 + b1).Store(result + 8);
     }
 
+    /// <summary>One query's four bytes against one 256-bit half of a group: <c>vpmaddubsw</c>, <c>vpmaddwd</c> with ones, <c>vpaddd</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Madd(Vector256<int> acc, Vector256<byte> query, Vector256<sbyte> half, Vector256<short> ones) =>
+        Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(query, half), ones));
+
+    /// <summary>Four queries against one panel with AVX2: 8 accumulators, each group's two halves loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4Avx2(sbyte* panel, byte* queries, int stride, int groups, int* result, sbyte* prefetch)
+    {
+        var ones = Vector256.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        var q3 = q2 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            Sse.Prefetch0(prefetch + (g * GroupBytes));
+            var c = Vector256.Create(q0[g]).AsByte();
+            a0 = Madd(a0, c, x, ones);
+            b0 = Madd(b0, c, y, ones);
+            c = Vector256.Create(q1[g]).AsByte();
+            a1 = Madd(a1, c, x, ones);
+            b1 = Madd(b1, c, y, ones);
+            c = Vector256.Create(q2[g]).AsByte();
+            a2 = Madd(a2, c, x, ones);
+            b2 = Madd(b2, c, y, ones);
+            c = Vector256.Create(q3[g]).AsByte();
+            a3 = Madd(a3, c, x, ones);
+            b3 = Madd(b3, c, y, ones);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+        a2.Store(result + 32);
+        b2.Store(result + 40);
+        a3.Store(result + 48);
+        b3.Store(result + 56);
+    }
+
+    /// <summary>Three queries against one panel with AVX2: 6 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile3Avx2(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector256.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        var q2 = q1 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            var c = Vector256.Create(q0[g]).AsByte();
+            a0 = Madd(a0, c, x, ones);
+            b0 = Madd(b0, c, y, ones);
+            c = Vector256.Create(q1[g]).AsByte();
+            a1 = Madd(a1, c, x, ones);
+            b1 = Madd(b1, c, y, ones);
+            c = Vector256.Create(q2[g]).AsByte();
+            a2 = Madd(a2, c, x, ones);
+            b2 = Madd(b2, c, y, ones);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+        a2.Store(result + 32);
+        b2.Store(result + 40);
+    }
+
+    /// <summary>Two queries against one panel with AVX2: 4 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2Avx2(sbyte* panel, byte* queries, int stride, int groups, int* result)
+    {
+        var ones = Vector256.Create((short)1);
+        var s = stride / GroupDims;
+        var q0 = (int*)queries;
+        var q1 = q0 + s;
+        Vector256<int> a0 = default, b0 = default, a1 = default, b1 = default;
+        for (var g = 0; g < groups; g++)
+        {
+            var x = Vector256.Load(panel + (g * GroupBytes));
+            var y = Vector256.Load(panel + (g * GroupBytes) + 32);
+            var c = Vector256.Create(q0[g]).AsByte();
+            a0 = Madd(a0, c, x, ones);
+            b0 = Madd(b0, c, y, ones);
+            c = Vector256.Create(q1[g]).AsByte();
+            a1 = Madd(a1, c, x, ones);
+            b1 = Madd(b1, c, y, ones);
+        }
+
+        a0.Store(result);
+        b0.Store(result + 8);
+        a1.Store(result + 16);
+        b1.Store(result + 24);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1Avx2(sbyte* panel, byte* query, int groups, int* result)
     {
@@ -829,8 +970,8 @@ internal static unsafe class Int8Kernels
         {
             var b = Vector256.Create(q[g]).AsByte();
             var p = panel + (g * GroupBytes);
-            lo = Avx2.Add(lo, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(b, Vector256.Load(p)), ones));
-            hi = Avx2.Add(hi, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(b, Vector256.Load(p + 32)), ones));
+            lo = Madd(lo, b, Vector256.Load(p), ones);
+            hi = Madd(hi, b, Vector256.Load(p + 32), ones);
         }
 
         lo.Store(result);

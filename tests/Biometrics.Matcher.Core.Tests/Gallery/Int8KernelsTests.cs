@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using Biometrics.Matcher.Gallery;
 
 namespace Biometrics.Matcher.Core.Tests.Gallery;
@@ -226,7 +227,7 @@ public sealed unsafe class Int8KernelsTests
     [MemberData(nameof(EveryTileSize))]
     public void ScorePanel_EveryQueryCountEvenAndOddGroups_EqualsScalarReference(int dim, int queries)
     {
-        // 1-17 queries: every split into tiles of 8, 4, 3, 2 and 1; 44 and 4 dimensions give an odd number of groups
+        // 1-17 queries: every split into tiles of 8, 4, 3, 2 and 1 (AVX2: 4, 3, 2 and 1); 44 and 4 dimensions give an odd number of groups
         // (the two-group loops' last group alone), 37 a padded one.
         var rng = new Random((dim * 131) + queries);
         var rows = RandomCodes(rng, P, dim);
@@ -261,11 +262,13 @@ public sealed unsafe class Int8KernelsTests
 
         var simd = new int[queries * P];
         var madd = new int[queries * P];
+        var avx2 = new int[queries * P];
         var scalar = new int[queries * P];
         fixed (sbyte* p = panel)
         fixed (byte* qq = qp)
         fixed (int* s = simd)
         fixed (int* m = madd)
+        fixed (int* a = avx2)
         fixed (int* r = scalar)
         {
             for (var i = 0; i < P; i++)
@@ -275,11 +278,23 @@ public sealed unsafe class Int8KernelsTests
 
             Int8Kernels.ScorePanel(p, qq, queries, dp / Int8Kernels.GroupDims, s, bits);
             Int8Kernels.ScorePanelMultiplyAdd(p, qq, queries, dp / Int8Kernels.GroupDims, m, bits); // the path without VNNI
+            if (Avx2.IsSupported)
+            {
+                // The AVX2 tiles whichever path this CPU takes (VNNI or AVX-512BW would hide them), prefetching a panel
+                // that is not the one scored.
+                Int8Kernels.ScorePanelAvx2(p, qq, queries, dp / Int8Kernels.GroupDims, a, p + 1);
+            }
+
             Int8Kernels.ScorePanelScalar(p, qq, queries, dp / Int8Kernels.GroupDims, r);
         }
 
         Assert.Equal(scalar, simd);
         Assert.Equal(scalar, madd);
+        if (Avx2.IsSupported)
+        {
+            Assert.Equal(scalar, avx2);
+        }
+
         return simd;
     }
 }
